@@ -1,0 +1,56 @@
+# Learning to Resize: every entry point a user needs. Needs only Python >= 3.10 and make.
+#   make lab    set up, then open JupyterLab on notebooks/
+#   make run    set up, then run the course end to end, headless, on the offline default
+#   make test   set up, then run every check (ruff, pytest on TF and JAX, nbval, browser test)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PROFILE ?= quick
+export MPLBACKEND ?= Agg
+
+.PHONY: setup lab run test lint pytest pytest-jax nbval browser sync clean
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+run: setup
+	RESIZER_PROFILE=$(PROFILE) $(BIN)/python -m resizer_lib compare --profile $(PROFILE) --data synthetic --name course_$(PROFILE)
+	mkdir -p build/notebooks
+	RESIZER_PROFILE=$(PROFILE) $(BIN)/jupyter nbconvert --to notebook --execute --output-dir build/notebooks \
+	    --ExecutePreprocessor.timeout=1800 notebooks/*.ipynb
+	@echo "Executed notebooks are in build/notebooks/; results in results/."
+
+test: setup lint pytest pytest-jax nbval browser
+
+lint:
+	$(BIN)/ruff check resizer_lib tests benchmarks notebooks
+	$(BIN)/python tools/check_notebooks.py notebooks
+
+pytest:
+	KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -m "not browser" tests
+
+pytest-jax:
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -q -m "multibackend and not browser" tests
+
+nbval:
+	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q --nbval-lax --nbval-current-env notebooks/
+
+browser:
+	bash tools/setup_browser.sh
+	RESIZER_PROFILE=smoke $(BIN)/python -m pytest -q -m browser tests
+
+# Regenerate the .ipynb files from their jupytext .py sources (the source of truth).
+sync:
+	$(BIN)/jupytext --to ipynb notebooks/*.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,30 @@
+"""Shared fixtures. The backend comes from KERAS_BACKEND (the Makefile runs TF, then JAX)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATASETS = REPO.parent / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def photos_dir() -> Path:
+    """``../shared/datasets/cats_vs_dogs``; skips the test where the licensed photos are absent."""
+    path = SHARED_DATASETS / "cats_vs_dogs"
+    if not path.is_dir():
+        pytest.skip(f"real photos not available at {path} (they are never shipped with the repo)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    import keras
+
+    return keras.backend.backend()

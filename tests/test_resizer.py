@@ -1,0 +1,181 @@
+"""The learnable resizer: shapes, the skip connection, gradients, counts, saving, errors."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from resizer_lib.resizer import (
+    LearnableResizer,
+    build_resizer,
+    resizer_param_count,
+    supported_interpolations,
+)
+
+pytestmark = pytest.mark.multibackend
+
+
+def _images(shape, seed=0):
+    return np.random.default_rng(seed).uniform(0, 1, size=shape).astype("float32")
+
+
+@pytest.mark.parametrize(
+    "input_hw, target",
+    [((64, 64), (32, 32)), ((40, 60), (30, 20)), ((33, 47), (50, 70)), ((20, 20), (7, 13))],
+)
+@pytest.mark.parametrize("channels", [1, 3])
+def test_output_shape_any_size_ratio_and_channels(input_hw, target, channels):
+    model = build_resizer(target, channels=channels, filters=4)
+    out = model(_images((2, *input_hw, channels)), training=False)
+    assert tuple(out.shape) == (2, *target, channels)
+
+
+def test_same_model_accepts_different_input_sizes():
+    model = build_resizer((16, 24), filters=2)
+    for hw in [(32, 32), (48, 20), (16, 24)]:
+        assert tuple(model(_images((1, *hw, 3))).shape) == (1, 16, 24, 3)
+
+
+@pytest.mark.parametrize("filters, blocks", [(16, 1), (1, 1), (5, 3), (32, 2)])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_param_count_matches_formula(filters, blocks, channels):
+    model = build_resizer((16, 16), filters=filters, num_res_blocks=blocks, channels=channels)
+    assert model.count_params() == resizer_param_count(channels, filters, blocks)
+
+
+def test_default_param_count_is_the_papers():
+    # keras.io example: 12,163 parameters (7,051,717 - 7,039,554)
+    assert build_resizer((150, 150)).count_params() == 12163
+    assert resizer_param_count() == 12163
+
+
+@pytest.mark.parametrize("resize_first", [False, True])
+def test_zeroed_residual_gives_the_naive_resize(resize_first):
+    model = build_resizer((20, 30), filters=4, num_res_blocks=2, resize_first=resize_first)
+    layer = model.get_layer("resizer")
+    kernel, bias = layer.out_conv7.get_weights()
+    layer.out_conv7.set_weights([np.zeros_like(kernel), np.zeros_like(bias)])
+    x = _images((2, 40, 60, 3))
+    out = keras.ops.convert_to_numpy(model(x, training=False))
+    naive = keras.ops.convert_to_numpy(keras.ops.image.resize(x, (20, 30), interpolation="bilinear"))
+    np.testing.assert_allclose(out, naive, atol=1e-6)
+
+
+def test_residual_blocks_are_chained():
+    """Each block must feed the next: with 2 blocks, changing block 0 must change block 1's input."""
+    layer = LearnableResizer((8, 8), filters=3, num_res_blocks=2)
+    model = keras.Sequential([keras.Input((16, 16, 3)), layer])
+    x = _images((1, 16, 16, 3))
+    b = layer._resize(layer.stem(keras.ops.convert_to_tensor(x), training=False))
+    chained = keras.ops.convert_to_numpy(layer.residual(b, training=False))
+    # zero block 0's output conv: the chain now starts from b itself at block 1
+    conv_b = layer.res_blocks[0][3]
+    conv_b.set_weights([np.zeros_like(w) for w in conv_b.get_weights()])
+    changed = keras.ops.convert_to_numpy(layer.residual(b, training=False))
+    assert not np.allclose(chained, changed)
+    assert model.output_shape == (None, 8, 8, 3)
+
+
+def test_gradients_reach_every_trainable_weight():
+    model = build_resizer((12, 12), filters=4, num_res_blocks=2)
+    x = _images((2, 24, 24, 3))
+    target = _images((2, 12, 12, 3), seed=1)
+    grads = _gradients(model, x, target)
+    assert len(grads) == len(model.trainable_weights) == 2 + 2 + 2 + 2 * (1 + 2 + 1 + 2) + 1 + 2 + 2
+    for w, g in zip(model.trainable_weights, grads, strict=True):
+        assert g is not None, w.path
+        assert float(np.abs(g).sum()) > 0, f"zero gradient for {w.path}"
+
+
+def _gradients(model, x, target):
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((model(x, training=True) - target) ** 2)
+        return [g.numpy() for g in tape.gradient(loss, model.trainable_weights)]
+    if backend == "jax":
+        import jax
+
+        trainable = [v.value for v in model.trainable_variables]
+        non_trainable = [v.value for v in model.non_trainable_variables]
+
+        def loss_fn(tv):
+            y, _ = model.stateless_call(tv, non_trainable, x, training=True)
+            return jax.numpy.mean((y - target) ** 2)
+
+        return [np.asarray(g) for g in jax.grad(loss_fn)(trainable)]
+    pytest.skip(f"gradient test not written for backend {backend}")
+
+
+def test_keras_file_round_trip_gives_identical_outputs(tmp_path):
+    model = build_resizer((10, 14), filters=3, num_res_blocks=2, channels=1, interpolation="bicubic")
+    x = _images((2, 21, 17, 1))
+    model(x, training=True)  # move the BN statistics away from their initial values
+    path = tmp_path / "resizer.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(model(x, training=False)),
+        keras.ops.convert_to_numpy(loaded(x, training=False)),
+    )
+    layer = loaded.get_layer("resizer")
+    assert isinstance(layer, LearnableResizer)
+    assert (layer.target_size, layer.filters, layer.num_res_blocks, layer.channels) == ((10, 14), 3, 2, 1)
+    assert layer.interpolation == "bicubic"
+
+
+@pytest.mark.parametrize("mode", supported_interpolations(trainable=True))
+def test_every_trainable_interpolation_builds_and_runs(mode):
+    model = build_resizer((9, 11), filters=2, interpolation=mode)
+    assert tuple(model(_images((1, 20, 20, 3))).shape) == (1, 9, 11, 3)
+
+
+def test_area_on_tensorflow_is_refused_for_training():
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("area resize exists only on TensorFlow")
+    assert "area" in supported_interpolations()
+    assert "area" not in supported_interpolations(trainable=True)
+    with pytest.raises(ValueError, match="area.*no gradient"):
+        build_resizer((8, 8), interpolation="area")
+    # and the refusal is real: TensorFlow indeed has no gradient for ResizeArea
+    import tensorflow as tf
+
+    x = tf.Variable(_images((1, 8, 8, 1)))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.image.resize(x, (4, 4), method="area"))
+    with pytest.raises(LookupError):
+        tape.gradient(y, x)
+
+
+@pytest.mark.parametrize(
+    "kwargs, pattern",
+    [
+        (dict(target_size=0), "target_size.*0"),
+        (dict(target_size=(10, -1)), r"target_size.*-1"),
+        (dict(target_size=(10.5, 10)), r"target_size.*10\.5"),
+        (dict(target_size=(10, 10, 10)), "target_size"),
+        (dict(target_size="150"), "target_size"),
+        (dict(target_size=(True, 3)), "target_size"),
+        (dict(target_size=8, filters=0), "filters.*0"),
+        (dict(target_size=8, filters=2.5), "filters.*2.5"),
+        (dict(target_size=8, num_res_blocks=0), "num_res_blocks.*0"),
+        (dict(target_size=8, channels=0), "channels.*0"),
+        (dict(target_size=8, interpolation="cubic"), "cubic.*bilinear"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        build_resizer(**kwargs)
+
+
+def test_wrong_input_rank_and_channels_are_refused():
+    layer = LearnableResizer((8, 8), filters=2)
+    with pytest.raises(ValueError, match="rank 4"):
+        layer(_images((16, 16, 3)))
+    model = build_resizer((8, 8), filters=2, channels=3)
+    with pytest.raises(ValueError, match="channels"):
+        LearnableResizer((8, 8), channels=3)(_images((1, 16, 16, 1)))
+    assert model.input_shape == (None, None, None, 3)
