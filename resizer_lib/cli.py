@@ -1,0 +1,212 @@
+"""Command line: ``python -m resizer_lib {compare,train,info} ...``.
+
+The profile (``--profile`` or ``RESIZER_PROFILE``) sets sizes, counts and epochs; any flag given
+explicitly wins. Bad flags and values end with one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main", "build_parser", "config_from_args"]
+
+EXAMPLES = """examples:
+  python -m resizer_lib compare --profile smoke
+  python -m resizer_lib compare --backbone densenet121 --data cats_vs_dogs \\
+      --arms bilinear,learned,more_layers --epochs 10 --seeds 5
+  python -m resizer_lib compare --data ../shared/datasets/cats_vs_dogs --image-size 128 --target-size 64
+  python -m resizer_lib train --arm learned --seed 0 --save resizer_model.keras
+"""
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage dump
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _size(text: str) -> tuple[int, int]:
+    parts = text.lower().replace("x", ",").split(",")
+    try:
+        values = tuple(int(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid size {text!r}: use 128 or 128x96") from None
+    if len(values) == 1:
+        values = values * 2
+    if len(values) != 2 or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"invalid size {text!r}: use positive integers, 128 or 128x96")
+    return values
+
+
+def _seeds(text: str) -> tuple[int, ...]:
+    try:
+        if "," in text:
+            return tuple(int(s) for s in text.split(",") if s)
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid seeds {text!r}: a count (5) or a list (0,1,2)") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"invalid seeds {text!r}: need at least 1")
+    return tuple(range(n))
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected a positive integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected a positive integer")
+    return value
+
+
+def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("experiment")
+    g.add_argument("--profile", choices=["smoke", "quick", "full"],
+                   help="sizes and epochs preset (default: $RESIZER_PROFILE or quick)")
+    g.add_argument("--backbone", help="small_cnn, densenet121, resnet50, mobilenetv2, efficientnetb0, convmixer")
+    g.add_argument("--data", help="synthetic, cats_vs_dogs (tfds) or a folder path "
+                   "(default: $RESIZER_DATA, else cats_vs_dogs if available, else synthetic)")
+    g.add_argument("--image-size", type=_size, help="input size, e.g. 300 or 300x200")
+    g.add_argument("--target-size", type=_size, help="backbone size after resizing, e.g. 150")
+    g.add_argument("--epochs", type=_positive, help="training epochs per run")
+    g.add_argument("--batch-size", type=_positive, help="batch size")
+    g.add_argument("--recipe", choices=["adamw_cosine", "keras_io"], default="adamw_cosine",
+                   help="optimizer recipe (default adamw_cosine; keras_io = SGD defaults)")
+    g.add_argument("--lr", type=float, help="peak learning rate (default: the recipe's)")
+    g.add_argument("--num-train", type=_positive, help="training examples (synthetic: generated; else a cap)")
+    g.add_argument("--num-val", type=_positive, help="validation examples (synthetic: generated; else a cap)")
+    g.add_argument("--augment", action="store_true", help="random flips and shifts during training")
+    g.add_argument("--filters", type=_positive, default=16, help="resizer width (default 16)")
+    g.add_argument("--res-blocks", type=_positive, default=1, help="resizer residual blocks (default 1)")
+    g.add_argument("--interpolation", default="bilinear", help="resizer interpolation (default bilinear)")
+    g.add_argument("--mixed-precision", choices=["mixed_float16", "mixed_bfloat16"], help="dtype policy")
+    g.add_argument("--jit", choices=["auto", "on", "off"], default="auto", help="XLA compilation")
+    g.add_argument("--out", default="results", help="output folder (default: results/)")
+    g.add_argument("--name", help="study name: files are <out>/<name>.json/.csv/.png")
+    g.add_argument("--tensorboard", action="store_true", help="also write TensorBoard logs")
+    g.add_argument("--verbose", choices=["auto", "0", "1", "2"], default="auto",
+                   help="Keras verbosity (auto: bars when interactive, one line per epoch otherwise)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(
+        prog="python -m resizer_lib",
+        description="Learning to Resize: train classifiers with and without the learnable resizer.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_OneLineParser)
+    c = sub.add_parser("compare", help="paired study: every arm, several seeds, 95%% CIs",
+                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES)
+    c.add_argument("--arms", default="bilinear,learned,more_layers",
+                   help="comma-separated arms: bilinear (or any interpolation), learned, more_layers, full_res")
+    c.add_argument("--seeds", type=_seeds, help="number of seeds (5) or a list (0,1,2)")
+    _add_experiment_flags(c)
+    t = sub.add_parser("train", help="train one arm with one seed")
+    t.add_argument("--arm", default="learned", help="learned, more_layers, full_res or an interpolation")
+    t.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    t.add_argument("--save", help="save the trained model to this .keras file")
+    _add_experiment_flags(t)
+    sub.add_parser("info", help="versions, backend, device and the profiles")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace):
+    """An ``ExperimentConfig`` from parsed flags, with the profile's defaults underneath."""
+    from .data import resolve_source
+    from .profiles import get_profile
+    from .training import ExperimentConfig
+
+    prof = get_profile(args.profile)
+    arms = (args.arm,) if args.command == "train" else tuple(a for a in args.arms.split(",") if a)
+    seeds = (args.seed,) if args.command == "train" else (args.seeds or tuple(range(prof.seeds)))
+    data = resolve_source(args.data)
+    real = data != "synthetic"
+    name = args.name or f"{args.command}_{prof.name}_{os.path.basename(str(data).rstrip('/')) or 'data'}"
+    return ExperimentConfig(
+        name=name,
+        backbone=args.backbone or prof.backbone,
+        data=data,
+        image_size=args.image_size or prof.image_size,
+        target_size=args.target_size or prof.target_size,
+        arms=arms,
+        epochs=args.epochs or prof.epochs,
+        batch_size=args.batch_size or prof.batch_size,
+        recipe=args.recipe,
+        learning_rate=args.lr,
+        seeds=seeds,
+        num_train=args.num_train or (prof.max_train if real else prof.num_train),
+        num_val=args.num_val or (None if real else prof.num_val),
+        augment=args.augment,
+        filters=args.filters,
+        num_res_blocks=args.res_blocks,
+        interpolation=args.interpolation,
+        mixed_precision=args.mixed_precision,
+        jit={"auto": "auto", "on": True, "off": False}[args.jit],
+        out_dir=args.out,
+        verbose=args.verbose if args.verbose == "auto" else int(args.verbose),
+        tensorboard=args.tensorboard,
+    )
+
+
+def _info() -> int:
+    import keras
+
+    from . import __version__
+    from .profiles import PROFILES
+    from .training import device_description
+
+    print(f"resizer_lib {__version__}, keras {keras.__version__}, backend {keras.backend.backend()}")
+    print(f"device: {device_description()}")
+    for p in PROFILES.values():
+        print(f"profile {p.name}: {p.image_size} -> {p.target_size}, {p.backbone}, "
+              f"{p.epochs} epochs, {p.seeds} seeds, batch {p.batch_size}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from . import __version__
+
+        print(__version__)
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "info":
+        return _info()
+    try:
+        config = config_from_args(args)
+        if args.command == "compare":
+            from .training import compare
+
+            compare(config)
+        else:
+            _train_one(config, args.save)
+    except (ValueError, RuntimeError, FileNotFoundError) as err:
+        print(f"{parser.prog} {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _train_one(config, save: str | None) -> None:
+    from pathlib import Path
+
+    from .training import load_experiment_data, train_run
+
+    if save and not save.endswith(".keras"):
+        raise ValueError(f"--save must end in .keras; got {save!r}")
+    data = load_experiment_data(config)
+    record = train_run(config, config.arms[0], config.seeds[0], data, Path(config.out_dir) / config.name)
+    fin = record["final"]
+    print(f"{config.arms[0]} seed {config.seeds[0]}: val_accuracy {fin['val_accuracy']:.4f}, "
+          f"val_loss {fin['val_loss']:.4f}, {record['train_seconds']:.1f} s")
+    if save:
+        record["model"].save(save)
+        print(f"saved {save}")

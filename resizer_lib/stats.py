@@ -1,0 +1,90 @@
+"""Small, honest statistics for paired experiments: mean ± std and t-based confidence intervals.
+
+Each seed trains every arm from the same initial backbone weights on the same data order, so
+arms are compared *per seed* (a paired design). For two arms A and B with scores ``a_i, b_i``
+over ``n`` seeds, the paired differences ``d_i = a_i - b_i`` give
+
+.. math::  \\bar d \\pm t_{0.975,\\,n-1} \\; s_d / \\sqrt{n}
+
+where ``s_d`` is the sample standard deviation (``ddof=1``). With ``n = 1`` no interval exists
+and the bounds are NaN: one seed tells you nothing about the spread.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+__all__ = ["Interval", "mean_std", "t_critical", "mean_ci", "paired_difference"]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean with its ``level`` confidence interval, from ``n`` values."""
+
+    mean: float
+    low: float
+    high: float
+    std: float
+    n: int
+    level: float = 0.95
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def excludes_zero(self) -> bool:
+        """True when the whole interval lies on one side of zero."""
+        return (self.low > 0 or self.high < 0) and not math.isnan(self.low)
+
+    def __str__(self) -> str:
+        if math.isnan(self.low):
+            return f"{self.mean:+.4f} (n={self.n}: no CI)"
+        return f"{self.mean:+.4f} [{self.low:+.4f}, {self.high:+.4f}]"
+
+
+def _check(values: Sequence[float], name: str) -> list[float]:
+    vals = [float(v) for v in values]
+    if not vals:
+        raise ValueError(f"{name} is empty: need at least one value")
+    if any(math.isnan(v) for v in vals):
+        raise ValueError(f"{name} contains NaN: {vals}")
+    return vals
+
+
+def mean_std(values: Sequence[float]) -> tuple[float, float]:
+    """Mean and sample standard deviation (``ddof=1``; 0.0 for a single value)."""
+    vals = _check(values, "values")
+    n = len(vals)
+    mean = sum(vals) / n
+    if n == 1:
+        return mean, 0.0
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1))
+
+
+def t_critical(dof: int, level: float = 0.95) -> float:
+    """Two-sided critical value of Student's t with ``dof`` degrees of freedom."""
+    if dof < 1:
+        raise ValueError(f"dof must be >= 1; got {dof}")
+    from scipy.stats import t
+
+    return float(t.ppf(0.5 + level / 2, dof))
+
+
+def mean_ci(values: Sequence[float], level: float = 0.95) -> Interval:
+    """Mean of ``values`` with its t-distribution confidence interval."""
+    vals = _check(values, "values")
+    mean, std = mean_std(vals)
+    n = len(vals)
+    if n == 1:
+        return Interval(mean, math.nan, math.nan, 0.0, 1, level)
+    half = t_critical(n - 1, level) * std / math.sqrt(n)
+    return Interval(mean, mean - half, mean + half, std, n, level)
+
+
+def paired_difference(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> Interval:
+    """CI of the mean of ``a_i - b_i`` (paired by seed). ``a`` and ``b`` must have equal length."""
+    va, vb = _check(a, "a"), _check(b, "b")
+    if len(va) != len(vb):
+        raise ValueError(f"paired values need equal lengths; got {len(va)} and {len(vb)}")
+    return mean_ci([x - y for x, y in zip(va, vb, strict=True)], level)

@@ -1,0 +1,60 @@
+"""Confidence intervals against values computed by hand."""
+
+import math
+
+import pytest
+
+from resizer_lib.reporting import format_table, summarise
+from resizer_lib.stats import mean_ci, mean_std, paired_difference, t_critical
+
+
+def test_t_critical_matches_tables():
+    # Student's t, two-sided 95%: dof 1 -> 12.706, 2 -> 4.303, 4 -> 2.776, 30 -> 2.042
+    for dof, value in [(1, 12.706), (2, 4.303), (4, 2.776), (30, 2.042)]:
+        assert t_critical(dof) == pytest.approx(value, abs=1e-3)
+
+
+def test_paired_difference_by_hand():
+    # d = [0.2, 0.05, 0.2]; mean 0.15; s_d = sqrt(0.0075) = 0.0866; half = 4.3027 * 0.0866 / sqrt(3) = 0.21513
+    ci = paired_difference([0.8, 0.7, 0.9], [0.6, 0.65, 0.7])
+    assert ci.mean == pytest.approx(0.15)
+    assert ci.std == pytest.approx(math.sqrt(0.0075))
+    assert ci.low == pytest.approx(0.15 - 0.215133, abs=1e-5)
+    assert ci.high == pytest.approx(0.15 + 0.215133, abs=1e-5)
+    assert not ci.excludes_zero()
+
+
+def test_consistent_difference_excludes_zero():
+    ci = paired_difference([0.9, 0.91, 0.92, 0.93, 0.94], [0.8, 0.8, 0.81, 0.83, 0.83])
+    assert ci.excludes_zero() and ci.low > 0
+
+
+def test_single_seed_has_no_interval():
+    ci = mean_ci([0.7])
+    assert ci.mean == 0.7 and math.isnan(ci.low) and math.isnan(ci.high)
+    assert "no CI" in str(ci)
+
+
+def test_mean_std_uses_sample_std():
+    assert mean_std([1.0, 2.0, 3.0, 4.0]) == pytest.approx((2.5, math.sqrt(5 / 3)))
+
+
+@pytest.mark.parametrize("a, b, pattern", [([], [], "empty"), ([1.0], [1.0, 2.0], "equal lengths"),
+                                           ([float("nan")], [1.0], "NaN")])
+def test_bad_inputs(a, b, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        paired_difference(a, b)
+
+
+def test_summary_pairs_by_seed():
+    runs = [{"arm": arm, "seed": s, "final": {"val_accuracy": acc}}
+            for arm, accs in {"bilinear": [0.6, 0.65, 0.7], "learned": [0.8, 0.7, 0.9]}.items()
+            for s, acc in enumerate(accs)]
+    summary = summarise(runs, ["learned", "bilinear"])
+    assert summary["arms"]["learned"]["mean"] == pytest.approx(0.8)
+    (pair,) = summary["pairs"]
+    assert (pair["a"], pair["b"]) == ("learned", "bilinear")
+    assert pair["differences"] == pytest.approx([0.2, 0.05, 0.2])
+    assert pair["high"] == pytest.approx(0.365133, abs=1e-5)
+    table = format_table(summary)
+    assert "learned - bilinear" in table and "+15.00%" in table

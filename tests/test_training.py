@@ -1,0 +1,134 @@
+"""The paired runner: determinism, resume, identical initial weights, outputs, reuse of runs."""
+
+from __future__ import annotations
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from resizer_lib.training import (
+    EpochBatches,
+    ExperimentConfig,
+    _assert_identical_initial_weights,
+    compare,
+    train_run,
+)
+
+pytestmark = pytest.mark.multibackend
+
+
+def tiny_data(n_train=48, n_val=16, size=16, seed=0):
+    """Random images whose class is the brightness of the left half: learnable in a few steps."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 200, size=(n_train + n_val, size, size, 3), dtype=np.uint8)
+    y = rng.integers(0, 2, size=n_train + n_val)
+    x[y == 1, :, : size // 2] += 55
+    return {"x_train": x[:n_train], "y_train": y[:n_train], "x_val": x[n_train:],
+            "y_val": y[n_train:], "class_names": ["dark", "bright"], "counts": {}, "source": "tiny"}
+
+
+def tiny_config(tmp_path, **kw):
+    base = dict(name="tiny", image_size=(16, 16), target_size=(8, 8), epochs=2, batch_size=16,
+                seeds=(0,), arms=("bilinear", "learned"), filters=2, out_dir=str(tmp_path),
+                verbose=0, jit=False)
+    return ExperimentConfig(**(base | kw))
+
+
+def test_epoch_batches_order_depends_only_on_seed_and_epoch():
+    x, y = np.arange(10)[:, None, None, None].astype("uint8"), np.arange(10) % 2
+    a = EpochBatches(x, y, 4, 2, seed=3, endless=True)
+    b = EpochBatches(x, y, 4, 2, seed=3, endless=True)
+    b.epoch_offset = 1  # b starts at epoch 1, like a resumed run
+    assert len(a) == 3 and a.num_batches is None
+    assert all(np.array_equal(a[3 + i][0], b[i][0]) for i in range(3))  # a's epoch 1 == b's
+    assert not np.array_equal(a.order(0), a.order(1))
+    seen = np.concatenate([a[i][0].ravel() for i in range(3)])
+    assert sorted(seen.tolist()) == list(range(10)) and a[0][1].shape == (4, 2)
+    c = EpochBatches(x, y, 4, 2, seed=4)
+    assert not np.array_equal(c.order(0), a.order(0))
+
+
+def test_same_seed_twice_gives_identical_weights_and_metrics(tmp_path):
+    config, data = tiny_config(tmp_path), tiny_data()
+    r1 = train_run(config, "learned", 0, data, tmp_path / "a")
+    r2 = train_run(config, "learned", 0, data, tmp_path / "b")
+    assert r1["final_weights_checksum"] == r2["final_weights_checksum"]
+    assert r1["final"] == r2["final"]
+    assert r1["history"] == r2["history"]
+    assert len(r1["history"]["val_accuracy"]) == 2
+    r3 = train_run(config, "learned", 1, data, tmp_path / "c")
+    assert r3["final_weights_checksum"] != r1["final_weights_checksum"]
+
+
+class _Interrupt(keras.callbacks.Callback):
+    """Raises after ``after`` training batches in total (simulates a crash or a preemption)."""
+
+    def __init__(self, after):
+        super().__init__()
+        self.after, self.seen = after, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen += 1
+        if self.seen == self.after:
+            raise KeyboardInterrupt("simulated interruption")
+
+
+def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path):
+    config, data = tiny_config(tmp_path, epochs=3), tiny_data()
+    reference = train_run(config, "learned", 0, data, tmp_path / "ref")
+    run_dir = tmp_path / "resumed"
+    with pytest.raises(KeyboardInterrupt):  # 3 batches per epoch: dies inside epoch 2
+        train_run(config, "learned", 0, data, run_dir, callbacks=[_Interrupt(after=5)])
+    assert (run_dir / "backup" / "learned_seed0").exists()
+    resumed = train_run(config, "learned", 0, data, run_dir)
+    assert resumed["final_weights_checksum"] == reference["final_weights_checksum"]
+    assert resumed["final"] == reference["final"]
+    assert len(resumed["history"]["val_accuracy"]) == 3
+    assert not (run_dir / "backup" / "learned_seed0").exists()
+
+
+def test_compare_asserts_identical_initial_weights_and_writes_outputs(tmp_path):
+    config = tiny_config(tmp_path, arms=("bilinear", "learned", "more_layers", "full_res"), seeds=(0, 1))
+    results = compare(config, data=tiny_data())
+    for seed in (0, 1):
+        sums = {r["initial_backbone_checksum"] for r in results["runs"] if r["seed"] == seed}
+        assert len(sums) == 1
+    assert {p["a"] + "-" + p["b"] for p in results["summary"]["pairs"]} >= {"bilinear-learned"}
+    for ext in ("json", "csv", "png"):
+        assert (tmp_path / f"tiny.{ext}").stat().st_size > 0
+    saved = json.loads((tmp_path / "tiny.json").read_text())
+    assert saved["provenance"]["backend"] == keras.backend.backend()
+    assert saved["provenance"]["seeds"] == [0, 1]
+    assert len(saved["runs"]) == 8
+
+
+def test_compare_reuses_finished_runs_and_retrains_on_config_change(tmp_path, capsys):
+    data = tiny_data()
+    first = compare(tiny_config(tmp_path), data=data)
+    again = compare(tiny_config(tmp_path), data=data)
+    assert again["provenance"]["runs_reused"] == 2
+    assert [r["final"] for r in again["runs"]] == [r["final"] for r in first["runs"]]
+    changed = compare(tiny_config(tmp_path, epochs=1), data=data)
+    assert changed["provenance"]["runs_reused"] == 0
+
+
+def test_mismatched_initial_weights_are_caught():
+    with pytest.raises(AssertionError, match="different backbone weights"):
+        _assert_identical_initial_weights([
+            {"arm": "a", "seed": 0, "initial_backbone_checksum": "x"},
+            {"arm": "b", "seed": 0, "initial_backbone_checksum": "y"},
+        ])
+
+
+@pytest.mark.parametrize("kw, pattern", [
+    (dict(arms=("bilinear", "sharp")), "Unknown arm 'sharp'"),
+    (dict(recipe="adam"), "Unknown recipe 'adam'"),
+    (dict(epochs=0), "epochs"),
+    (dict(seeds=()), "seeds is empty"),
+    (dict(image_size=(0, 10)), "image_size"),
+])
+def test_config_validation(tmp_path, kw, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        tiny_config(tmp_path, **kw)
