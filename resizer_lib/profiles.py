@@ -38,8 +38,8 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "smoke": Profile("smoke", (64, 64), (32, 32), 64, 32, 16, 1, 1, "small_cnn", 64),
-    "quick": Profile("quick", (96, 96), (48, 48), 512, 256, 32, 8, 3, "small_cnn", 1024),
+    "smoke": Profile("smoke", (32, 32), (16, 16), 64, 32, 16, 1, 1, "tiny_cnn", 64),
+    "quick": Profile("quick", (64, 64), (32, 32), 512, 256, 32, 8, 3, "small_cnn", 1024),
     "full": Profile("full", (300, 300), (150, 150), 4096, 1024, 32, 25, 5, "densenet121", None),
 }
 

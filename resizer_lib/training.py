@@ -325,7 +325,7 @@ def train_run(
             cbs.append(keras.callbacks.TensorBoard(str(run_dir / "tensorboard" / f"{arm}_seed{seed}")))
         start = time.perf_counter()
         model.fit(train, validation_data=val, epochs=config.epochs, steps_per_epoch=len(train),
-                  callbacks=cbs, verbose=_verbose(config))
+                  shuffle=False, callbacks=cbs, verbose=_verbose(config))
         seconds = time.perf_counter() - start
         final = model.evaluate(val, verbose=0, return_dict=True)
     finally:
@@ -427,15 +427,17 @@ def load_experiment_data(config: ExperimentConfig) -> dict:
     """Load train/val arrays for a study through ``resizer_lib.data.load_dataset`` (NumPy path)."""
     from .data import load_dataset
 
-    ds = load_dataset(
-        config.data,
-        image_size=config.image_size,
-        batch_size=config.batch_size,
-        seed=config.data_seed,
-        backend="numpy",
-        num_train=config.num_train,
-        num_val=config.num_val,
-    )
+    if config.data == "synthetic":  # generated: the counts are the sizes
+        sizes = {"num_train": config.num_train or 1024, "num_val": config.num_val or 256}
+    else:  # real data: the counts are caps (None: everything)
+        sizes = {"limit": {"train": config.num_train, "val": config.num_val}}
+    ds = load_dataset(config.data, image_size=config.image_size, batch_size=config.batch_size,
+                      seed=config.data_seed, backend="numpy", **sizes)
+    if not isinstance(ds.train, tuple):
+        raise ValueError(
+            f"{config.data} at {config.image_size} does not fit in memory as arrays; lower "
+            f"--image-size or cap the examples with --num-train/--num-val"
+        )
     (x_train, y_train), (x_val, y_val) = ds.train, ds.val
     return {
         "x_train": x_train,
