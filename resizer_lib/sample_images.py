@@ -16,7 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SAMPLE_NAMES", "load_sample", "load_image_file", "to_rgb_uint8"]
+__all__ = [
+    "SAMPLE_NAMES",
+    "load_image_file",
+    "load_sample",
+    "shared_photo_paths",
+    "shared_photos_dir",
+    "to_rgb_uint8",
+]
 
 # skimage.data functions bundled with the wheel (no download); a short note on each.
 _SKIMAGE_SAMPLES = {
@@ -113,3 +120,46 @@ def load_image_file(path: str | Path, max_side: int | None = None) -> np.ndarray
             f"{str(file)!r} is not a readable image ({type(err).__name__}: {err}); "
             f"give a JPEG, PNG or other file Pillow can open"
         ) from err
+
+
+# -- the course's licensed photos (never in the repository) ----------------------------------------
+_PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
+
+
+def shared_photos_dir(name: str = "cats_vs_dogs") -> Path | None:
+    """``<checkout>/../shared/datasets/<name>`` where it exists, else ``None``.
+
+    The folder sits next to the course checkout on the machines that have it (never on a
+    learner's machine or in Colab). It is looked for next to the installed package's checkout,
+    then above the current directory. Show its photos in notebook outputs only: their licence
+    forbids committing them, or figures or arrays made from them.
+    """
+    here = Path(__file__).resolve()
+    starts = [here.parents[1], Path.cwd().resolve(), *Path.cwd().resolve().parents]
+    for start in starts:
+        folder = start.parent / "shared" / "datasets" / name
+        if folder.is_dir():
+            return folder
+    return None
+
+
+def shared_photo_paths(count: int = 4, split: str = "val", name: str = "cats_vs_dogs") -> list[Path]:
+    """Up to ``count`` photo paths from ``shared_photos_dir(name)/<split>/<class>/``, taking the
+    classes in turn (cat, dog, cat, ...) in sorted file order; ``[]`` where the folder is absent."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"count must be an integer >= 0; got {count!r}")
+    if split not in ("train", "val"):
+        raise ValueError(f"split must be 'train' or 'val'; got {split!r}")
+    root = shared_photos_dir(name)
+    if root is None or not (root / split).is_dir():
+        return []
+    per_class = [
+        sorted(p for p in folder.iterdir() if p.suffix.lower() in _PHOTO_EXTENSIONS)
+        for folder in sorted(d for d in (root / split).iterdir() if d.is_dir())
+    ]
+    paths: list[Path] = []
+    for i in range(max((len(files) for files in per_class), default=0)):
+        paths.extend(files[i] for files in per_class if i < len(files))
+        if len(paths) >= count:
+            break
+    return paths[:count]

@@ -11,8 +11,10 @@ TensorFlow-only interpolations, and only when the backend is TensorFlow.
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,8 @@ __all__ = [
     "TF_ONLY_INTERPOLATIONS",
     "aggregate_curves",
     "available_interpolations",
+    "channel_statistics",
+    "clipping_warnings",
     "compare_resizers",
     "magnitude_spectrum",
     "markdown_table",
@@ -36,11 +40,13 @@ __all__ = [
     "plot_comparison",
     "plot_history",
     "plot_spectra",
+    "plot_spectral_gain",
     "radial_profile",
     "resize_image",
     "save_figure",
     "show_images",
     "show_table",
+    "spectral_gain",
     "to_display",
     "to_float",
 ]
@@ -129,6 +135,30 @@ def to_display(
     if has_channels and out.shape[-1] == 1:
         out = out[..., 0]
     return out.astype(np.float32)
+
+
+@contextmanager
+def clipping_warnings() -> Iterator[list[str]]:
+    """Collect matplotlib's "Clipping input data to the valid range for imshow" warnings.
+
+    ``with clipping_warnings() as caught: ...`` yields a list that fills with the messages
+    logged inside the block (they are still shown as usual). Figures that go through
+    ``to_display`` never trigger it; a raw ``imshow`` of a resizer output (unbounded) does.
+    """
+    caught: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "Clipping input data" in record.getMessage():
+                caught.append(record.getMessage())
+
+    handler = _Collect(level=logging.WARNING)
+    logger = logging.getLogger("matplotlib.image")
+    logger.addHandler(handler)
+    try:
+        yield caught
+    finally:
+        logger.removeHandler(handler)
 
 
 # -- image grids --------------------------------------------------------------------------------
@@ -418,6 +448,102 @@ def plot_spectra(
     profile_ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def _pairs(images: Any, reference: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Matching ``(image, reference)`` pairs from two images or two batches of one shape."""
+    a, b = to_float(images), to_float(reference)
+    if a.shape != b.shape:
+        raise ValueError(
+            f"image and reference must have the same shape (same size, e.g. a learned and a "
+            f"naive resize to one target); got {a.shape} and {b.shape}"
+        )
+    batched = _check_image_rank(a)
+    return list(zip(a, b, strict=True)) if batched else [(a, b)]
+
+
+def _power_spectrum(image: Any, window: bool) -> np.ndarray:
+    """``|F|^2`` of the centred orthonormal FFT of the mean-removed luminance, ``(H, W)``."""
+    lum = _luminance(image)
+    lum = lum - lum.mean()
+    if window:
+        lum = lum * np.outer(np.hanning(lum.shape[0]), np.hanning(lum.shape[1]))
+    return np.abs(np.fft.fftshift(np.fft.fft2(lum, norm="ortho"))) ** 2
+
+
+def spectral_gain(
+    image: Any, reference: Any, num_bins: int | None = None, window: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """How much more (or less) of each spatial frequency ``image`` holds than ``reference``.
+
+    Both are one image ``(h, w[, C])`` or a batch ``(B, h, w, C)`` of the same shape (e.g. a
+    learned and a naive resize). Returns ``(frequencies, gain_db)``, both ``(num_bins,)``: the
+    radial frequency in cycles per pixel (``0 .. 0.5``) and the ratio of the luminance power in
+    each ring, summed over the batch, in dB (``10 log10(P_image / P_reference)``): ``> 0`` where
+    ``image`` boosts a frequency, ``0`` where it keeps it, ``< 0`` where it damps it; NaN for
+    an empty ring or a ring where the reference has no power.
+    """
+    power_img, power_ref = 0.0, 0.0
+    for img, ref in _pairs(image, reference):
+        freqs, p_img = radial_profile(_power_spectrum(img, window), num_bins)
+        _, p_ref = radial_profile(_power_spectrum(ref, window), num_bins)
+        power_img, power_ref = power_img + p_img, power_ref + p_ref
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gain = 10.0 * np.log10(power_img / power_ref)
+    return freqs, np.where(np.isfinite(gain), gain, np.nan)
+
+
+def plot_spectral_gain(
+    pairs: Mapping[str, tuple[Any, Any]],
+    reference_name: str = "naive",
+    num_bins: int | None = None,
+    figsize: tuple[float, float] = (6.0, 3.4),
+) -> Figure:
+    """One ``spectral_gain`` curve per entry of ``pairs`` (``{label: (image, reference)}``, each
+    an image or a batch, the two of one shape); a zero line marks "kept as is"."""
+    if not isinstance(pairs, Mapping) or not pairs:
+        raise ValueError("pairs must be a non-empty dict {label: (image, reference)}")
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.axhline(0.0, color="#555555", lw=0.8)
+    for label, pair in pairs.items():
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"pairs[{label!r}] must be a pair (image, reference)")
+        freqs, gain = spectral_gain(pair[0], pair[1], num_bins)
+        ax.plot(freqs, gain, marker=".", label=str(label))
+    ax.set_xlabel("radial frequency (cycles / pixel of the output)")
+    ax.set_ylabel(f"gain over {reference_name} (dB)")
+    ax.set_xlim(0.0, 0.5)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def channel_statistics(images: Mapping[str, Any], channel_names: str = "RGB") -> list[dict]:
+    """Per-channel statistics of each entry of ``images`` (``{label: image or batch}``).
+
+    One row per image and channel: ``image``, ``channel``, ``mean``, ``std``, ``min``, ``max``
+    and ``outside [0,1]`` (the fraction of values a ``[0, 1]`` display would clip), over all
+    pixels (and every image of a batch). ``uint8`` inputs are scaled to ``[0, 1]`` first, so
+    every row is on the same scale. Pass the rows to ``show_table``.
+    """
+    if not isinstance(images, Mapping) or not images:
+        raise ValueError("images must be a non-empty dict {label: image or batch}")
+    rows = []
+    for label, image in images.items():
+        arr = to_float(image)
+        _check_image_rank(arr)
+        arr = arr[..., None] if arr.ndim == 2 else arr
+        for k in range(arr.shape[-1]):
+            values = arr[..., k].ravel()
+            name = channel_names[k] if k < len(channel_names) else str(k)
+            outside = float(np.mean((values < 0.0) | (values > 1.0)))
+            rows.append({
+                "image": str(label), "channel": name, "mean": float(values.mean()),
+                "std": float(values.std()), "min": float(values.min()),
+                "max": float(values.max()), "outside [0,1]": outside,
+            })
+    return rows
 
 
 # -- resizing ----------------------------------------------------------------------------------

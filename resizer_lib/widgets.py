@@ -94,11 +94,17 @@ def resolve_image(
     choice: Any, path: str = "", images: Mapping[str, Any] | None = None
 ) -> np.ndarray:
     """The image for a choice: an array (returned as is), a key of ``images``, a package photo
-    name, ``"synthetic: <class>"``, ``FILE_OPTION`` (then ``path`` is read) or a file path."""
+    name, ``"synthetic: <class>"``, ``FILE_OPTION`` (then ``path`` is read) or a file path.
+
+    A value of ``images`` may be an array, or a name or ``pathlib.Path`` resolved like a choice
+    when it is picked (so a long list of photos costs nothing until one is shown)."""
     if not isinstance(choice, str):
         return np.asarray(choice)
     if images is not None and choice in images:
-        return np.asarray(images[choice])
+        value = images[choice]
+        if isinstance(value, (str, Path)):
+            return resolve_image(str(value), path)
+        return np.asarray(value)
     if choice in SAMPLE_NAMES:
         return load_sample(choice)
     if choice.startswith(SYNTHETIC_PREFIX):
@@ -175,7 +181,8 @@ class ResizeExplorer(widgets.VBox):
     """The explorer app (a ``VBox``). ``controls`` holds the widgets by name (``"image"``,
     ``"path"``, ``"interpolation"``, ``"size"``, ``"antialias"``, ``"resizer"``); every change
     re-renders into ``output``. ``result`` holds the arrays last shown, ``error`` the last
-    message (or None), ``renders`` counts the renders."""
+    message (or None), ``renders`` counts the renders. ``mode`` picks the view it opens on
+    (``"naive"`` keeps the size slider live; default: ``"learned"`` when a model is given)."""
 
     def __init__(
         self,
@@ -185,8 +192,13 @@ class ResizeExplorer(widgets.VBox):
         max_size: int = 512,
         figsize: tuple[float, float] = (15.0, 3.4),
         output_height: str = "380px",
+        mode: str | None = None,
     ):
         super().__init__()
+        if mode not in (None, "naive", "learned"):
+            raise ValueError(f"mode must be 'naive', 'learned' or None; got {mode!r}")
+        if mode == "learned" and resizer_model is None:
+            raise ValueError("mode='learned' needs a resizer_model (e.g. build_resizer(...))")
         self.resizer_model = resizer_model
         self.figsize = figsize
         self.result: dict[str, Any] | None = None
@@ -195,7 +207,8 @@ class ResizeExplorer(widgets.VBox):
         self._images = dict(images) if isinstance(images, Mapping) else None
         names = _image_options(images)
         self._cache: dict[tuple[str, str], np.ndarray] = {}
-        self.controls = _make_controls(names, resizer_model, size, max_size)
+        start = mode or ("learned" if resizer_model is not None else "naive")
+        self.controls = _make_controls(names, resizer_model, size, max_size, start)
         self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self.output = widgets.interactive_output(self._update, self.controls)
         self.output.layout = widgets.Layout(height=output_height, width="100%", overflow="hidden")
@@ -253,7 +266,7 @@ def _image_options(images: Mapping[str, Any] | Sequence[str] | None) -> list[str
     return [str(n) for n in images] + [FILE_OPTION]
 
 
-def _make_controls(names, resizer_model, size, max_size) -> dict[str, widgets.Widget]:
+def _make_controls(names, resizer_model, size, max_size, start) -> dict[str, widgets.Widget]:
     wide = widgets.Layout(width="360px")
     default = "chelsea" if "chelsea" in names else names[0]
     has_model = resizer_model is not None
@@ -277,7 +290,7 @@ def _make_controls(names, resizer_model, size, max_size) -> dict[str, widgets.Wi
         "antialias": widgets.Checkbox(value=False, description="antialias"),
         "resizer": widgets.ToggleButtons(
             options=["naive", "learned"],
-            value="learned" if has_model else "naive",
+            value=start,
             disabled=not has_model,
             tooltips=[
                 "naive resize vs bilinear",
@@ -309,9 +322,11 @@ def resize_explorer(
     Args:
         resizer_model: a resizer ``(B, H, W, 3) -> (B, h, w, 3)`` taking ``[0, 1]`` inputs (e.g.
             ``build_resizer(...)`` or ``classifier.get_layer("resizer")``); enables "learned".
-        images: ``{name: image}``, a list of names (package photos, ``"synthetic: <class>"``,
+        images: ``{name: image}`` (an array, or a photo name / file path loaded when chosen),
+            a list of names (package photos, ``"synthetic: <class>"``,
             file paths), or None for every package photo and synthetic class.
         size: the initial naive target side (square).
-        kwargs: ``max_size``, ``figsize``, ``output_height`` (see ``ResizeExplorer``).
+        kwargs: ``max_size``, ``figsize``, ``output_height``, and ``mode`` (``"naive"`` or
+            ``"learned"``: the view it opens on; default learned when a model is given).
     """
     return ResizeExplorer(resizer_model=resizer_model, images=images, size=size, **kwargs)

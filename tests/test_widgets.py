@@ -244,3 +244,27 @@ def test_app_synthetic_images():
 def test_app_bad_images(images, match):
     with pytest.raises(ValueError, match=match):
         widgets.resize_explorer(images=images)
+
+
+def test_app_images_dict_may_hold_names_and_paths(images, tmp_path):
+    file = tmp_path / "photo.png"
+    Image.fromarray(images["smooth"]).save(file)
+    lazy = {"mine": images["checker"], "cat": "chelsea", "from a path": file}
+    assert widgets.resolve_image("cat", images=lazy).shape == (300, 451, 3)
+    app = widgets.resize_explorer(images=lazy, size=16)
+    app.controls["image"].value = "from a path"
+    assert app.error is None and app.result["input"].shape == (48, 56, 3)
+    app.controls["image"].value = "cat"
+    assert app.error is None and app.result["input"].shape == (300, 451, 3)
+
+
+def test_app_can_open_on_the_naive_view_with_a_model(images, resizer_model):
+    app = widgets.resize_explorer(resizer_model, images=images, size=20, mode="naive")
+    assert app.controls["resizer"].value == "naive" and not app.controls["size"].disabled
+    assert "learned" not in app.result and app.result["naive"].shape == (20, 20, 3)
+    app.controls["resizer"].value = "learned"
+    assert app.controls["size"].disabled and app.result["learned"].shape == (16, 16, 3)
+    with pytest.raises(ValueError, match="mode must be"):
+        widgets.resize_explorer(resizer_model, images=images, mode="bilinear")
+    with pytest.raises(ValueError, match="needs a resizer_model"):
+        widgets.resize_explorer(images=images, mode="learned")

@@ -1,0 +1,415 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · What the resizer does to images
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/05_visualising_resizers.ipynb)
+# · source: [`05_visualising_resizers.py`](05_visualising_resizers.py) (the `.ipynb` is generated from it with jupytext)
+#
+# Notebook 04 measured *whether* the learnable resizer helps a classifier. This one looks at
+# *what* it does to the pictures: the trained resizer's output next to the naive resize, the
+# difference between them, which spatial frequencies it boosts or keeps, and how its colour
+# channels drift. It ends with an interactive explorer for comparing interpolations,
+# antialiasing and the learned resizer on any image.
+#
+# **What you will learn here**
+# * how to take the trained resizer out of a classifier (or load one from a `.keras` file);
+# * how to read side-by-side outputs, signed difference maps and magnitude spectra;
+# * why, on the course's synthetic set, the naive resize *cannot* separate the classes and what
+#   the learned resizer does instead;
+# * how to use the resize explorer (ipywidgets), and its static fallback.
+
+# %% [markdown]
+# ## Setup
+# In Colab this cell installs the course library; locally `make lab` has already done it.
+# `setup()` checks versions, seeds everything and prints the active profile.
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:  # Colab: install the course library from GitHub
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
+
+from resizer_lib.notebook import setup
+
+PROFILE = setup()
+
+# %% [markdown]
+# ## 1 · A trained resizer
+#
+# If the environment variable `RESIZER_MODEL` names a saved Keras model (a `.keras` file holding a
+# classifier with a learned resizer, or a resizer on its own, e.g. one saved at the end of
+# notebook 04), we use it. Otherwise we train a small one here, sized by the profile: the learned
+# arm of notebook 04 (a small CNN behind the resizer) on the offline **synthetic set**.
+#
+# A reminder of that set (`resizer_lib.synthetic`): smooth random pictures whose class is only
+# a faint period-2 stripe pattern, vertical for class 0 and horizontal for class 1, three grey
+# levels strong. An exact $2\times$ bilinear reduction averages each $2 \times 2$ block, and a
+# period-2 pattern averages to zero over any such block, so the naive resize erases the class
+# evidence *exactly*. A classifier behind a bilinear resize is at chance by construction; one
+# behind the learnable resizer can read the stripes at full resolution. The profile decides how
+# well it learns to: `smoke` trains for a few seconds (just enough to run the code), `quick` for
+# a few minutes.
+#
+# `extract_resizer` copies the trained resizer into a standalone model that takes images in
+# $[0, 1]$, as every figure below expects (the classifier itself takes $0..255$ and rescales).
+
+# %%
+import os
+import tempfile
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from resizer_lib.extract import extract_resizer, resizer_from_env
+from resizer_lib.training import ExperimentConfig, load_experiment_data, train_run
+
+resizer = resizer_from_env()  # $RESIZER_MODEL, or None when it is not set
+classifier = None
+if resizer is not None:
+    print(f"resizer loaded from $RESIZER_MODEL={os.environ['RESIZER_MODEL']}")
+else:
+    small = PROFILE.backbone if PROFILE.backbone in ("tiny_cnn", "small_cnn") else "small_cnn"
+    config = ExperimentConfig(
+        name="notebook05", backbone=small, data="synthetic", arms=("learned",), seeds=(0,),
+        image_size=PROFILE.image_size, target_size=PROFILE.target_size, epochs=PROFILE.epochs,
+        batch_size=PROFILE.batch_size, num_train=PROFILE.num_train, num_val=PROFILE.num_val,
+    )
+    data = load_experiment_data(config)
+    with tempfile.TemporaryDirectory() as run_dir:  # training logs; nothing stays in the repo
+        run = train_run(config, "learned", seed=0, data=data, run_dir=Path(run_dir))
+    classifier = run["model"]
+    resizer = extract_resizer(classifier)
+    print(f"trained {small} + learnable resizer: {config.epochs} epoch(s) on "
+          f"{len(data['y_train'])} synthetic images, validation accuracy "
+          f"{run['final']['val_accuracy']:.1%} (chance: 50%)")
+
+# %%
+from resizer_lib.resizer import resizer_param_count
+from resizer_lib.viz import model_target_size
+
+layer = resizer.get_layer("resizer")
+TARGET = model_target_size(resizer)
+INPUT = resizer.input_shape[1:3] if None not in resizer.input_shape[1:3] else PROFILE.image_size
+EXACT_2X = tuple(INPUT) == (2 * TARGET[0], 2 * TARGET[1])
+print(f"resizer: {INPUT[0]}x{INPUT[1]} -> {TARGET[0]}x{TARGET[1]}, "
+      f"{resizer.count_params():,} parameters")
+assert resizer.output_shape[-1] == 3
+assert resizer.count_params() == resizer_param_count(3, layer.filters, layer.num_res_blocks)
+if classifier is not None:  # the copy computes exactly what the classifier's resizer computes
+    batch = data["x_val"][:4].astype("float32")  # 0..255, as the classifier takes them
+    inside = keras.Model(classifier.input, classifier.get_layer("resizer").output)
+    gap = np.abs(np.asarray(inside(batch, training=False))
+                 - np.asarray(resizer(batch / 255.0, training=False)))
+    assert gap.max() < 1e-4, gap.max()
+
+# %% [markdown]
+# ## 2 · Outputs next to the naive resize and the input
+#
+# We take validation images of the synthetic set (the same ones the classifier was evaluated on)
+# and pass them through both: the bilinear resize and the trained resizer. Each row of
+# `plot_comparison` shows the input, the naive resize, the resizer's output (clipped to
+# $[0, 1]$ for display, as in notebook 03), the signed difference *learned − naive* averaged over
+# the colour channels (red: the resizer is brighter, blue: darker, on a symmetric scale) and the
+# magnitude spectrum of the resizer's output.
+
+# %%
+from resizer_lib.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic, synthetic_image
+from resizer_lib.viz import compare_resizers, plot_comparison, resize_image
+
+n_val = min(PROFILE.num_val, 64)
+x_val, y_val = make_synthetic(n_val, INPUT, seed=0, offset=1_000_000_000)  # the validation split
+images = x_val.astype("float32") / 255.0
+naive = resize_image(images, TARGET, "bilinear")
+learned = np.asarray(resizer(images, training=False))
+assert images.shape == (n_val, *INPUT, 3) and naive.shape == learned.shape == (n_val, *TARGET, 3)
+
+for k, name in enumerate(SYNTHETIC_CLASS_NAMES):
+    index = int(np.flatnonzero(y_val == k)[0])
+    result = compare_resizers(x_val[index], None, resizer_model=resizer)
+    fig = plot_comparison(result, figsize=(13, 2.9))
+    fig.suptitle(f"validation image {index}: class {name!r}", fontsize=10)
+    assert np.allclose(result["learned"], learned[index], atol=1e-5)
+
+# %% [markdown]
+# The stripes are three grey levels out of 255: invisible in the input panel, yet they are the
+# only thing that tells the classes apart. The cleanest way to see what the resizer does with them
+# is to hold the picture fixed and change only the class. `synthetic_image(i, size, label=k)`
+# draws picture `i` with the stripes of class `k`: the background, shapes and noise are the same
+# for both classes. Below: the difference between the two versions, at the input, after the naive
+# resize, and after the resizer (each panel stretched to its own range; the title gives its
+# largest value in grey levels of 255).
+
+# %%
+from resizer_lib.viz import show_images
+
+pair = np.stack([synthetic_image(7, tuple(INPUT), label=k) for k in (0, 1)])  # same picture
+pair_f = pair.astype("float32") / 255.0
+naive_pair = resize_image(pair_f, TARGET, "bilinear")
+learned_pair = np.asarray(resizer(pair_f, training=False))
+diffs = {"input": pair_f[0] - pair_f[1], "naive": naive_pair[0] - naive_pair[1],
+         "learned": learned_pair[0] - learned_pair[1]}
+fig = show_images([d.mean(axis=-1) for d in diffs.values()], mode="minmax", ncols=3, panel_size=3,
+                  titles=[f"{k}: vertical - horizontal\nmax {255 * np.abs(d).max():.2f}/255"
+                          for k, d in diffs.items()])
+print({k: round(float(255 * np.abs(d).max()), 3) for k, d in diffs.items()})
+assert np.allclose(pair[0].astype(int) - pair[1].astype(int), 0, atol=6)  # only the stripes differ
+if EXACT_2X:
+    assert np.abs(diffs["naive"]).max() < 1e-5  # the naive resize erases the class exactly
+assert np.abs(diffs["learned"]).max() > np.abs(diffs["naive"]).max()  # the resizer does not
+
+# %% [markdown]
+# The middle panel is black: after the naive $2\times$ resize the two classes give *identical*
+# images (up to float rounding), so no classifier behind it can do better than chance. The
+# resizer's outputs differ, because its first convolutions see the stripes at full resolution.
+# How strongly and in what pattern depends on how well it has trained: after the `smoke` run the
+# difference is mostly what random initial weights make of the stripes; after `quick` the
+# classifier has pushed it towards something it can use.
+#
+# The same resizer on photographs (brought to the input size it was trained at, with
+# antialiasing). It never saw a photo in training, so this shows what it learned to do in
+# general, not a trick for cats:
+
+# %%
+from resizer_lib.sample_images import load_image_file, load_sample, shared_photo_paths
+
+photo_names = ["chelsea", "astronaut"] if PROFILE.name == "smoke" else ["chelsea", "astronaut", "coffee", "rocket"]
+photos = {name: load_sample(name) for name in photo_names}
+photos.update({f"photo {p.name}": load_image_file(p) for p in shared_photo_paths(2)})  # if present
+photo_inputs = np.stack([resize_image(p, INPUT, "bilinear", antialias=True) for p in photos.values()])
+photo_naive = resize_image(photo_inputs, TARGET, "bilinear")
+photo_learned = np.asarray(resizer(photo_inputs, training=False))
+result = compare_resizers(photo_inputs[0], None, resizer_model=resizer)
+fig = plot_comparison(result, figsize=(13, 2.9))
+assert result["learned"].shape == (*TARGET, 3)
+
+# %% [markdown]
+# ## 3 · Difference maps
+#
+# How far does the resizer move from the naive resize, on average per pixel, and does that depend
+# on the class? (Values in grey levels of 255.)
+
+# %%
+from resizer_lib.viz import show_table
+
+moved = 255 * np.abs(learned - naive).mean(axis=(1, 2, 3))  # (n_val,)
+rows = [{"images": f"synthetic, {name}", "count": int(np.sum(y_val == k)),
+         "mean abs(learned - naive)": float(moved[y_val == k].mean())}
+        for k, name in enumerate(SYNTHETIC_CLASS_NAMES)]
+rows.append({"images": "photos", "count": len(photos),
+             "mean abs(learned - naive)": float(255 * np.abs(photo_learned - photo_naive).mean())})
+show_table(rows, floatfmt=".2f");
+assert moved.shape == (n_val,) and np.all(moved > 0)
+
+# %% [markdown]
+# ## 4 · Spectra: which frequencies the resizer boosts or keeps
+#
+# The magnitude spectrum $\log|\mathcal{F}|$ of an image shows how much of each spatial frequency
+# it contains: the centre is the average brightness (removed here), the edges of the square are
+# the finest patterns the pixel grid can hold (0.5 cycles per pixel, the Nyquist limit). The
+# bottom panel averages each spectrum over rings of equal frequency. Frequencies are in cycles per
+# pixel *of each image*, so a pattern that is 0.25 cycles/pixel in the input becomes 0.5 in a
+# $2\times$ smaller output.
+
+# %%
+from resizer_lib.viz import plot_spectra
+
+k0 = int(np.flatnonzero(y_val == 0)[0])
+fig = plot_spectra({"input": images[k0], "naive": naive[k0], "learned": learned[k0]})
+
+# %% [markdown]
+# In the input, the vertical stripes sit at the far left and right of the spectrum (the horizontal
+# Nyquist frequency, a bright column at the edges); in the naive resize that energy is gone.
+#
+# To see what the resizer changes, divide its spectrum by the naive one, ring by ring, and average
+# over many images: the **spectral gain** in decibels (`viz.spectral_gain`). Zero means "kept as
+# the naive resize had it", positive "boosted", negative "damped".
+
+# %%
+from resizer_lib.viz import plot_spectral_gain, spectral_gain
+
+fig = plot_spectral_gain({"synthetic (validation)": (learned, naive),
+                          "photos": (photo_learned, photo_naive)}, reference_name="naive bilinear")
+freqs, gain = spectral_gain(learned, naive)
+print("gain over naive (dB), low -> high frequency:", np.round(gain, 1))
+assert freqs.shape == gain.shape and np.isfinite(gain[1:]).all()
+
+# %% [markdown]
+# Read the curve against what the classifier needs. The coarse picture (low frequencies) carries
+# no class information in this data set, and a gain near zero there means the resizer mostly
+# passes the naive image through (its skip connection). Where the curve rises at high
+# frequencies, the resizer adds fine structure that the naive resize does not have; on the
+# synthetic set, that is where it can write down what it saw in the stripes. A resizer trained
+# only briefly (`smoke`) shows mostly the imprint of its random initial weights; train longer
+# (`quick`, or your own model through `RESIZER_MODEL`) and compare.
+
+# %% [markdown]
+# ## 5 · Per-channel statistics
+#
+# The resizer's output is unbounded and its three channels can drift apart: a change of mean is a
+# colour cast, a change of spread a change of contrast. `channel_statistics` gives, per colour
+# channel, the mean, spread, range and the fraction of values outside $[0, 1]$ (which a display
+# clips), for the inputs, the naive resize and the resizer, and the resizer per class.
+
+# %%
+from resizer_lib.viz import channel_statistics
+
+stats = channel_statistics({
+    "input": images, "naive": naive, "learned": learned,
+    **{f"learned, {name}": learned[y_val == k] for k, name in enumerate(SYNTHETIC_CLASS_NAMES)},
+})
+show_table(stats, floatfmt=".3f");
+means = {(r["image"], r["channel"]): r["mean"] for r in stats}
+for channel in "RGB":  # bilinear resizing keeps each channel's mean (exactly for 2x)
+    assert abs(means[("naive", channel)] - means[("input", channel)]) < (1e-4 if EXACT_2X else 0.02)
+
+# %% [markdown]
+# The naive resize keeps every channel's mean, as an average of neighbours must. The resizer is
+# free to shift and stretch the channels; any difference between the two per-class rows is
+# information the classifier can use that the naive resize could not have given it.
+#
+# ## 6 · The resize explorer
+#
+# The explorer puts all of this behind a few controls:
+# * **image**: the synthetic pair used above, the photos that ship with scikit-image, the
+#   course's cat and dog photos where they exist next to the checkout, or *your file*: choose it
+#   and type a path in the **path** box (JPEG, PNG, ...);
+# * **mode**: every interpolation `keras.ops.image.resize` supports on this backend, plus
+#   `gaussian` and `mitchellcubic` through `tf.image` on TensorFlow;
+# * **size**: the naive target size (the slider updates when you release it);
+# * **antialias**: low-pass filter before downsampling;
+# * **naive / learned**: *naive* compares the chosen interpolation with plain bilinear at the
+#   slider's size; *learned* compares the trained resizer (its own output size: the slider is
+#   off) with the chosen naive resize. Images are first brought to the resizer's training size.
+#
+# Each view shows the input, the two resizes, their signed difference and the output's spectrum.
+# It opens on the naive view. In Colab, `enable_colab_widgets()` switches on the widget manager
+# that ipywidgets 8 needs there; elsewhere it does nothing. If widgets cannot render (a static
+# HTML page, GitHub's viewer), the cell after next draws the same figure without them.
+
+# %%
+from resizer_lib.sample_images import SAMPLE_NAMES
+
+EXPLORER_IMAGES = {f"synthetic {name} ({INPUT[0]}x{INPUT[1]})": pair[k]
+                   for k, name in enumerate(SYNTHETIC_CLASS_NAMES)}
+EXPLORER_IMAGES.update({name: name for name in SAMPLE_NAMES})  # loaded when chosen
+EXPLORER_IMAGES.update({f"photo {p.name}": p for p in shared_photo_paths(4)})  # where present
+print(f"{len(EXPLORER_IMAGES)} images (plus 'your file')")
+
+# %%
+# WIDGET-APP
+from resizer_lib.widgets import FILE_OPTION, enable_colab_widgets, resize_explorer
+
+enable_colab_widgets()  # Colab only
+app = resize_explorer(resizer, images=EXPLORER_IMAGES, size=64, mode="naive")
+app
+
+# %% [markdown]
+# The functions behind the explorer are plain Python, so they can be driven from code too. The
+# next cell uses a second, hidden explorer (the one above stays as you left it): it selects the
+# synthetic image, checks that the learned view shows exactly the resizer's output from
+# section 2, then switches to a naive bicubic resize to 20 × 20.
+
+# %%
+probe = resize_explorer(resizer, images=EXPLORER_IMAGES, size=64)
+first = next(iter(EXPLORER_IMAGES))
+probe.controls["image"].value = first
+assert probe.error is None and probe.controls["size"].disabled  # learned: size fixed by the model
+assert np.allclose(probe.result["learned"], learned_pair[0], atol=1e-5)
+renders = probe.renders
+probe.controls["resizer"].value = "naive"
+probe.controls["interpolation"].value = "bicubic"
+probe.controls["size"].value = 20
+assert probe.error is None and probe.renders == renders + 3
+assert probe.result["naive"].shape == (20, 20, 3) and "learned" not in probe.result
+assert "bicubic" in probe.status.value
+probe.controls["path"].value = "no/such/file.jpg"
+probe.controls["image"].value = FILE_OPTION
+assert probe.error is not None and "No such image file" in probe.error  # a clear message, no crash
+print("explorer checks passed;", probe.renders, "renders")
+
+# %% [markdown]
+# **Without widgets**: `static_explorer` takes the same settings as arguments and returns the
+# figure.
+
+# %%
+from resizer_lib.widgets import static_explorer
+
+fig = static_explorer(first, interpolation="bilinear", resizer_model=resizer, images=EXPLORER_IMAGES)
+assert len(fig.axes) == 6  # five panels and the difference map's colour bar
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. **Antialiasing.** Resize scikit-image's `"text"` photo to $64 \times 64$ with bilinear
+#    interpolation, with and without `antialias`. Which frequencies does antialiasing remove?
+#    Measure it with `spectral_gain`.
+# 2. **Nearest neighbour keeps a trace.** Resize the synthetic pair (same picture, two classes)
+#    with `"nearest"` instead of bilinear and look at the difference of the two results. What is
+#    special about it, and why can the classifier still not use it reliably?
+# 3. **Your own photo.** Save any image to a file (or use one of yours) and show it with
+#    `static_explorer(path, ...)`, first naive bicubic at 48 pixels, then with the learned resizer.
+# 4. **Another target size.** The resizer's weights do not depend on the sizes (notebook 03).
+#    Copy them into a resizer that keeps the input size (`build_resizer(INPUT)`) and compare its
+#    output with the input: what does the trained correction look like without any downsampling?
+#
+# ## Solutions
+
+# %%
+# 1. Antialiasing low-pass filters before sampling: it damps the highest frequencies (which
+#    would otherwise alias into false patterns) and leaves the coarse picture alone.
+text = load_sample("text")
+sharp = resize_image(text, 64, "bilinear", antialias=False)
+smooth = resize_image(text, 64, "bilinear", antialias=True)
+freqs, aa_gain = spectral_gain(smooth, sharp)
+print("antialias vs not (dB), low -> high:", np.round(aa_gain, 1))
+fig = plot_spectral_gain({"antialias on / off": (smooth, sharp)}, reference_name="no antialias")
+assert np.nanmean(aa_gain[-len(aa_gain) // 4:]) < -1.0  # high frequencies damped
+assert abs(np.nanmean(aa_gain[1:4])) < 1.5  # coarse structure kept
+
+# %%
+# 2. A 2x nearest-neighbour resize keeps one pixel of every 2x2 block, always with the same
+#    parity, so a period-2 stripe becomes a constant +a or -a over the whole image: the class
+#    difference is a uniform brightness offset of at most 2a = 6 grey levels, easily confused
+#    with an ordinary change of brightness between pictures.
+near = resize_image(pair_f, TARGET, "nearest")
+offset = 255 * (near[0] - near[1])
+print(f"nearest: difference between the classes is {offset.mean():+.2f} grey levels, "
+      f"std {offset.std():.1e}")
+if EXACT_2X:
+    assert offset.std() < 1e-3 and abs(offset.mean()) <= 6.01
+
+# %%
+# 3. Any file Pillow reads works; here a package photo saved to a temporary PNG.
+from PIL import Image
+
+with tempfile.TemporaryDirectory() as folder:
+    path = Path(folder) / "my_photo.png"
+    Image.fromarray(load_sample("coffee")).save(path)
+    fig = static_explorer(str(path), interpolation="bicubic", size=48)
+    fig2 = static_explorer(str(path), resizer_model=resizer)
+assert len(fig.axes) == len(fig2.axes) == 6
+
+# %%
+# 4. Same weights, no downsampling: the correction alone, on the input grid.
+from resizer_lib.resizer import build_resizer
+
+same_size = build_resizer(tuple(INPUT), filters=layer.filters, num_res_blocks=layer.num_res_blocks,
+                          interpolation=layer.interpolation)
+same_size.set_weights(resizer.get_weights())
+out = np.asarray(same_size(pair_f[:1], training=False))[0]
+fig = show_images([pair_f[0], out, (out - pair_f[0]).mean(axis=-1)], mode="percentile",
+                  titles=["input", "resizer at 1x", "correction (stretched)"], ncols=3, panel_size=3)
+assert out.shape == (*INPUT, 3)

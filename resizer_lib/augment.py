@@ -1,0 +1,132 @@
+"""Data augmentation as Keras preprocessing layers (no ``ImageDataGenerator``).
+
+``build_augmentation(...)`` returns a ``keras.Sequential`` that maps ``(B, H, W, 3)`` images
+in ``0..255`` (any float or int dtype) to float32 images of the same shape, still in
+``0..255``. Inside a model it is active only when ``training=True`` (as every Keras random
+layer). In a ``tf.data`` pipeline use ``augment_dataset(ds, aug)`` (or ``augment_batch`` in
+your own map): it applies the layers one by one, which Keras runs with TensorFlow ops inside
+``tf.data`` on every backend; calling the ``Sequential`` itself in a map works only on the
+TensorFlow backend.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+__all__ = ["augment_batch", "augment_dataset", "build_augmentation"]
+
+_FLIP_MODES = {
+    True: "horizontal",
+    "horizontal": "horizontal",
+    "vertical": "vertical",
+    "horizontal_and_vertical": "horizontal_and_vertical",
+}
+_VALUE_RANGE = (0, 255)
+
+
+def build_augmentation(
+    flip: bool | str = True,
+    rotation: float | None = 0.05,
+    crop: float | None = None,
+    brightness: float | None = None,
+    contrast: float | None = None,
+    hue: float | None = None,
+    seed: int = 0,
+    name: str = "augmentation",
+) -> keras.Sequential:
+    """Random augmentation ``(B, H, W, 3) -> (B, H, W, 3)`` for images in ``0..255``.
+
+    Args:
+        flip: ``True``/``"horizontal"``, ``"vertical"``, ``"horizontal_and_vertical"``, or
+            ``False`` for none.
+        rotation: maximum rotation as a fraction of a full turn (0.05 = 18 degrees).
+        crop: random crop of up to this fraction of each side, resized back to ``(H, W)``
+            (a zoom-in plus a shift), in ``[0, 1)``.
+        brightness: maximum brightness shift as a fraction of 255, in ``[0, 1]``.
+        contrast: maximum contrast change factor, in ``[0, 1]``.
+        hue: maximum hue rotation as a fraction of the colour wheel, in ``[0, 1]``.
+        seed: makes the random draws reproducible; each layer gets its own seed from it.
+
+    ``None`` (or ``0``) leaves an effect out; with everything off the model is the identity.
+    """
+    seeds = iter(range(seed, seed + 100))
+    steps: list[layers.Layer] = [layers.Identity(name="identity")]  # keeps an empty model valid
+    if flip:
+        steps.append(layers.RandomFlip(_flip_mode(flip), seed=next(seeds), name="flip"))
+    if _check_fraction(rotation, "rotation", upper=0.5):
+        steps.append(
+            layers.RandomRotation(rotation, fill_mode="reflect", seed=next(seeds), name="rotate")
+        )
+    if _check_fraction(crop, "crop", upper=1.0, closed=False):
+        zoom = (-crop, 0.0)  # negative height factor: zoom in, i.e. crop then resize back
+        steps.append(
+            layers.RandomZoom(zoom, fill_mode="reflect", seed=next(seeds), name="crop_zoom")
+        )
+        shift = crop / 2
+        steps.append(
+            layers.RandomTranslation(
+                shift, shift, fill_mode="reflect", seed=next(seeds), name="crop_shift"
+            )
+        )
+    if _check_fraction(brightness, "brightness", upper=1.0):
+        steps.append(
+            layers.RandomBrightness(
+                brightness, value_range=_VALUE_RANGE, seed=next(seeds), name="brightness"
+            )
+        )
+    if _check_fraction(contrast, "contrast", upper=1.0):
+        steps.append(
+            layers.RandomContrast(
+                contrast, value_range=_VALUE_RANGE, seed=next(seeds), name="contrast"
+            )
+        )
+    if _check_fraction(hue, "hue", upper=1.0):
+        steps.append(layers.RandomHue(hue, value_range=_VALUE_RANGE, seed=next(seeds), name="hue"))
+    return keras.Sequential(steps, name=name)
+
+
+def augment_batch(augmentation: keras.Sequential, images, training: bool = True):
+    """Apply ``augmentation`` layer by layer: ``(B, H, W, 3) -> float32 (B, H, W, 3)``.
+
+    Usable in a ``tf.data`` map on any Keras backend (Keras preprocessing layers switch to
+    TensorFlow ops there), and eagerly.
+    """
+    for layer in augmentation.layers:
+        if not isinstance(layer, layers.Identity):
+            images = layer(images, training=training)
+    return images
+
+
+def augment_dataset(dataset, augmentation: keras.Sequential):
+    """Map a ``tf.data.Dataset`` of ``(images (B, H, W, 3), labels)`` through ``augmentation``.
+
+    Augment after ``cache()`` (as ``load_dataset`` pipelines are) so each epoch draws anew.
+    """
+    import tensorflow as tf
+
+    def step(images, labels):
+        images = augment_batch(augmentation, tf.cast(images, tf.float32), training=True)
+        return images, labels
+
+    return dataset.map(step, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def _flip_mode(flip: object) -> str:
+    if flip not in _FLIP_MODES:
+        raise ValueError(
+            f"flip must be True, False, or one of {list(_FLIP_MODES)[1:]}; got {flip!r}"
+        )
+    return _FLIP_MODES[flip]
+
+
+def _check_fraction(value: object, name: str, upper: float, closed: bool = True) -> bool:
+    """``False`` for ``None``/0; ``True`` for a number in ``(0, upper]``; else ``ValueError``."""
+    if value is None:
+        return False
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = ok and 0 <= value and (value <= upper if closed else value < upper)
+    if not ok:
+        bracket = "]" if closed else ")"
+        raise ValueError(f"{name} must be None or a number in [0, {upper}{bracket}; got {value!r}")
+    return value > 0

@@ -1,0 +1,87 @@
+"""``resizer_lib.augment``: Keras preprocessing layers, in a model and in a tf.data map."""
+
+import keras
+import numpy as np
+import pytest
+
+from resizer_lib.augment import augment_batch, augment_dataset, build_augmentation
+
+pytestmark = pytest.mark.multibackend
+
+EVERYTHING = dict(flip=True, rotation=0.05, crop=0.2, brightness=0.2, contrast=0.2, hue=0.1)
+
+
+def images(n=4, size=16, seed=0):
+    return np.random.default_rng(seed).uniform(0, 255, (n, size, size, 3)).astype("float32")
+
+
+def run(aug, x, training=True):
+    return keras.ops.convert_to_numpy(aug(x, training=training))
+
+
+def test_shape_range_and_change():
+    x = images()
+    y = run(build_augmentation(**EVERYTHING, seed=1), x)
+    assert y.shape == x.shape and y.dtype == np.float32
+    assert y.min() >= 0 and y.max() <= 255
+    assert np.abs(y - x).mean() > 1
+
+
+def test_identity_at_inference_and_when_everything_is_off():
+    x = images()
+    np.testing.assert_allclose(run(build_augmentation(**EVERYTHING), x, training=False), x)
+    off = build_augmentation(flip=False, rotation=None)
+    np.testing.assert_allclose(run(off, x), x)
+
+
+def test_same_seed_same_draws():
+    x = images()
+    a = run(build_augmentation(**EVERYTHING, seed=3), x)
+    b = run(build_augmentation(**EVERYTHING, seed=3), x)
+    c = run(build_augmentation(**EVERYTHING, seed=4), x)
+    np.testing.assert_allclose(a, b)
+    assert np.abs(a - c).mean() > 1
+
+
+def test_hue_turns_colours_but_keeps_grey():
+    hue_only = build_augmentation(flip=False, rotation=None, hue=0.5, seed=0)
+    grey = np.full((2, 8, 8, 3), 120.0, dtype="float32")
+    np.testing.assert_allclose(run(hue_only, grey), grey, atol=1.0)
+    red = np.zeros((2, 8, 8, 3), dtype="float32")
+    red[..., 0] = 200.0
+    assert np.abs(run(hue_only, red) - red).max() > 20
+
+
+def test_inside_a_model():
+    inputs = keras.Input((16, 16, 3))
+    x = build_augmentation(**EVERYTHING)(inputs)
+    outputs = keras.layers.GlobalAveragePooling2D()(x)
+    model = keras.Model(inputs, outputs)
+    assert tuple(model(images(), training=True).shape) == (4, 3)
+
+
+def test_in_a_tf_data_map_on_any_backend():
+    tf = pytest.importorskip("tensorflow")
+    x = images().astype("uint8")
+    ds = tf.data.Dataset.from_tensor_slices((x, np.arange(4))).batch(2)
+    out = list(augment_dataset(ds, build_augmentation(**EVERYTHING)).as_numpy_iterator())
+    assert [a.shape for a, _ in out] == [(2, 16, 16, 3)] * 2
+    assert all(a.dtype == np.float32 and 0 <= a.min() and a.max() <= 255 for a, _ in out)
+    eager = keras.ops.convert_to_numpy(augment_batch(build_augmentation(flip=False), x[:1] * 1.0))
+    assert eager.shape == (1, 16, 16, 3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"flip": "diagonal"}, "flip"),
+        ({"rotation": -0.1}, "rotation"),
+        ({"crop": 1.0}, "crop"),
+        ({"brightness": 2}, "brightness"),
+        ({"contrast": True}, "contrast"),
+        ({"hue": "a bit"}, "hue"),
+    ],
+)
+def test_bad_arguments_raise_value_error(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        build_augmentation(**kwargs)

@@ -1,0 +1,445 @@
+"""End to end: notebook 05 opened in JupyterLab, in headless Chromium, as a learner would.
+
+JupyterLab runs on 127.0.0.1 (free port, random token) over a temporary copy of notebooks/, so
+no output is written into the repo; the kernel gets RESIZER_PROFILE=smoke. The test runs all
+cells from the Run menu, waits for the resize explorer (the cell starting ``# WIDGET-APP``),
+changes the interpolation dropdown and the size slider, and checks that the picture changed and
+that no error showed. Screenshots go to test-artifacts/browser/.
+
+Needs Debian's Chromium at /usr/bin/chromium (``bash tools/setup_browser.sh`` installs it) and
+Playwright for Python; without them the test skips, except under CI=true where it fails.
+Run it with ``make browser`` (or ``pytest -m browser tests``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+APP_MARKER = "# WIDGET-APP"
+SERVER_START_S = 60
+KERNEL_START_S = 60
+RUN_ALL_S = 150  # from "Run All Cells" until every cell has run
+RERENDER_S = 30
+SIZE_STEPS = 4  # arrow-key presses on the size slider
+
+pytestmark = pytest.mark.browser
+
+
+def _unavailable(reason: str) -> None:
+    """Skip with a one-line reason; under CI=true a missing prerequisite is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true needs the browser test to run, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+# -- fixtures ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    """The Chromium binary, after checking Playwright and JupyterLab are importable."""
+    if not CHROMIUM.exists():
+        _unavailable(f"no browser at {CHROMIUM} (run: bash tools/setup_browser.sh)")
+    for module in ("playwright.sync_api", "jupyterlab", "ipywidgets"):
+        try:
+            __import__(module)
+        except ImportError:
+            _unavailable(f"{module} is not installed (pip install -e '.[lab,test]')")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def notebook_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A temporary copy of notebooks/ and the name of notebook 05 in it.
+
+    ``RESIZER_BROWSER_NOTEBOOK=path.ipynb`` tests that notebook instead (copied in beside them).
+    """
+    root = tmp_path_factory.mktemp("lab") / "notebooks"
+    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    override = os.environ.get("RESIZER_BROWSER_NOTEBOOK")
+    if override:
+        source = Path(override).expanduser().resolve()
+        if not source.is_file():
+            pytest.fail(f"RESIZER_BROWSER_NOTEBOOK={override!r} is not a file", pytrace=False)
+        shutil.copy(source, root / source.name)
+        return root, source.name
+    found = sorted(root.glob("05_*.ipynb"))
+    if not found:
+        pytest.fail(f"no notebook 05 (05_*.ipynb) in {NOTEBOOKS}", pytrace=False)
+    return root, found[0].name
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _lab_env(home: Path) -> dict[str, str]:
+    """The server's (and so the kernel's) environment: smoke profile, private Jupyter dirs, and
+    the inline matplotlib backend a learner gets (a test-run MPLBACKEND=Agg would hide figures)."""
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)
+    env.update(
+        RESIZER_PROFILE="smoke",
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _lab_settings(home: Path) -> Path:
+    """User settings that keep JupyterLab quiet offline: no news prompt, no update check."""
+    folder = home / "settings" / "@jupyterlab" / "apputils-extension"
+    folder.mkdir(parents=True)
+    (folder / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
+    return home / "settings"
+
+
+def _wait_until_up(proc: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"jupyter lab exited ({proc.returncode}); log:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"jupyter lab did not answer in {SERVER_START_S}s; log:\n{log.read_text()[-3000:]}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the server and its kernels (its own process group), politely first."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)  # jupyter server: shuts kernels down, then exits
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # anything left in the group (kernels)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=10)
+
+
+@dataclass
+class Lab:
+    """A running JupyterLab: the notebook's URL (with the token), its log, its start time."""
+
+    url: str
+    log: Path
+    startup_s: float
+
+
+@pytest.fixture(scope="module")
+def lab(
+    chromium: Path, notebook_copy: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 over the notebooks' copy. Always stopped, kernels included."""
+    root, name = notebook_copy
+    home = tmp_path_factory.mktemp("jupyter-home")
+    port, token = _free_port(), secrets.token_hex(16)
+    log = home / "jupyter.log"
+    cmd = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={_lab_settings(home)}",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.expose_app_in_browser=True",
+    ]  # fmt: skip
+    if os.geteuid() == 0:  # CI runs as root
+        cmd.append("--allow-root")
+    start = time.monotonic()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=root, env=_lab_env(home), stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(proc, f"{base}/api/status?token={token}", log)
+        startup_s = time.monotonic() - start
+        yield Lab(f"{base}/lab/tree/{name}?token={token}&reset", log, startup_s)
+    finally:
+        _stop(proc)
+
+
+# -- page helpers --------------------------------------------------------------------------------
+def _image(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as picture:
+        return np.asarray(picture.convert("RGB"), dtype=np.int16)
+
+
+def _changed_fraction(before: Path, after: Path) -> float:
+    """The fraction of pixels that differ (by more than a little) between two screenshots."""
+    a, b = _image(before), _image(after)
+    if a.shape != b.shape:
+        return 1.0
+    return float(np.mean(np.abs(a - b).max(axis=-1) > 8))
+
+
+def _accept_dialog(page) -> None:
+    """Accept a JupyterLab dialog if one is open (e.g. "Select Kernel": the default is right)."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count() and dialog.first.is_visible():
+        dialog.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+        dialog.first.wait_for(state="detached")
+
+
+_KERNEL_READY_JS = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const context = panel && panel.sessionContext;
+    const kernel = context && context.session && context.session.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected'
+        && context.kernelDisplayStatus === 'idle';
+}"""
+
+
+def _wait_kernel_ready(page, timeout_s: float) -> None:
+    """Wait until the notebook's kernel is connected and idle. (The toolbar's idle indicator shows
+    before the kernel's websocket is up; cells run then are silently dropped.)"""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        _accept_dialog(page)
+        if page.evaluate(_KERNEL_READY_JS):
+            return
+        page.wait_for_timeout(250)
+    raise TimeoutError(f"the kernel was not connected and idle after {timeout_s}s")
+
+
+def _run_all_cells(page) -> None:
+    """Run > Run All Cells, from the menu bar, as a learner would."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-item:visible .lm-Menu-itemLabel").get_by_text(
+        "Run All Cells", exact=True
+    ).click()
+
+
+_BUSY_JS = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const status = panel && panel.sessionContext && panel.sessionContext.kernelDisplayStatus;
+    const queued = [...document.querySelectorAll('.jp-InputPrompt')]
+        .some(p => p.textContent.includes('*'));
+    return status !== 'idle' || queued;
+}"""
+
+
+def _wait_idle(page, timeout_s: float) -> None:
+    """Wait until no cell is queued or running and the kernel has been idle for a second (so the
+    widget messages from a change are all handled and shown)."""
+    deadline = time.monotonic() + timeout_s
+    quiet = 0
+    while quiet < 4:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the notebook was still busy after {timeout_s}s")
+        _accept_dialog(page)
+        quiet = 0 if page.evaluate(_BUSY_JS) else quiet + 1
+        page.wait_for_timeout(250)
+
+
+def _wait_picture(page, output, timeout_s: float = 10) -> None:
+    """Wait until the explorer's Output holds one fully loaded figure."""
+    page.wait_for_function(
+        """(el) => {
+            const img = el.querySelectorAll('img');
+            return img.length === 1 && img[0].complete && img[0].naturalWidth > 0;
+        }""",
+        arg=output.element_handle(timeout=timeout_s * 1000),
+        timeout=timeout_s * 1000,
+    )
+    page.wait_for_timeout(200)  # let the layout settle before the screenshot
+
+
+_MODEL_ERRORS_JS = """() => {
+    const found = [];
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    for (let c = 0; c < cells.length; c++) {
+        const outputs = cells.get(c).outputs;
+        for (let o = 0; outputs && o < outputs.length; o++) {
+            const out = outputs.get(o).toJSON();
+            const text = [].concat(out.text || []).join('');
+            if (out.output_type === 'error') found.push(`${out.ename}: ${out.evalue}`);
+            else if (out.name === 'stderr' && /Traceback|Error/.test(text)) found.push(text);
+        }
+    }
+    return found;
+}"""
+
+
+def _error_outputs(page) -> list[str]:
+    """Outputs that show an error: tracebacks and errors on stderr in the notebook's model (every
+    cell, shown or not), and the same or a widget failure on the page."""
+    texts = page.locator(".jp-OutputArea-output").all_inner_texts()
+    stderr = page.locator(
+        '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
+    ).all_inner_texts()
+    bad = [t for t in texts if "Traceback" in t or "Error displaying widget" in t]
+    bad += [t for t in stderr if "Error" in t or "Traceback" in t]
+    return bad + page.evaluate(_MODEL_ERRORS_JS)
+
+
+def _assert_no_errors(page, when: str) -> None:
+    errors = _error_outputs(page)
+    if errors:
+        pytest.fail(f"error output {when}:\n{errors[0][-1500:]}")
+
+
+def _screenshot(locator, name: str) -> Path:
+    path = ARTIFACTS / name
+    locator.screenshot(path=str(path))
+    return path
+
+
+# -- the test ------------------------------------------------------------------------------------
+def test_notebook05_widgets_in_jupyterlab(
+    chromium: Path, lab: Lab, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in [*ARTIFACTS.glob("*.png"), *ARTIFACTS.glob("*.log")]:
+        old.unlink()
+    start = time.monotonic()
+    laps = [f"server {lab.startup_s:.0f}s"]
+
+    def lap(name: str) -> None:
+        laps.append(f"{name} {time.monotonic() - start:.0f}s")
+
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 1600, "height": 1100})
+            try:
+                _drive(page, lab.url, lap)
+            except BaseException:
+                page.screenshot(path=str(ARTIFACTS / "failure_page.png"), full_page=True)
+                shutil.copy(lab.log, ARTIFACTS / "failure_jupyter.log")
+                raise
+            finally:
+                browser.close()
+    finally:
+        with capsys.disabled():  # shown even when pytest captures output
+            print(f"\nbrowser test: screenshots in {ARTIFACTS} ({', '.join(laps)})")
+
+
+def _drive(page, url: str, lap: Callable[[str], None]) -> None:
+    """Open the notebook, run all cells, then move the explorer's dropdown and slider."""
+    _open_and_run_all(page, url, lap)
+    app, output = _explorer(page)
+    shots = [_screenshot(output, "01_rendered.png")]
+    status = app.locator(".widget-html").first
+
+    select = (
+        app.locator(".widget-dropdown select")
+        .filter(has=page.locator("option", has_text="bicubic"))
+        .first
+    )
+    assert select.input_value() != "bicubic", "the explorer should not start on bicubic"
+    select.select_option(label="bicubic")
+    _wait_rendered(page, output)
+    shots.append(_screenshot(output, "02_interpolation.png"))
+    assert "bicubic" in status.inner_text(), f"status ignores the dropdown: {status.inner_text()}"
+
+    slider = app.locator(".widget-hslider").filter(has=page.locator("label", has_text="size"))
+    readout = slider.locator(".widget-readout").first
+    size = int(readout.inner_text()) - SIZE_STEPS
+    slider.locator(".noUi-handle").first.focus()
+    for _ in range(SIZE_STEPS):
+        page.keyboard.press("ArrowLeft")
+    _wait_rendered(page, output)
+    shots.append(_screenshot(output, "03_size.png"))
+    _screenshot(app, "03_app.png")
+    assert int(readout.inner_text()) == size, "the size slider did not follow the arrow keys"
+    assert f"{size}x{size}" in status.inner_text(), (
+        f"status ignores the slider: {status.inner_text()}"
+    )
+
+    for before, after in zip(shots, shots[1:], strict=False):
+        changed = _changed_fraction(before, after)
+        assert changed > 0.01, (
+            f"{after.name}: only {changed:.2%} of pixels changed vs {before.name}"
+        )
+    _assert_no_errors(page, "after moving the widgets")
+    lap("widgets")
+
+
+def _open_and_run_all(page, url: str, lap: Callable[[str], None]) -> None:
+    """Open the notebook, wait for its kernel, Run All Cells, wait until all ran, check errors."""
+    page.set_default_timeout(30_000)
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=60_000)
+    lap("page")
+    _wait_kernel_ready(page, KERNEL_START_S)
+    lap("kernel")
+    _run_all_cells(page)
+    page.locator(".jp-InputPrompt", has_text="*").first.wait_for(timeout=10_000)
+    _wait_idle(page, RUN_ALL_S)
+    lap("run all")
+    _assert_no_errors(page, "after Run All Cells")
+
+
+def _explorer(page):
+    """The explorer app (the ``# WIDGET-APP`` cell's VBox) and its Output, in the naive view."""
+    cell = page.locator(".jp-CodeCell").filter(
+        has=page.locator(".jp-InputArea", has_text=APP_MARKER)
+    )
+    assert cell.count() == 1, f"expected one cell starting {APP_MARKER!r}, found {cell.count()}"
+    app = cell.locator(".jp-OutputArea-output .widget-vbox").first
+    output = app.locator(".widget-output").first
+    _wait_picture(page, output)
+    naive = app.locator(".widget-toggle-button", has_text="naive").first
+    if naive.count() and "mod-active" not in (naive.get_attribute("class") or ""):
+        naive.click()  # the size slider only acts in the naive view
+        _wait_rendered(page, output)
+    app.scroll_into_view_if_needed()
+    _screenshot(app, "01_app.png")
+    return app, output
+
+
+def _wait_rendered(page, output) -> None:
+    """After a widget change: wait until the kernel handled it and the new figure is shown."""
+    _wait_idle(page, RERENDER_S)
+    _wait_picture(page, output)

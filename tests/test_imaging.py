@@ -1,0 +1,83 @@
+"""Decoding awkward files, validating bad ones, and the NumPy resize against Keras/TF."""
+
+import keras
+import numpy as np
+import pytest
+from data_fixtures import write_bad_files, write_good_images
+from PIL import Image
+
+from resizer_lib.imaging import (
+    INTERPOLATIONS,
+    check_image_file,
+    check_interpolation,
+    decode_image,
+    load_image,
+    resize_image,
+)
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("good")
+    return folder, write_good_images(folder)
+
+
+@pytest.mark.multibackend
+def test_every_awkward_kind_decodes_to_the_right_rgb(good):
+    folder, expected = good
+    for name, rgb in expected.items():
+        assert check_image_file(folder / name) is None, name
+        image = load_image(folder / name, (8, 8))
+        assert image.shape == (8, 8, 3) and image.dtype == np.uint8, name
+        error = np.abs(image.astype(int) - np.array(rgb)).max()
+        assert error <= 3, (name, image[0, 0], rgb)
+
+
+@pytest.mark.multibackend
+def test_bad_files_get_their_reason(tmp_path):
+    reasons = write_bad_files(tmp_path)
+    for name in ("empty.jpg", "text.jpg", "truncated.jpg"):
+        assert check_image_file(tmp_path / name) == reasons[name]
+
+
+@pytest.mark.multibackend
+def test_exif_orientation_is_applied(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
+    Image.new("RGB", (40, 20), (0, 200, 0)).save(tmp_path / "sideways.jpg", exif=exif)
+    assert decode_image(tmp_path / "sideways.jpg").shape == (40, 20, 3)
+
+
+@pytest.mark.multibackend
+def test_resize_matches_keras_ops_bilinear():
+    image = np.random.default_rng(0).integers(0, 256, (37, 53, 3), dtype=np.uint8)
+    for size in [(18, 26), (20, 71), (74, 106)]:
+        ours = resize_image(image, size).astype(int)
+        ref = keras.ops.image.resize(image.astype("float32"), size, interpolation="bilinear")
+        ref = np.clip(np.rint(keras.ops.convert_to_numpy(ref)), 0, 255)
+        assert np.abs(ours - ref).max() <= 1, size
+
+
+@pytest.mark.parametrize("interpolation", INTERPOLATIONS)
+@pytest.mark.parametrize("antialias", [False, True])
+def test_resize_matches_tf_image_resize(interpolation, antialias):
+    tf = pytest.importorskip("tensorflow")
+    image = np.random.default_rng(1).integers(0, 256, (37, 53, 3), dtype=np.uint8)
+    for size in [(17, 20), (80, 101), (37, 25), (1, 1)]:
+        ours = resize_image(image, size, interpolation, antialias).astype(int)
+        ref = tf.image.resize(image, size, method=interpolation, antialias=antialias).numpy()
+        assert np.abs(ours - np.clip(np.rint(ref), 0, 255)).max() <= 1, size
+
+
+@pytest.mark.multibackend
+def test_crop_to_aspect_ratio_keeps_the_centre():
+    image = np.zeros((10, 30, 3), dtype=np.uint8)
+    image[:, 10:20] = 255  # a white centre square between black side bands
+    assert resize_image(image, (5, 5), crop_to_aspect_ratio=True).min() == 255
+    assert resize_image(image, (5, 5)).min() == 0  # squeezed: the bands stay
+
+
+@pytest.mark.multibackend
+def test_unknown_interpolation_is_refused():
+    with pytest.raises(ValueError, match="'cubic'"):
+        check_interpolation("cubic")
