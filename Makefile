@@ -7,7 +7,6 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PROFILE ?= quick
-export MPLBACKEND ?= Agg
 
 .PHONY: setup lab run test lint pytest pytest-jax nbval browser sync clean
 setup: $(STAMP)
@@ -36,10 +35,10 @@ lint:
 	$(BIN)/python tools/check_notebooks.py notebooks
 
 pytest:
-	KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -m "not browser" tests
+	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -m "not browser" tests
 
 pytest-jax:
-	KERAS_BACKEND=jax $(BIN)/python -m pytest -q -m "multibackend and not browser" tests
+	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -m "multibackend and not browser" tests
 
 nbval:
 	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q --nbval-lax --nbval-current-env notebooks/

@@ -349,6 +349,10 @@ show_images([vertical_map[0, ..., 0], *pooled.values()],
             ncols=5, mode="percentile", panel_size=2.6);
 
 # %% [markdown]
+# (The bright frame in the 8 × 8 max-pool comes from the `"same"` zero padding of the line filter:
+# along the image border the filter sees a column of zeros, a "dark neighbour", and responds as if
+# to a line.)
+#
 # Max pooling's tolerance to shifts, measured: move the feature map one pixel to the right and
 # count the outputs that do not change at all.
 
@@ -386,7 +390,8 @@ show_images([maps[0, ..., c] for c in range(4)] + [any_line[0, ..., 0]],
 # ### Global average pooling
 # The extreme case: one average per feature map over the whole image,
 # $(B, H, W, C) \to (B, C)$. Modern CNNs end with it instead of flattening into huge dense
-# layers (GoogLeNet introduced the habit); it also makes a network accept any image size.
+# layers (Network in Network introduced it, GoogLeNet made it common); it also makes a network
+# accept any image size.
 
 # %%
 gap = keras.ops.convert_to_numpy(keras.layers.GlobalAveragePooling2D()(by_hand))

@@ -71,7 +71,7 @@ PROFILE = setup()
 # %% [markdown]
 # ## The data
 # Offline, the course uses its **synthetic** set: smooth random pictures whose class is a faint
-# period-2 stripe pattern (vertical or horizontal, 3 grey levels). A bilinear 2× downscale
+# period-2 stripe pattern (vertical or horizontal, ±24 grey levels). A bilinear 2× downscale
 # averages every 2×2 block and erases it exactly. These are not photos; they isolate one
 # mechanism, detail that a naive resize destroys. Set `RESIZER_DATA=cats_vs_dogs` (tfds, needs a
 # network once) or `RESIZER_DATA=/path/to/folder` to run the same notebook on real photos.

@@ -3,7 +3,7 @@
 What it is (one paragraph, also in ``data/README.md``): every image is a smooth random colour
 background with a few random ellipses and rectangles and a little uniform noise; nothing in
 that picture depends on the class. The class is a faint period-2 grey stripe pattern added on
-top (``amplitude`` grey levels, 3 of 255 by default): class 0 ``"vertical"`` alternates
+top (``amplitude`` grey levels, 24 of 255 by default): class 0 ``"vertical"`` alternates
 ``+a, -a`` from column to column, class 1 ``"horizontal"`` from row to row, over the whole
 image or over an even-aligned rectangle (``coverage``). Bilinear resizing by exactly 2x
 (half-pixel centres, no antialias; what ``keras.ops.image.resize`` does) averages each 2x2
@@ -28,7 +28,10 @@ __all__ = ["SYNTHETIC_CLASS_NAMES", "make_synthetic", "synthetic_image", "synthe
 
 SYNTHETIC_CLASS_NAMES: tuple[str, ...] = ("vertical", "horizontal")
 
-DEFAULT_AMPLITUDE = 3  # grey levels
+# 24 grey levels (about 9% of the range): measured on 2026-11-25, a small_cnn behind the learned
+# resizer (64 -> 32 px, 512 images, 6 epochs, AdamW + cosine) reached 0.99 validation accuracy
+# with it, while amplitudes 3 and 12 stayed at chance in the same budget.
+DEFAULT_AMPLITUDE = 24  # grey levels
 DEFAULT_NOISE_STD = 2.0  # grey levels
 _BACKGROUND_RANGE = (40.0, 215.0)  # grey levels of the grid colours
 _SHAPE_RANGE = (30.0, 225.0)  # grey levels of the shapes' colours

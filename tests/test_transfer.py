@@ -77,14 +77,14 @@ def test_freeze_and_unfreeze_keep_batchnorm_statistics():
     freeze(base)
     assert count_params(model)[0] == 8 * 3 + 3  # the head only
     everything = [np.array(w) for w in base.weights]
-    fit_stage(model, (x, y), (x, y), epochs=1, learning_rate=1e-2, batch_size=4)
+    fit_stage(model, (x, y), (x, y), epochs=1, learning_rate=1e-2, batch_size=8)
     assert all(np.array_equal(a, np.array(b)) for a, b in zip(everything, base.weights, strict=True))
     unfreeze(base)
     bn = batchnorm_layers(model)  # found inside the nested base
     assert len(bn) == 2 and not any(layer.trainable for layer in bn)
     before = [np.array(w) for layer in bn for w in layer.weights]
     conv_before = np.array(base.get_layer("s0_conv").kernel)
-    fit_stage(model, (x, y), (x, y), epochs=1, learning_rate=1e-2, batch_size=4)
+    fit_stage(model, (x, y), (x, y), epochs=1, learning_rate=1e-2, batch_size=8)
     after = [np.array(w) for layer in bn for w in layer.weights]
     assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
     assert not np.array_equal(conv_before, np.array(base.get_layer("s0_conv").kernel))
