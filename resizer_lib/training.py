@@ -107,10 +107,11 @@ class ExperimentConfig:
         d["arms"], d["seeds"] = list(self.arms), list(self.seeds)
         return d
 
-    def fingerprint(self) -> str:
-        """Hash of the fields that change results (not name, out_dir, verbosity, seeds, arms)."""
+    def fingerprint(self, data_digest: str = "") -> str:
+        """Hash of the fields that change results (not name, out_dir, verbosity, seeds, arms),
+        plus ``data_digest`` (see ``data_fingerprint``) so that changed data retrain too."""
         skip = {"name", "out_dir", "verbose", "tensorboard", "extra", "seeds", "arms"}
-        d = {k: v for k, v in self.to_dict().items() if k not in skip}
+        d = {k: v for k, v in self.to_dict().items() if k not in skip} | {"data": data_digest}
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
     @classmethod
@@ -261,6 +262,12 @@ def resolve_jit(jit: bool | str) -> bool | str:
     return "auto"
 
 
+def data_fingerprint(data: dict) -> str:
+    """A short hash of the training and validation arrays and class names."""
+    arrays = [data["x_train"], data["y_train"], data["x_val"], data["y_val"]]
+    return weights_checksum(arrays) + "-" + ",".join(map(str, data["class_names"]))
+
+
 def weights_checksum(weights: Sequence[np.ndarray]) -> str:
     """A short hash of a list of arrays (to assert identical initial weights across arms)."""
     h = hashlib.sha256()
@@ -391,7 +398,7 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
     data = data or load_experiment_data(config)
     out = Path(config.out_dir)
     run_dir = out / config.name / "runs"
-    fingerprint = config.fingerprint()
+    fingerprint = config.fingerprint(data_fingerprint(data))
     started = time.perf_counter()
     runs, reused = [], 0
     for seed in config.seeds:

@@ -112,6 +112,8 @@ def test_compare_reuses_finished_runs_and_retrains_on_config_change(tmp_path, ca
     assert [r["final"] for r in again["runs"]] == [r["final"] for r in first["runs"]]
     changed = compare(tiny_config(tmp_path, epochs=1, arms=("bilinear",)), data=data)
     assert changed["provenance"]["runs_reused"] == 0 and len(changed["runs"]) == 1
+    other_data = compare(tiny_config(tmp_path, epochs=1, arms=("bilinear",)), data=tiny_data(seed=1))
+    assert other_data["provenance"]["runs_reused"] == 0
 
 
 def test_mismatched_initial_weights_are_caught():
