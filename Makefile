@@ -45,7 +45,7 @@ nbval:
 
 browser:
 	bash tools/setup_browser.sh
-	RESIZER_PROFILE=smoke $(BIN)/python -m pytest -q -m browser tests
+	RESIZER_PROFILE=smoke $(BIN)/python -m pytest -q -m browser tests/test_browser.py
 
 # Regenerate the .ipynb files from their jupytext .py sources (the source of truth).
 sync:

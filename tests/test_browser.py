@@ -291,16 +291,21 @@ def _wait_picture(page, output, timeout_s: float = 10) -> None:
     page.wait_for_timeout(200)  # let the layout settle before the screenshot
 
 
-_MODEL_ERRORS_JS = """() => {
+_MODEL_ERRORS_JS = r"""() => {
     const found = [];
     const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
     for (let c = 0; c < cells.length; c++) {
-        const outputs = cells.get(c).outputs;
-        for (let o = 0; outputs && o < outputs.length; o++) {
-            const out = outputs.get(o).toJSON();
+        const cell = cells.get(c);
+        const where = `cell ${c + 1} (${cell.sharedModel.getSource().split('\n')[0]}):\n`;
+        for (let o = 0; cell.outputs && o < cell.outputs.length; o++) {
+            const out = cell.outputs.get(o).toJSON();
             const text = [].concat(out.text || []).join('');
-            if (out.output_type === 'error') found.push(`${out.ename}: ${out.evalue}`);
-            else if (out.name === 'stderr' && /Traceback|Error/.test(text)) found.push(text);
+            if (out.output_type === 'error') {
+                const trace = (out.traceback || []).join('\n').replace(/\x1b\[[0-9;]*m/g, '');
+                found.push(where + (trace.slice(-1500) || `${out.ename}: ${out.evalue}`));
+            } else if (out.name === 'stderr' && /Traceback|Error/.test(text)) {
+                found.push(where + text.slice(-1500));
+            }
         }
     }
     return found;
@@ -309,14 +314,14 @@ _MODEL_ERRORS_JS = """() => {
 
 def _error_outputs(page) -> list[str]:
     """Outputs that show an error: tracebacks and errors on stderr in the notebook's model (every
-    cell, shown or not), and the same or a widget failure on the page."""
-    texts = page.locator(".jp-OutputArea-output").all_inner_texts()
+    cell, on screen or not), then the same or a widget failure in the page's output areas."""
+    texts = page.locator(".jp-OutputArea-output").all_text_contents()
     stderr = page.locator(
         '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
-    ).all_inner_texts()
+    ).all_text_contents()
     bad = [t for t in texts if "Traceback" in t or "Error displaying widget" in t]
     bad += [t for t in stderr if "Error" in t or "Traceback" in t]
-    return bad + page.evaluate(_MODEL_ERRORS_JS)
+    return page.evaluate(_MODEL_ERRORS_JS) + bad
 
 
 def _assert_no_errors(page, when: str) -> None:
