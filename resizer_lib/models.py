@@ -166,6 +166,7 @@ def build_classifier(
     num_res_blocks: int = 1,
     interpolation: str = "bilinear",
     name: str | None = None,
+    bn_momentum: float = 0.99,
 ) -> keras.Model:
     """Build ``(B, H, W, 3) in 0..255 -> (B, num_classes)`` softmax probabilities.
 
@@ -178,7 +179,7 @@ def build_classifier(
         weights: ``None`` (random init) or ``"imagenet"`` (needs a network the first time).
         seed: seeds the backbone's (then the resizer's) initial weights; the same seed gives
             the same backbone weights in every arm.
-        filters, num_res_blocks, interpolation: the learnable resizer's settings.
+        filters, num_res_blocks, interpolation, bn_momentum: the learnable resizer's settings.
     """
     target = check_size(target_size, "target_size")
     size = None if input_size is None else check_size(input_size, "input_size")
@@ -196,13 +197,13 @@ def build_classifier(
         keras.utils.set_random_seed(seed + 1)
     inputs = keras.Input(shape=(*(size or (None, None)), 3), name="image")
     x = layers.Rescaling(1.0 / 255, name="rescale")(inputs)
-    x = _resizing_layer(resizer, target, filters, num_res_blocks, interpolation)(x)
+    x = _resizing_layer(resizer, target, filters, num_res_blocks, interpolation, bn_momentum)(x)
     outputs = net(x)
     arm = "none" if resizer is None else resizer
     return keras.Model(inputs, outputs, name=name or f"{net.name}_{arm}")
 
 
-def _resizing_layer(resizer, target, filters, num_res_blocks, interpolation) -> layers.Layer:
+def _resizing_layer(resizer, target, filters, num_res_blocks, interpolation, bn_momentum) -> layers.Layer:
     if resizer is None:
         return layers.Identity(name="no_resize")
     if resizer in RESIZER_ARMS:
@@ -212,6 +213,7 @@ def _resizing_layer(resizer, target, filters, num_res_blocks, interpolation) -> 
             num_res_blocks=num_res_blocks,
             interpolation=interpolation,
             resize_first=resizer == "more_layers",
+            bn_momentum=bn_momentum,
             name="resizer",
         )
     if resizer in supported_interpolations():

@@ -121,6 +121,8 @@ class LearnableResizer(layers.Layer):
         channels: ``C``, channels of the input and the output (1 for grey, 3 for RGB).
         antialias: antialias the two resizes when downsampling (off in the paper).
         resize_first: the "more layers" control: resize first, then run the same blocks.
+        bn_momentum: momentum of the BatchNorm moving statistics (Keras default 0.99; 0.9
+            lets them settle within the few hundred steps of a short CPU run).
     """
 
     def __init__(
@@ -132,6 +134,7 @@ class LearnableResizer(layers.Layer):
         channels: int = 3,
         antialias: bool = False,
         resize_first: bool = False,
+        bn_momentum: float = 0.99,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -142,15 +145,19 @@ class LearnableResizer(layers.Layer):
         self.interpolation = _check_interpolation(interpolation, trainable=True)
         self.antialias = bool(antialias)
         self.resize_first = bool(resize_first)
+        if not 0.0 <= float(bn_momentum) < 1.0:
+            raise ValueError(f"bn_momentum must be in [0, 1); got {bn_momentum!r}")
+        self.bn_momentum = float(bn_momentum)
         f = self.filters
         self.stem_conv7 = layers.Conv2D(f, 7, padding="same", name="stem_conv7x7")
         self.stem_act1 = layers.LeakyReLU(negative_slope=0.2, name="stem_lrelu1")
         self.stem_conv1 = layers.Conv2D(f, 1, padding="same", name="stem_conv1x1")
         self.stem_act2 = layers.LeakyReLU(negative_slope=0.2, name="stem_lrelu2")
-        self.stem_bn = layers.BatchNormalization(name="stem_bn")
-        self.res_blocks = [_residual_block_layers(f, i) for i in range(self.num_res_blocks)]
+        m = self.bn_momentum
+        self.stem_bn = layers.BatchNormalization(momentum=m, name="stem_bn")
+        self.res_blocks = [_residual_block_layers(f, i, m) for i in range(self.num_res_blocks)]
         self.tail_conv3 = layers.Conv2D(f, 3, padding="same", use_bias=False, name="tail_conv3x3")
-        self.tail_bn = layers.BatchNormalization(name="tail_bn")
+        self.tail_bn = layers.BatchNormalization(momentum=m, name="tail_bn")
         self.out_conv7 = layers.Conv2D(self.channels, 7, padding="same", name="out_conv7x7")
 
     # -- shapes -----------------------------------------------------------------------------
@@ -224,19 +231,20 @@ class LearnableResizer(layers.Layer):
             channels=self.channels,
             antialias=self.antialias,
             resize_first=self.resize_first,
+            bn_momentum=self.bn_momentum,
         )
         return config
 
 
-def _residual_block_layers(filters: int, index: int) -> list[layers.Layer]:
+def _residual_block_layers(filters: int, index: int, momentum: float = 0.99) -> list[layers.Layer]:
     """Conv3x3 (no bias) -> BN -> LeakyReLU -> Conv3x3 (no bias) -> BN; the skip is in call."""
     p = f"res{index}_"
     return [
         layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_a"),
-        layers.BatchNormalization(name=p + "bn_a"),
+        layers.BatchNormalization(momentum=momentum, name=p + "bn_a"),
         layers.LeakyReLU(negative_slope=0.2, name=p + "lrelu"),
         layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_b"),
-        layers.BatchNormalization(name=p + "bn_b"),
+        layers.BatchNormalization(momentum=momentum, name=p + "bn_b"),
     ]
 
 
@@ -249,6 +257,7 @@ def build_resizer(
     antialias: bool = False,
     resize_first: bool = False,
     name: str = "learnable_resizer",
+    bn_momentum: float = 0.99,
 ) -> keras.Model:
     """A functional model ``(B, None, None, channels) -> (B, h, w, channels)`` around the layer.
 
@@ -263,6 +272,7 @@ def build_resizer(
         channels=channels,
         antialias=antialias,
         resize_first=resize_first,
+        bn_momentum=bn_momentum,
         name="resizer",
     )
     inputs = keras.Input(shape=(None, None, layer.channels), name="image")

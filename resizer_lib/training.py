@@ -70,6 +70,7 @@ class ExperimentConfig:
     filters: int = 16
     num_res_blocks: int = 1
     interpolation: str = "bilinear"
+    bn_momentum: float = 0.9  # the resizer's BatchNorm (Keras: 0.99); see LearnableResizer
     mixed_precision: str | None = None  # "mixed_float16" (GPU) or "mixed_bfloat16"
     jit: bool | str = "auto"
     out_dir: str = "results"  # bookkeeping
@@ -235,6 +236,7 @@ def build_arm(config: ExperimentConfig, arm: str, num_classes: int, seed: int) -
         filters=config.filters,
         num_res_blocks=config.num_res_blocks,
         interpolation=config.interpolation,
+        bn_momentum=config.bn_momentum,
         name=f"{config.backbone}_{arm}",
     )
     if config.augment:
