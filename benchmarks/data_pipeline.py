@@ -18,6 +18,7 @@ import argparse
 import datetime
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -31,6 +32,7 @@ DEFAULT_FOLDER = REPO.parent / "shared" / "datasets" / "cats_vs_dogs"
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    args.load_before = _load()
     folder = Path(args.folder)
     if not (folder / "train").is_dir():
         print(f"benchmark skipped: no image folder with train/ at {folder} (pass --folder)")
@@ -40,24 +42,41 @@ def main(argv: list[str] | None = None) -> int:
     from resizer_lib.folder import scan_folder
 
     size = (args.image_size, args.image_size)
-    t0 = time.perf_counter()
-    scan = scan_folder(folder, seed=0, num_workers=args.workers)
-    scan_s = time.perf_counter() - t0
+    warm_page_cache(folder)
+    with Timer() as t:
+        scan = scan_folder(folder, seed=0, num_workers=args.workers)
+    rows = [("scan (validate every file, train+val)", _count(scan), *t.result)]
     paths = scan.splits["train"].paths[: args.limit]
     n = len(paths)
-    warm_page_cache(paths)
-    rows = [("scan (validate every file, train+val)", _count(scan), scan_s)]
-    rows.append(("naive loop: PIL open + resize, one by one", n, naive_loop(paths, size)))
+    with Timer() as t:
+        naive_loop(paths, size)
+    rows.append(("naive loop: PIL open + resize, one by one", n, *t.result))
     limit = {"train": n, "val": 1}
     common = dict(
         image_size=size, batch_size=args.batch_size, limit=limit, num_workers=args.workers
     )
-    t0 = time.perf_counter()
-    load_dataset(folder, backend="numpy", **common)  # scan is cached in-process by now
-    rows.append(("resizer_lib numpy path (thread pool)", n + 1, time.perf_counter() - t0))
-    rows += tf_rows(folder, n, common)
+    with Timer() as t:
+        load_dataset(folder, backend="numpy", **common)  # scan is cached in-process by now
+    rows.append(("resizer_lib numpy path (thread pool)", n + 1, *t.result))
+    rows += tf_rows(folder, common)
     print_report(rows, args, n)
     return 0
+
+
+class Timer:
+    """Wall-clock and process CPU seconds (all threads) of a ``with`` block."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), _cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.result = (time.perf_counter() - self.wall, _cpu_seconds() - self.cpu)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def parse_args(argv):
@@ -74,27 +93,26 @@ def _count(scan) -> int:
     return sum(len(s.paths) + sum(s.skipped.values()) for s in scan.splits.values())
 
 
-def warm_page_cache(paths: list[str]) -> None:
+def warm_page_cache(folder: Path) -> None:
     """Read every file once so that no method pays for the first disk read."""
-    for path in paths:
-        Path(path).read_bytes()
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.read_bytes()
 
 
-def naive_loop(paths: list[str], size: tuple[int, int]) -> float:
+def naive_loop(paths: list[str], size: tuple[int, int]) -> None:
     from PIL import Image
 
-    t0 = time.perf_counter()
     for path in paths:
         with Image.open(path) as im:
             np.asarray(im.convert("RGB").resize(size[::-1], Image.BILINEAR))
-    return time.perf_counter() - t0
 
 
-def tf_rows(folder: Path, n: int, common: dict) -> list[tuple[str, int, float]]:
+def tf_rows(folder: Path, common: dict) -> list[tuple]:
     try:
         import tensorflow  # noqa: F401
     except ImportError:
-        return [("tf.data path: skipped (TensorFlow not installed)", 0, float("nan"))]
+        return [("tf.data path: skipped (TensorFlow not installed)", 0, float("nan"), 0.0)]
     from resizer_lib.data import load_dataset
 
     d = load_dataset(folder, backend="tf", **common)
@@ -103,21 +121,30 @@ def tf_rows(folder: Path, n: int, common: dict) -> list[tuple[str, int, float]]:
         "tf.data path, epoch 1 (decode + resize + cache)",
         "tf.data path, epoch 2 (cache)",
     ):
-        t0 = time.perf_counter()
-        seen = sum(int(x.shape[0]) for x, _ in d.train)
-        rows.append((label, seen, time.perf_counter() - t0))
+        with Timer() as t:
+            seen = sum(int(x.shape[0]) for x, _ in d.train)
+        rows.append((label, seen, *t.result))
     return rows
 
 
 def print_report(rows, args, n: int) -> None:
     print(f"Data pipeline benchmark, {datetime.date.today().isoformat()}")
     print(f"CPU: {cpu_model()}, {os.cpu_count()} cores; Python {platform.python_version()}")
+    print(f"load average before: {args.load_before}, after: {_load()}")
     print(f"{n} train images -> {args.image_size}x{args.image_size}, batch {args.batch_size}\n")
-    print("| method | images | seconds | images/s |")
-    print("| --- | ---: | ---: | ---: |")
-    for name, count, seconds in rows:
-        rate = count / seconds if seconds and seconds == seconds else float("nan")
-        print(f"| {name} | {count} | {seconds:.2f} | {rate:.0f} |")
+    print("| method | images | wall s | images/s | CPU ms / image |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, count, wall, cpu in rows:
+        rate = count / wall if wall and wall == wall else float("nan")
+        per_image = 1000 * cpu / count if count else float("nan")
+        print(f"| {name} | {count} | {wall:.2f} | {rate:.0f} | {per_image:.1f} |")
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def cpu_model() -> str:

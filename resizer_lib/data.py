@@ -225,7 +225,7 @@ def load_dataset(
     *,
     limit: int | Mapping[str, int | None] | None = None,
     interpolation: str = "bilinear",
-    antialias: bool = False,
+    antialias: bool = True,
     crop_to_aspect_ratio: bool = False,
     val_fraction: float = 0.2,
     num_train: int = 1024,
@@ -249,7 +249,10 @@ def load_dataset(
         limit: at most this many examples per split (an int), or ``{"train": n, "val": m}``
             (``None`` = all); taken from a seeded random order.
         interpolation, antialias: resize kernel (``imaging.INTERPOLATIONS``); antialias
-            widens it when downscaling (recommended for photos much larger than the target).
+            (default) widens it when downscaling, as Pillow does and as
+            ``tf.image.resize(..., antialias=True)``; ``False`` reproduces
+            ``keras.utils.image_dataset_from_directory`` (fine for small downscales, aliased
+            for photos much larger than ``image_size``, and slower on the folder path).
         crop_to_aspect_ratio: centre-crop to the target aspect ratio before resizing.
         val_fraction: validation share for a folder without a train/val split.
         num_train, num_val: synthetic set sizes.

@@ -1,14 +1,14 @@
-"""Image files to ``uint8 (H, W, 3)`` arrays: validate, decode (Pillow) and resize (NumPy).
+"""Image files to ``uint8 (H, W, 3)`` arrays: validate, decode and resize (Pillow and NumPy).
 
 One decoder and one resizer serve both data paths (``tf.data`` and NumPy), so both give the
 same pixels. Decoding applies the EXIF orientation and maps every mode to 8-bit RGB: grey,
 palette, CMYK, 16-bit (scaled, not clipped) and alpha (composited over white).
 
-The resize uses the kernels of ``tf.image.resize`` / ``jax.image.resize`` (half-pixel centres;
-``bilinear`` = triangle, ``bicubic`` = Keys a=-0.5, ``lanczos3``/``lanczos5``, ``nearest``;
-``area`` = exact pixel-area average), weights renormalised at the borders. With ``antialias``
-the kernel is widened by the downscale factor, as in those libraries. Results match
-``tf.image.resize`` to within one grey level after rounding.
+The resize reproduces ``tf.image.resize`` / ``jax.image.resize`` to within one grey level:
+half-pixel centres; ``bilinear`` = triangle, ``bicubic`` = Keys a=-0.5, ``lanczos3`` /
+``lanczos5``, ``nearest``, ``area`` = exact pixel-area average; weights renormalised at the
+borders; with ``antialias`` the kernel is widened by the downscale factor. ``bilinear`` and
+``nearest`` (the common case) run in Pillow's C code, the others in NumPy.
 """
 
 from __future__ import annotations
@@ -77,42 +77,64 @@ def check_image_file(path: str | os.PathLike) -> str | None:
 # -- decoding --------------------------------------------------------------------------------
 def decode_image(path: str | os.PathLike) -> np.ndarray:
     """Decode an image file to ``uint8 (H, W, 3)`` RGB, upright (EXIF orientation applied)."""
+    return np.array(_open_rgb(path))
+
+
+def _open_rgb(path: str | os.PathLike):
+    """The file as an upright Pillow image in mode ``"RGB"`` (pixels loaded, file closed)."""
     from PIL import Image, ImageOps
 
     with Image.open(path) as im:
         im.load()
-        upright = ImageOps.exif_transpose(im)
-        return _to_rgb(upright if upright is not None else im)
+        ImageOps.exif_transpose(im, in_place=True)  # no copy when already upright
+        return _rgb(im)
 
 
-def _to_rgb(im) -> np.ndarray:
-    """A Pillow image of any mode -> ``uint8 (H, W, 3)``."""
+def _rgb(im):
+    """A Pillow image of any mode -> mode ``"RGB"``."""
     from PIL import Image
 
     if im.mode in _SIXTEEN_BIT_MODES:  # 16-bit grey: scale 0..65535 -> 0..255 (convert clips)
-        grey = np.asarray(im).astype(np.float32)
-        grey = np.clip(np.rint(grey * (255.0 / 65535.0)), 0, 255).astype(np.uint8)
-        return np.repeat(grey[:, :, None], 3, axis=2)
+        grey = np.asarray(im).astype(np.float32) * np.float32(255.0 / 65535.0)
+        return _grey_to_rgb(grey)
     if im.mode == "F":  # float grey: values taken as 0..255
-        grey = np.clip(np.rint(np.asarray(im)), 0, 255).astype(np.uint8)
-        return np.repeat(grey[:, :, None], 3, axis=2)
+        return _grey_to_rgb(np.asarray(im))
     if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
         rgba = im.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
-    return np.asarray(im.convert("RGB"))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return im if im.mode == "RGB" else im.convert("RGB")
+
+
+def _grey_to_rgb(grey: np.ndarray):
+    from PIL import Image
+
+    grey = np.clip(np.rint(grey), 0, 255).astype(np.uint8)
+    return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))
 
 
 def load_image(
     path: str | os.PathLike,
     image_size: tuple[int, int],
     interpolation: str = "bilinear",
-    antialias: bool = False,
+    antialias: bool = True,
     crop_to_aspect_ratio: bool = False,
 ) -> np.ndarray:
-    """``decode_image`` then ``resize_image``: ``uint8 (h, w, 3)`` with ``(h, w) = image_size``."""
-    image = decode_image(path)
-    return resize_image(image, image_size, interpolation, antialias, crop_to_aspect_ratio)
+    """``decode_image`` then ``resize_image``: ``uint8 (h, w, 3)`` with ``(h, w) = image_size``.
+
+    Stays in Pillow for the ``bilinear`` / ``nearest`` fast path (no extra copies), so the
+    array may be read-only: copy it before writing into it.
+    """
+    h, w = image_size
+    picture = _open_rgb(path)
+    if crop_to_aspect_ratio:
+        top, left, crop_h, crop_w = _crop_box(picture.height, picture.width, h / w)
+        picture = picture.crop((left, top, left + crop_w, top + crop_h))
+    if picture.size == (w, h):
+        return np.asarray(picture)
+    if interpolation in _PILLOW_FILTERS:
+        return np.asarray(_pillow_resize(picture, (h, w), interpolation, antialias))
+    return resize_image(np.asarray(picture), image_size, interpolation, antialias)
 
 
 # -- resizing --------------------------------------------------------------------------------
@@ -120,7 +142,7 @@ def resize_image(
     image: np.ndarray,
     image_size: tuple[int, int],
     interpolation: str = "bilinear",
-    antialias: bool = False,
+    antialias: bool = True,
     crop_to_aspect_ratio: bool = False,
 ) -> np.ndarray:
     """Resize ``uint8 (H, W, C)`` to ``uint8 (h, w, C)``, rounding to the nearest grey level.
@@ -130,21 +152,45 @@ def resize_image(
     """
     h, w = image_size
     if crop_to_aspect_ratio:
-        image = _centre_crop(image, h / w)
+        top, left, crop_h, crop_w = _crop_box(image.shape[0], image.shape[1], h / w)
+        image = image[top : top + crop_h, left : left + crop_w]
     if image.shape[:2] == (h, w):
         return np.ascontiguousarray(image, dtype=np.uint8)
+    if interpolation in _PILLOW_FILTERS and image.dtype == np.uint8 and image.shape[2] == 3:
+        from PIL import Image
+
+        resized = _pillow_resize(Image.fromarray(image), (h, w), interpolation, antialias)
+        return np.asarray(resized)
     out = _resize_axis(image, h, 0, interpolation, antialias)
     out = _resize_axis(out, w, 1, interpolation, antialias)
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
-def _centre_crop(image: np.ndarray, ratio: float) -> np.ndarray:
-    """The largest centred crop of ``image`` with height / width = ``ratio`` (Keras' rule)."""
-    height, width = image.shape[:2]
+def _pillow_resize(picture, size: tuple[int, int], interpolation: str, antialias: bool):
+    """The fast path (Pillow's C code, no GIL): equal to ``tf.image.resize`` within 1 level.
+
+    Pillow's ``resize`` widens the kernel when downscaling (= ``antialias=True``); its affine
+    ``transform`` samples the same kernel at half-pixel centres without widening
+    (= ``antialias=False``).
+    """
+    from PIL import Image
+
+    h, w = size
+    resample = getattr(Image.Resampling, _PILLOW_FILTERS[interpolation])
+    if antialias:
+        return picture.resize((w, h), resample)
+    scale = (picture.width / w, 0.0, 0.0, 0.0, picture.height / h, 0.0)
+    return picture.transform((w, h), Image.Transform.AFFINE, scale, resample)
+
+
+_PILLOW_FILTERS = {"bilinear": "BILINEAR", "nearest": "NEAREST"}
+
+
+def _crop_box(height: int, width: int, ratio: float) -> tuple[int, int, int, int]:
+    """``(top, left, h, w)`` of the largest centred crop with h / w = ``ratio`` (Keras' rule)."""
     crop_h = max(min(height, int(width * ratio)), 1)
     crop_w = max(min(width, int(height / ratio)), 1)
-    top, left = (height - crop_h) // 2, (width - crop_w) // 2
-    return image[top : top + crop_h, left : left + crop_w]
+    return (height - crop_h) // 2, (width - crop_w) // 2, crop_h, crop_w
 
 
 def _resize_axis(image: np.ndarray, size: int, axis: int, interpolation: str, antialias: bool):
@@ -153,19 +199,19 @@ def _resize_axis(image: np.ndarray, size: int, axis: int, interpolation: str, an
     if n_in == size:
         return image
     index, weight = _taps(n_in, size, interpolation, bool(antialias))
-    if image.dtype != np.float32 and image.size < _FLOAT_COPY_LIMIT:
-        image = image.astype(np.float32)  # one conversion, not one per tap
-    shape = [1] * image.ndim
-    shape[axis] = size
-    out = None
+    out_shape = list(image.shape)
+    out_shape[axis] = size
+    bshape = [1] * image.ndim
+    bshape[axis] = size
+    out = np.empty(out_shape, dtype=np.float32)
+    taken = np.empty(out_shape, dtype=image.dtype)  # reused: few large allocations
+    term = np.empty(out_shape, dtype=np.float32) if index.shape[1] > 1 else out
     for k in range(index.shape[1]):
-        term = np.take(image, index[:, k], axis=axis).astype(np.float32, copy=False)
-        term = term * weight[:, k].reshape(shape)
-        out = term if out is None else np.add(out, term, out=out)
+        np.take(image, index[:, k], axis=axis, out=taken, mode="clip")  # indices are in range
+        np.multiply(taken, weight[:, k].reshape(bshape), out=out if k == 0 else term)
+        if k:
+            out += term
     return out
-
-
-_FLOAT_COPY_LIMIT = 16 * 2**20  # elements; above this (huge photos) convert tap by tap
 
 
 @lru_cache(maxsize=64)

@@ -52,10 +52,10 @@ def test_stages_need_a_batch():
 
 def test_sublayers_cover_every_parameter():
     for blocks in (1, 3):
-        model = build_resizer(8, num_res_blocks=blocks)
+        model = build_resizer(8, filters=4, num_res_blocks=blocks)
         layers = sublayers(model)
         assert len(layers) == 8 + 5 * blocks
-        assert sum(layer.count_params() for layer in layers) == resizer_param_count(num_res_blocks=blocks)
+        assert sum(layer.count_params() for layer in layers) == resizer_param_count(3, 4, blocks)
 
 
 def test_multiply_adds():

@@ -141,6 +141,25 @@ def test_large_split_becomes_a_pydataset(classes_only):
     assert "PyDataset" in streamed.describe()
 
 
+@pytest.mark.multibackend
+def test_pydataset_trains_a_model():
+    d = load_dataset(
+        "synthetic",
+        image_size=8,
+        num_train=12,
+        num_val=4,
+        batch_size=4,
+        backend="numpy",
+        max_in_memory_bytes=0,
+    )
+    model = keras.Sequential(
+        [keras.Input((8, 8, 3)), keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(2)]
+    )
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(d.train, validation_data=d.val, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2 and d.train.epoch >= 2  # reshuffled
+
+
 # -- synthetic -------------------------------------------------------------------------------
 @pytest.mark.multibackend
 def test_synthetic_numpy_is_deterministic_and_counted():

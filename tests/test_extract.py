@@ -16,7 +16,7 @@ pytestmark = pytest.mark.multibackend
 
 @pytest.fixture(scope="module")
 def classifier() -> keras.Model:
-    model = build_classifier("small_cnn", (24, 20), (12, 10), resizer="learned", seed=0, filters=4)
+    model = build_classifier("tiny_cnn", (24, 20), (12, 10), resizer="learned", seed=0, filters=4)
     layer = model.get_layer("resizer")  # non-trivial weights: biases and BN statistics too
     rng = np.random.default_rng(1)
     layer.set_weights([np.abs(w + rng.normal(0, 0.1, w.shape)).astype("float32") + 0.5
@@ -58,7 +58,7 @@ def test_input_size_options(classifier):
 
 
 def test_finds_the_layer_in_wrappers_models_and_layers():
-    config = ExperimentConfig(image_size=(16, 16), target_size=(8, 8), augment=True, filters=4)
+    config = ExperimentConfig(backbone="tiny_cnn", image_size=(16, 16), target_size=(8, 8), augment=True, filters=4)
     wrapped = build_arm(config, "learned", num_classes=2, seed=0)  # augmentation wrapper
     assert isinstance(find_resizer_layer(wrapped), LearnableResizer)
     assert extract_resizer(wrapped).input_shape == (None, 16, 16, 3)
@@ -69,7 +69,7 @@ def test_finds_the_layer_in_wrappers_models_and_layers():
 
 
 def test_no_resizer_is_a_clear_error():
-    fixed = build_classifier("small_cnn", (16, 16), (8, 8), resizer="bilinear", seed=0)
+    fixed = build_classifier("tiny_cnn", (16, 16), (8, 8), resizer="bilinear", seed=0)
     with pytest.raises(ValueError, match="no LearnableResizer.*resizer='learned'"):
         extract_resizer(fixed)
     two = keras.Sequential([build_resizer(8, filters=2, name="a"), build_resizer(4, filters=2, name="b")])

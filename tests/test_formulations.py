@@ -27,8 +27,9 @@ def _random_weights(model: keras.Model, seed: int = 0) -> list[np.ndarray]:
 
 
 def test_keras_io_port_is_the_same_network_as_ours():
-    ours, theirs = build_resizer((12, 10), num_res_blocks=2), keras_io_resizer((12, 10), num_res_blocks=2)
-    assert theirs.count_params() == ours.count_params() == resizer_param_count(num_res_blocks=2)
+    ours = build_resizer((12, 10), filters=6, num_res_blocks=2)
+    theirs = keras_io_resizer((12, 10), filters=6, num_res_blocks=2)
+    assert theirs.count_params() == ours.count_params() == resizer_param_count(3, 6, num_res_blocks=2)
     weights = _random_weights(ours)
     ours.set_weights(weights)
     theirs.set_weights(weights)
@@ -41,18 +42,19 @@ def test_keras_io_port_is_the_same_network_as_ours():
 
 
 def test_reused_bottleneck_drops_all_but_the_last_block():
-    buggy = keras_io_resizer(8, num_res_blocks=3, reuse_bottleneck=True)
-    assert buggy.count_params() == resizer_param_count(num_res_blocks=1) == 12_163
-    assert keras_io_resizer(8, num_res_blocks=3).count_params() == resizer_param_count(num_res_blocks=3)
+    buggy = keras_io_resizer(8, filters=4, num_res_blocks=3, reuse_bottleneck=True)
+    assert buggy.count_params() == resizer_param_count(3, 4, num_res_blocks=1)
+    fixed = keras_io_resizer(8, filters=4, num_res_blocks=3)
+    assert fixed.count_params() == resizer_param_count(3, 4, num_res_blocks=3)
     names = [layer.name for layer in buggy.layers]
     assert "res2_a_conv" in names and "res0_a_conv" not in names
 
 
 def test_hard_coded_block_filters_fail_for_other_widths():
-    assert keras_io_resizer(8, filters=16, block_filters=16).count_params() == 12_163
+    assert keras_io_resizer(8, filters=4, block_filters=4).count_params() == resizer_param_count(filters=4)
     with pytest.raises(ValueError, match="incompatible shapes|shape"):
-        keras_io_resizer(8, filters=32, block_filters=16)
-    assert keras_io_resizer(8, filters=32).count_params() == resizer_param_count(filters=32)
+        keras_io_resizer(8, filters=4, block_filters=8)  # e.g. the example's 16 with filters=32
+    assert keras_io_resizer(8, filters=8).count_params() == resizer_param_count(filters=8)
 
 
 def test_source_coordinates():
@@ -85,8 +87,10 @@ def test_linear_resize_1d_rejects_bad_signals():
 
 
 def test_pytorch_blog_counts():
-    counts = pytorch_blog_counts()
-    trainable = sum(int(np.prod(v.shape)) for v in build_resizer(8).trainable_weights)
-    assert trainable == 12_035
-    assert counts == {"parameters": 12_035 + 48, "buffers": 128, "bias_before_bn": 48}
+    assert pytorch_blog_counts() == {"parameters": 12_083, "buffers": 128, "bias_before_bn": 48}
+    small = build_resizer(8, filters=4, num_res_blocks=2)  # Keras: no bias before a BatchNorm
+    trainable = sum(int(np.prod(v.shape)) for v in small.trainable_weights)
+    counts = pytorch_blog_counts(filters=4, num_res_blocks=2)
+    assert counts["parameters"] == trainable + counts["bias_before_bn"]
+    assert counts["buffers"] == small.count_params() - trainable
     assert pytorch_blog_counts(filters=8, num_res_blocks=2)["bias_before_bn"] == 5 * 8

@@ -49,13 +49,30 @@ def test_exif_orientation_is_applied(tmp_path):
 
 
 @pytest.mark.multibackend
-def test_resize_matches_keras_ops_bilinear():
+@pytest.mark.parametrize("antialias", [False, True])
+def test_resize_matches_keras_ops_bilinear(antialias):
     image = np.random.default_rng(0).integers(0, 256, (37, 53, 3), dtype=np.uint8)
     for size in [(18, 26), (20, 71), (74, 106)]:
-        ours = resize_image(image, size).astype(int)
-        ref = keras.ops.image.resize(image.astype("float32"), size, interpolation="bilinear")
+        ours = resize_image(image, size, antialias=antialias).astype(int)
+        ref = keras.ops.image.resize(
+            image.astype("float32"), size, interpolation="bilinear", antialias=antialias
+        )
         ref = np.clip(np.rint(keras.ops.convert_to_numpy(ref)), 0, 255)
         assert np.abs(ours - ref).max() <= 1, size
+
+
+@pytest.mark.multibackend
+@pytest.mark.parametrize("interpolation", ["bilinear", "bicubic"])
+def test_load_image_equals_decode_then_resize(good, interpolation):
+    folder, _ = good
+    for name in ("rgb.jpg", "cmyk.jpg", "one_pixel.png"):
+        for antialias in (False, True):
+            for crop in (False, True):
+                args = ((9, 13), interpolation, antialias, crop)
+                direct = load_image(folder / name, *args)
+                np.testing.assert_array_equal(
+                    direct, resize_image(decode_image(folder / name), *args)
+                )
 
 
 @pytest.mark.parametrize("interpolation", INTERPOLATIONS)

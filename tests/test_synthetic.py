@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
+from resizer_lib.synthetic import DEFAULT_AMPLITUDE, SYNTHETIC_CLASS_NAMES, make_synthetic
 
 pytestmark = pytest.mark.multibackend
 
@@ -79,9 +79,10 @@ def test_signal_is_faint_period_two_and_cancels_in_every_2x2_block():
         assert both.any() and np.all(np.diff(d, axis=axis)[both] == 0)
 
 
-def test_linear_probe_full_resolution_vs_2x_bilinear():
-    train_x, train_y = make_synthetic(200, 48, seed=0)
-    test_x, test_y = make_synthetic(200, 48, seed=0, offset=10_000)
+@pytest.mark.parametrize("amplitude", [3, DEFAULT_AMPLITUDE])
+def test_linear_probe_full_resolution_vs_2x_bilinear(amplitude):
+    train_x, train_y = make_synthetic(200, 48, seed=0, amplitude=amplitude)
+    test_x, test_y = make_synthetic(200, 48, seed=0, amplitude=amplitude, offset=10_000)
     full = probe_accuracy(train_x, train_y, test_x, test_y)
     half = probe_accuracy(half_size(train_x), train_y, half_size(test_x), test_y)
     assert full > 0.9, full
@@ -92,7 +93,7 @@ def test_2x_bilinear_resize_erases_the_class_exactly():
     images, _ = make_synthetic(8, 40, seed=2)
     backgrounds, _ = make_synthetic(8, 40, seed=2, amplitude=0)
     np.testing.assert_allclose(half_size(images), half_size(backgrounds), atol=1e-3)
-    assert np.abs(images.astype(int) - backgrounds).max() == 3  # but they differ at full size
+    assert np.abs(images.astype(int) - backgrounds).max() == DEFAULT_AMPLITUDE  # at full size
 
 
 @pytest.mark.parametrize(
