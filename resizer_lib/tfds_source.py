@@ -61,12 +61,13 @@ def tfds_installed() -> bool:
 
 def is_cached(name: str = "cats_vs_dogs", data_dir: str | os.PathLike | None = None) -> bool:
     """Whether TFDS has ``name`` downloaded and prepared under the data folder (no network)."""
-    if not tfds_installed():
+    folder = default_tfds_dir(data_dir)
+    if not tfds_installed() or not (folder / name).is_dir():  # no TensorFlow import needed
         return False
     import tensorflow_datasets as tfds
 
     try:
-        return bool(tfds.builder(name, data_dir=str(default_tfds_dir(data_dir))).is_prepared())
+        return bool(tfds.builder(name, data_dir=str(folder)).is_prepared())
     except Exception:  # a broken or partial cache counts as "not cached"
         return False
 
