@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 import keras
 from keras import layers
 
-from .resizer import LearnableResizer, check_size, supported_interpolations
+from .resizer import FixedResize, LearnableResizer, check_size, supported_interpolations
 
 __all__ = [
     "BACKBONES",
@@ -217,7 +217,7 @@ def _resizing_layer(resizer, target, filters, num_res_blocks, interpolation, bn_
             name="resizer",
         )
     if resizer in supported_interpolations():
-        return layers.Resizing(*target, interpolation=resizer, name=f"resize_{resizer}")
+        return FixedResize(target, interpolation=resizer, name=f"resize_{resizer}")
     raise ValueError(
         f"Unknown resizer {resizer!r}; use 'learned', 'more_layers', None, or an interpolation "
         f"name: {list(supported_interpolations())}"

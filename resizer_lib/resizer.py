@@ -23,6 +23,7 @@ import keras
 from keras import layers, ops
 
 __all__ = [
+    "FixedResize",
     "LearnableResizer",
     "build_resizer",
     "check_size",
@@ -233,6 +234,37 @@ class LearnableResizer(layers.Layer):
             resize_first=self.resize_first,
             bn_momentum=self.bn_momentum,
         )
+        return config
+
+
+@keras.saving.register_keras_serializable(package="resizer_lib")
+class FixedResize(layers.Layer):
+    """A plain, non-trainable resize ``(B, H, W, C) -> (B, h, w, C)`` (the baseline arms).
+
+    Unlike ``keras.layers.Resizing``, whose ``call`` defaults to ``training=True`` and so runs
+    the layers after it in training mode when a model is called without ``training=``, this
+    layer has no training behaviour at all. Any mode of ``supported_interpolations()``.
+    """
+
+    def __init__(self, target_size=(150, 150), interpolation="bilinear", antialias=False, **kwargs):
+        super().__init__(**kwargs)
+        self.target_size = check_size(target_size, "target_size")
+        self.interpolation = _check_interpolation(interpolation, trainable=False)
+        self.antialias = bool(antialias)
+
+    def call(self, inputs):
+        x = ops.cast(inputs, self.compute_dtype)
+        return ops.image.resize(
+            x, self.target_size, interpolation=self.interpolation, antialias=self.antialias
+        )
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], *self.target_size, input_shape[-1])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(target_size=list(self.target_size), interpolation=self.interpolation,
+                      antialias=self.antialias)
         return config
 
 

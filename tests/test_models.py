@@ -125,3 +125,13 @@ def test_bad_arguments(kwargs, pattern):
     args = dict(backbone="small_cnn", input_size=(32, 32), target_size=(16, 16)) | kwargs
     with pytest.raises(ValueError, match=pattern):
         build_classifier(**args)
+
+
+def test_calling_without_training_flag_leaves_batchnorm_statistics_alone():
+    """keras.layers.Resizing defaults to training=True and would leak it into the backbone."""
+    model = build_classifier("small_cnn", (32, 32), (16, 16), "bilinear", seed=0)
+    before = [w.copy() for w in backbone_weights(model)]
+    x = np.random.default_rng(0).integers(0, 256, size=(4, 32, 32, 3)).astype("uint8")
+    out = keras.ops.convert_to_numpy(model(x))
+    assert _same(backbone_weights(model), before)
+    np.testing.assert_allclose(out, keras.ops.convert_to_numpy(model(x, training=False)), atol=1e-6)
