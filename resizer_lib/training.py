@@ -477,7 +477,7 @@ def provenance(config: ExperimentConfig, data: dict, seconds: float, reused: int
     import platform
 
     return {
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "",
+        "command": _command_line(),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "keras": keras.__version__,
         "backend": keras.backend.backend(),
@@ -494,6 +494,15 @@ def provenance(config: ExperimentConfig, data: dict, seconds: float, reused: int
         "runs_reused": reused,
         "profile": os.environ.get("RESIZER_PROFILE"),
     }
+
+
+def _command_line() -> str:
+    """The command that is running, as a user would type it (``python -m resizer_lib ...``)."""
+    if not sys.argv:
+        return ""
+    prog = Path(sys.argv[0])
+    head = "python -m resizer_lib" if prog.name == "__main__.py" else prog.name
+    return " ".join([head, *sys.argv[1:]])
 
 
 def _backend_version() -> str:
