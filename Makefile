@@ -38,8 +38,8 @@ pytest:
 	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -m "not browser" tests
 
 pytest-jax:
-	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -m "multibackend and not browser" \
-	    tests/test_resizer.py tests/test_models.py tests/test_training.py tests/test_data.py tests/test_convmixer.py
+	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -m "multibackend and not slow and not browser" \
+	    tests/test_resizer.py tests/test_models.py tests/test_training.py tests/test_data.py
 
 nbval:
 	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q --nbval-lax --nbval-current-env notebooks/
