@@ -70,6 +70,8 @@ def test_depthwise_branch_is_residual():
     before, after = (keras.ops.convert_to_numpy(t) for t in probe(x, training=False))
     np.testing.assert_allclose(after, before, atol=1e-6)
     assert np.abs(before).max() > 0  # the check is not trivially 0 == 0
+    bns = [la for la in model.layers if isinstance(la, keras.layers.BatchNormalization)]
+    assert len(bns) == 3 and all(bn.momentum == 0.9 for bn in bns)  # PyTorch's default
 
 
 def test_convmixer_is_a_classifier_backbone_at_any_target_size():
