@@ -10,6 +10,7 @@ skipped when the study is rerun with the same configuration, so long studies res
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -320,7 +321,7 @@ def train_run(
     if config.mixed_precision:
         keras.mixed_precision.set_dtype_policy(config.mixed_precision)
     try:
-        scope = strategy.scope() if strategy is not None else _null_scope()
+        scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
         with scope:
             model = build_arm(config, arm, num_classes, seed)
             initial = weights_checksum(backbone_weights(_classifier_of(model)))
@@ -369,14 +370,6 @@ def train_run(
         "train_seconds": round(seconds, 2),
         "model": model,
     }
-
-
-class _null_scope:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _classifier_of(model: keras.Model) -> keras.Model:
