@@ -7,6 +7,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PROFILE ?= quick
+# pytest-xdist processes for the test stages (the CI machine has 2 cores)
+WORKERS ?= 2
 
 .PHONY: setup lab run test lint pytest pytest-jax nbval browser sync clean
 setup: $(STAMP)
@@ -35,14 +37,14 @@ lint:
 	$(BIN)/python tools/check_notebooks.py notebooks
 
 pytest:
-	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -m "not browser" tests
+	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) -m "not browser" tests
 
 pytest-jax:
-	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -m "multibackend and not slow and not browser" \
+	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n $(WORKERS) -m "multibackend and not slow and not browser" \
 	    tests/test_resizer.py tests/test_models.py tests/test_training.py tests/test_data.py
 
 nbval:
-	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q --nbval-lax --nbval-current-env notebooks/
+	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope --nbval-lax --nbval-current-env notebooks/
 
 browser:
 	bash tools/setup_browser.sh
@@ -50,7 +52,7 @@ browser:
 
 # Regenerate the .ipynb files from their jupytext .py sources (the source of truth).
 sync:
-	$(BIN)/jupytext --to ipynb notebooks/*.py
+	$(BIN)/jupytext --update --to ipynb notebooks/*.py  # --update keeps cell ids
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -74,6 +74,7 @@ class ExperimentConfig:
     bn_momentum: float = 0.9  # the resizer's BatchNorm (Keras: 0.99); see LearnableResizer
     mixed_precision: str | None = None  # "mixed_float16" (GPU) or "mixed_bfloat16"
     jit: bool | str = "auto"
+    run_eagerly: bool = False  # no graph or jit: far quicker for tiny smoke runs, slower otherwise
     out_dir: str = "results"  # bookkeeping
     verbose: int | str = "auto"  # bookkeeping
     tensorboard: bool = False  # bookkeeping
@@ -113,6 +114,8 @@ class ExperimentConfig:
         """Hash of the fields that change results (not name, out_dir, verbosity, seeds, arms),
         plus ``data_digest`` (see ``data_fingerprint``) so that changed data retrain too."""
         skip = {"name", "out_dir", "verbose", "tensorboard", "extra", "seeds", "arms"}
+        if not self.run_eagerly:
+            skip.add("run_eagerly")  # keeps the fingerprints of runs made before the field existed
         d = {k: v for k, v in self.to_dict().items() if k not in skip} | {"data": data_digest}
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -329,7 +332,8 @@ def train_run(
                 optimizer=make_optimizer(config.recipe, steps, config.learning_rate),
                 loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
                 metrics=["accuracy"],
-                jit_compile=resolve_jit(config.jit),
+                jit_compile=False if config.run_eagerly else resolve_jit(config.jit),
+                run_eagerly=config.run_eagerly,
             )
         run_dir.mkdir(parents=True, exist_ok=True)
         log = run_dir / f"{arm}_seed{seed}.csv"

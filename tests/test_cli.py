@@ -24,21 +24,42 @@ def test_help_documents_every_flag():
     assert run_cli("--help").returncode == 0
 
 
-@pytest.mark.parametrize("args, message", [
+BAD_FLAGS = [
     (["compare", "--epochs", "zero"], "invalid value 'zero'"),
     (["compare", "--image-size", "12y"], "invalid size"),
     (["compare", "--frobnicate"], "unrecognized arguments"),
     (["compare", "--arms", "bilinear,sharpen", "--profile", "smoke"], "Unknown arm 'sharpen'"),
     (["compare", "--data", "/no/such/folder", "--profile", "smoke"], "/no/such/folder"),
     (["compare", "--backbone", "vgg99", "--profile", "smoke", "--epochs", "1"], "vgg99"),
-])
-def test_bad_flags_give_one_line_errors(args, message, tmp_path):
-    result = run_cli(*args, "--out", str(tmp_path), cwd=tmp_path)
+]
+
+
+def assert_one_line_error(stderr: str, message: str) -> None:
+    assert message in stderr
+    assert "Traceback" not in stderr
+    lines = [ln for ln in stderr.splitlines() if "error" in ln.lower()]
+    assert len(lines) == 1, stderr
+
+
+@pytest.mark.parametrize("args, message", BAD_FLAGS)
+def test_bad_flags_give_one_line_errors(args, message, tmp_path, monkeypatch, capsys):
+    """In process (``main`` is what ``python -m resizer_lib`` calls): no interpreter start-up each."""
+    from resizer_lib.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RESIZER_DATA", "synthetic")
+    try:
+        code = main([*args, "--out", str(tmp_path)])
+    except SystemExit as exit_:  # argparse's own errors
+        code = exit_.code
+    assert code == 2
+    assert_one_line_error(capsys.readouterr().err, message)
+
+
+def test_bad_flag_in_a_real_process_is_one_line(tmp_path):
+    result = run_cli(*BAD_FLAGS[4][0], "--out", str(tmp_path), cwd=tmp_path)
     assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-    lines = [ln for ln in result.stderr.splitlines() if "error" in ln.lower()]
-    assert len(lines) == 1, result.stderr
+    assert_one_line_error(result.stderr, BAD_FLAGS[4][1])
 
 
 @pytest.mark.slow

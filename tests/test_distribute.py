@@ -22,7 +22,7 @@ SCRIPT = textwrap.dedent("""
     from resizer_lib.training import train_run
     from pathlib import Path
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    record = train_run(tiny_config(Path(sys.argv[1])), "learned", 0, tiny_data(), Path(sys.argv[1]),
+    record = train_run(tiny_config(Path(sys.argv[1]), run_eagerly=False), "learned", 0, tiny_data(), Path(sys.argv[1]),
                        strategy=strategy)
     model = record.pop("model")
     print(json.dumps({"replicas": strategy.num_replicas_in_sync,

@@ -93,7 +93,9 @@ def test_custom_backbone_model_is_used():
     assert isinstance(model.get_layer("resizer"), LearnableResizer)
 
 
-@pytest.mark.parametrize("name", ["resnet50", "mobilenetv2", "efficientnetb0"])
+@pytest.mark.parametrize("name", [  # "slow": built on TensorFlow only (34 s under JAX)
+    pytest.param("resnet50", marks=pytest.mark.slow), "mobilenetv2",
+    pytest.param("efficientnetb0", marks=pytest.mark.slow)])
 def test_application_backbones_build_at_small_size(name):
     model = build_classifier(name, (64, 64), (32, 32), "learned", num_classes=2, seed=0)
     assert model.output_shape == (None, 2)
