@@ -62,6 +62,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _count_or_all(text: str) -> int | str:
+    """A positive integer, or ``all`` (real data: no cap)."""
+    return "all" if text.strip().lower() == "all" else _positive(text)
+
+
+def _cap(value: int | str | None, default: int | None) -> int | None:
+    return None if value == "all" else (value or default)
+
+
 def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("experiment")
     g.add_argument("--profile", choices=["smoke", "quick", "full"],
@@ -76,8 +85,10 @@ def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--recipe", choices=["adamw_cosine", "keras_io"], default="adamw_cosine",
                    help="optimizer recipe (default adamw_cosine; keras_io = SGD defaults)")
     g.add_argument("--lr", type=float, help="peak learning rate (default: the recipe's)")
-    g.add_argument("--num-train", type=_positive, help="training examples (synthetic: generated; else a cap)")
-    g.add_argument("--num-val", type=_positive, help="validation examples (synthetic: generated; else a cap)")
+    g.add_argument("--num-train", type=_count_or_all,
+                   help="training examples (synthetic: generated; else a cap, 'all' for none)")
+    g.add_argument("--num-val", type=_count_or_all,
+                   help="validation examples (synthetic: generated; else a cap, 'all' for none)")
     g.add_argument("--augment", action="store_true", help="random flips and shifts during training")
     g.add_argument("--filters", type=_positive, default=16, help="resizer width (default 16)")
     g.add_argument("--res-blocks", type=_positive, default=1, help="resizer residual blocks (default 1)")
@@ -139,8 +150,8 @@ def config_from_args(args: argparse.Namespace):
         recipe=args.recipe,
         learning_rate=args.lr,
         seeds=seeds,
-        num_train=args.num_train or (prof.max_train if real else prof.num_train),
-        num_val=args.num_val or (None if real else prof.num_val),
+        num_train=_cap(args.num_train, prof.max_train if real else prof.num_train),
+        num_val=_cap(args.num_val, None if real else prof.num_val),
         augment=args.augment,
         filters=args.filters,
         num_res_blocks=args.res_blocks,

@@ -39,7 +39,7 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     "smoke": Profile("smoke", (32, 32), (16, 16), 64, 32, 16, 1, 1, "tiny_cnn", 64),
-    "quick": Profile("quick", (64, 64), (32, 32), 512, 256, 32, 6, 3, "small_cnn", 1024),
+    "quick": Profile("quick", (64, 64), (32, 32), 384, 128, 32, 4, 3, "small_cnn", 1024),
     "full": Profile("full", (300, 300), (150, 150), 4096, 1024, 32, 25, 5, "densenet121", None),
 }
 

@@ -409,6 +409,9 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
                 record = train_run(config, arm, seed, data, run_dir, callbacks, strategy)
                 record.pop("model")
                 record["fingerprint"] = fingerprint
+                # a study can span sessions and machines: each run says when and where it ran
+                record["finished_utc"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+                record["device"] = device_description()
                 run_dir.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(record, indent=1))
             else:

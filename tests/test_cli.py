@@ -75,3 +75,17 @@ def test_compare_smoke_end_to_end(tmp_path):
     assert len(saved["runs"]) == 3
     assert (tmp_path / "res" / "cli_smoke.csv").read_text().count("\n") == 4
     assert (tmp_path / "res" / "cli_smoke.png").stat().st_size > 10_000
+
+
+def test_num_train_all_lifts_the_profile_cap_on_real_data(tmp_path):
+    from resizer_lib.cli import build_parser, config_from_args
+
+    for name in ("cat", "dog"):
+        (tmp_path / name).mkdir()
+    parse = build_parser().parse_args
+    capped = config_from_args(parse(["compare", "--profile", "quick", "--data", str(tmp_path)]))
+    assert capped.num_train == 1024 and capped.num_val is None  # the quick profile's cap
+    free = config_from_args(parse(["compare", "--profile", "quick", "--data", str(tmp_path),
+                                   "--num-train", "ALL", "--num-val", "all"]))
+    assert free.num_train is None and free.num_val is None
+    assert config_from_args(parse(["compare", "--data", str(tmp_path), "--num-train", "50"])).num_train == 50

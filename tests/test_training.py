@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import keras
@@ -142,3 +143,13 @@ def test_mismatched_initial_weights_are_caught():
 def test_config_validation(tmp_path, kw, pattern):
     with pytest.raises(ValueError, match=pattern):
         tiny_config(tmp_path, **kw)
+
+
+def test_run_eagerly_changes_the_fingerprint_only_when_set(tmp_path):
+    graph, eager = tiny_config(tmp_path, run_eagerly=False), tiny_config(tmp_path, run_eagerly=True)
+    assert graph.fingerprint("d") != eager.fingerprint("d")
+    # runs recorded before the field existed keep their fingerprint (they are reused, not retrained)
+    skip = {"name", "out_dir", "verbose", "tensorboard", "extra", "seeds", "arms", "run_eagerly"}
+    before = {k: v for k, v in graph.to_dict().items() if k not in skip} | {"data": "d"}
+    digest = hashlib.sha256(json.dumps(before, sort_keys=True).encode()).hexdigest()[:16]
+    assert graph.fingerprint("d") == digest
