@@ -184,7 +184,8 @@ from resizer_lib.data import load_dataset
 from resizer_lib.synthetic import make_synthetic
 
 PLAN = {  # examples, epochs, seeds for the backbone comparison, per profile
-    "smoke": dict(num_train=16, num_val=8, batch_size=8, epochs=1, seeds=(0,)),
+    "smoke": dict(num_train=16, num_val=8, batch_size=8, epochs=1, seeds=(0,)),  # 2 steps: the
+    # first has learning rate 0 (the warm-up of adamw_cosine starts at 0)
     "quick": dict(num_train=256, num_val=128, batch_size=32, epochs=5, seeds=(0,)),
     "full": dict(num_train=PROFILE.num_train, num_val=PROFILE.num_val,
                  batch_size=PROFILE.batch_size, epochs=PROFILE.epochs,

@@ -22,7 +22,9 @@ def _images(shape, seed=0):
 
 @pytest.mark.parametrize(
     "input_hw, target",
-    [((64, 64), (32, 32)), ((40, 60), (30, 20)), ((33, 47), (50, 70)), ((20, 20), (7, 13))],
+    [pytest.param((64, 64), (32, 32), marks=pytest.mark.slow),  # "slow": TF only in CI (JAX
+     pytest.param((40, 60), (30, 20), marks=pytest.mark.slow),  # compiles each new shape)
+     ((33, 47), (50, 70)), ((20, 20), (7, 13))],
 )
 @pytest.mark.parametrize("channels", [1, 3])
 def test_output_shape_any_size_ratio_and_channels(input_hw, target, channels):
