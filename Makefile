@@ -43,8 +43,13 @@ pytest-jax:
 	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n $(WORKERS) -m "multibackend and not slow and not browser" \
 	    tests/test_resizer.py tests/test_models.py tests/test_training.py tests/test_data.py
 
+# Every notebook, the longest first: each runs in one kernel on one worker, so it should not start last.
+LONGEST := notebooks/06_plug_and_play.ipynb
+NOTEBOOKS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard notebooks/*.ipynb)))
+
 nbval:
-	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope --nbval-lax --nbval-current-env notebooks/
+	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope \
+	    --nbval-lax --nbval-current-env $(NOTEBOOKS)
 
 browser:
 	bash tools/setup_browser.sh
