@@ -65,10 +65,32 @@ def main(argv=None) -> None:
         x = layers.LeakyReLU(0.2)(layers.Conv2D(16, 1, padding="same")(x))
         return layers.Resizing(lo, lo)(layers.BatchNormalization()(x))
 
+    class NormaliseAfterResize(layers.Layer):
+        """BatchNorm (training mode) with statistics from the full-resolution input but applied
+        after the resize: exact, since a linear resize whose weights sum to 1 commutes with a
+        per-channel affine map. ``(B, H, W, C) -> (B, h, w, C)``."""
+
+        def build(self, shape):
+            self.gamma = self.add_weight(shape=(shape[-1],), initializer="ones")
+            self.beta = self.add_weight(shape=(shape[-1],), initializer="zeros")
+
+        def call(self, x):
+            mean, var = keras.ops.moments(x, axes=[0, 1, 2])
+            small = keras.ops.image.resize(x, (lo, lo), interpolation="bilinear")
+            return keras.ops.batch_normalization(small, mean, var, axis=-1, offset=self.beta,
+                                                 scale=self.gamma, epsilon=1e-3)
+
+    def head_after(i):
+        x = layers.LeakyReLU(0.2)(layers.Conv2D(16, 7, padding="same")(i))
+        x = layers.LeakyReLU(0.2)(layers.Conv2D(16, 1, padding="same")(x))
+        return NormaliseAfterResize()(x)
+
     conv = 2 * b  # FLOPs per output pixel and multiply-add, times the batch
     groups = [  # name, model, input, forward FLOPs
         ("whole resizer", build_resizer((lo, lo)), x_hi, None),
         ("full-res head (to the bottleneck)", model((hi, hi, 3), head), x_hi, None),
+        ("full-res head, normalised after the resize (exact rewrite)", model((hi, hi, 3), head_after),
+         x_hi, None),
         ("  conv 7x7 3->16", model((hi, hi, 3), lambda i: layers.Conv2D(16, 7, padding="same")(i)), x_hi,
          conv * hi * hi * 16 * 147),
         ("  LeakyReLU (16 ch)", model((hi, hi, 16), lambda i: layers.LeakyReLU(0.2)(i)), f_hi, None),
