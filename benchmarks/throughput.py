@@ -24,8 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -112,14 +110,6 @@ def time_library(arm, data, args, timer):
     return record["model"]
 
 
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        return next(ln.split(":", 1)[1].strip() for ln in out.splitlines() if ln.startswith("Model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or "unknown"
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -143,7 +133,7 @@ def main(argv=None) -> int:
 
     from resizer_lib.models import build_classifier
     from resizer_lib.timing import StepTimer
-    from resizer_lib.training import ExperimentConfig, load_experiment_data
+    from resizer_lib.training import ExperimentConfig, device_description, load_experiment_data
 
     if keras.backend.backend() != "tensorflow":
         print("error: this benchmark measures the TensorFlow backend; set KERAS_BACKEND=tensorflow",
@@ -183,7 +173,7 @@ def main(argv=None) -> int:
                   f"{rows[-1]['train_gflop_per_s']:6.1f} GFLOP/s", flush=True)
     by = {(r["path"], r["arm"]): r for r in rows}
     print(f"\n{args.backbone}, {args.image_size[0]} -> {args.target_size[0]}, batch {args.batch_size}, "
-          f"{args.steps} timed steps; CPU: {cpu_model()} ({os.cpu_count()} cores); "
+          f"{args.steps} timed steps; {device_description()}; "
           f"keras {keras.__version__} / TensorFlow\n")
     print("| path | arm | params | forward GFLOP/img | s/step | images/s | training GFLOP/s |")
     print("|---|---|---|---|---|---|---|")
@@ -198,8 +188,8 @@ def main(argv=None) -> int:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu": cpu_model(),
-            "cores": os.cpu_count(), "keras": keras.__version__, "backend": "tensorflow",
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "device": device_description(), "keras": keras.__version__, "backend": "tensorflow",
             "command": " ".join([Path(sys.executable).name, *sys.argv]),
             "rows": rows}, indent=1))
     return 0
