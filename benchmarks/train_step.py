@@ -2,6 +2,7 @@
 
     python benchmarks/train_step.py                 # steps only
     python benchmarks/train_step.py --quick-compare # also time `compare --profile quick`
+    python benchmarks/train_step.py --image-size 128 --target-size 64 --arms learned --steps 10
 
 Prints a markdown table to paste into benchmarks/README.md, with the machine and versions.
 """
@@ -48,6 +49,9 @@ def main():
     parser.add_argument("--image-size", type=int, default=64)
     parser.add_argument("--target-size", type=int, default=32)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--arms", default="bilinear,learned,more_layers,full_res",
+                        help="comma-separated arms to time")
+    parser.add_argument("--steps", type=int, default=5, help="timed steps per arm (median)")
     parser.add_argument("--quick-compare", action="store_true")
     args = parser.parse_args()
     import keras
@@ -56,7 +60,7 @@ def main():
 
     print(f"device: {device_description()}; keras {keras.__version__} / {keras.backend.backend()}")
     rows = time_steps(args.backbone, (args.image_size,) * 2, (args.target_size,) * 2,
-                      ["bilinear", "learned", "more_layers", "full_res"], args.batch_size)
+                      args.arms.split(","), args.batch_size, args.steps)
     print(f"\n{args.backbone}, {args.image_size} -> {args.target_size}, batch {args.batch_size}\n")
     print("| arm | s/step | images/s | params |\n|---|---|---|---|")
     for r in rows:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m resizer_lib {compare,train,info} ...``.
+"""Command line: ``python -m resizer_lib {compare,train,report,info} ...``.
 
 The profile (``--profile`` or ``RESIZER_PROFILE``) sets sizes, counts and epochs; any flag given
 explicitly wins. Bad flags and values end with one line on stderr and exit status 2.
@@ -19,6 +19,7 @@ EXAMPLES = """examples:
       --arms bilinear,learned,more_layers --epochs 10 --seeds 5
   python -m resizer_lib compare --data ../shared/datasets/cats_vs_dogs --image-size 128 --target-size 64
   python -m resizer_lib train --arm learned --seed 0 --save resizer_model.keras
+  python -m resizer_lib report results/synthetic_quick.json
 """
 
 
@@ -122,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     t.add_argument("--save", help="save the trained model to this .keras file")
     _add_experiment_flags(t)
+    r = sub.add_parser("report", help="a finished study's tables as Markdown (no training)")
+    r.add_argument("results", help="a results JSON written by compare, e.g. results/synthetic_quick.json")
     sub.add_parser("info", help="versions, backend, device and the profiles")
     return parser
 
@@ -192,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "info":
         return _info()
+    if args.command == "report":
+        return _report(parser, args.results)
     try:
         config = config_from_args(args)
         if args.command == "compare":
@@ -202,6 +207,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             _train_one(config, args.save)
     except (ValueError, RuntimeError, FileNotFoundError) as err:
         print(f"{parser.prog} {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _report(parser: argparse.ArgumentParser, path: str) -> int:
+    import json
+
+    from .reporting import format_markdown, load_results
+
+    try:
+        results = load_results(path)
+        print(format_markdown(results))
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as err:
+        detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
+        print(f"{parser.prog} report: error: {path} is not a results file of compare ({detail})",
+              file=sys.stderr)
         return 2
     return 0
 

@@ -1,7 +1,9 @@
 """Summaries and files for a paired study: mean ± std per arm, paired differences with 95% CIs.
 
 ``summarise(runs, arms)`` -> dict; ``format_table(summary)`` -> text table;
-``write_outputs(results, out_dir)`` writes ``<name>.json``, ``<name>.csv`` and ``<name>.png``.
+``format_markdown(results)`` -> the Markdown tables quoted in the README (also
+``python -m resizer_lib report <name>.json``); ``write_outputs(results, out_dir)`` writes
+``<name>.json``, ``<name>.csv``, ``<name>.png`` and ``<name>.md``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from .stats import mean_std, paired_difference
 
-__all__ = ["METRIC", "summarise", "format_table", "write_outputs", "load_results"]
+__all__ = ["METRIC", "summarise", "format_table", "format_markdown", "write_outputs", "load_results"]
 
 METRIC = "val_accuracy"  # final-epoch validation accuracy: never the best epoch
 
@@ -53,12 +55,72 @@ def format_table(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def format_markdown(results: dict) -> str:
+    """A study as Markdown: provenance line, per-arm table, paired differences, resolution gap.
+
+    Every number comes from ``results`` (a ``compare`` JSON): final-epoch validation accuracy
+    per arm (mean ± sample std over seeds, then each seed), and for each pair of arms the mean
+    paired difference in points with its 95% t-interval on ``n - 1`` degrees of freedom (pairs
+    with the first arm, the baseline, read "arm − baseline"). When
+    the study has ``bilinear``, ``learned`` and ``full_res`` arms it adds the share of the
+    resolution gap (``full_res - bilinear``) that the resizer closes (ratio of mean gaps).
+    """
+    summary = results["summary"]
+    seeds = sorted({r["seed"] for r in results["runs"]})
+    lines = [_provenance_line(results), "",
+             f"| arm | {'mean ± std' if len(seeds) > 1 else 'final'} ({len(seeds)} seed"
+             f"{'s' * (len(seeds) != 1)}) | per seed ({', '.join(map(str, seeds))}) |",
+             "|---|---|---|"]
+    for arm, a in summary["arms"].items():
+        per_seed = ", ".join(_pct(a["per_seed"][k]) for k in sorted(a["per_seed"], key=int))
+        spread = f" ± {_pct(a['std'])}" if a["n"] > 1 else ""
+        lines.append(f"| {arm} | {_pct(a['mean'])}{spread} % | {per_seed} |")
+    lines += ["", "| paired difference | seeds | mean | 95% CI |", "|---|---|---|---|"]
+    baseline = next(iter(summary["arms"]))
+    for pair in summary["pairs"]:
+        a, b, mean, low, high = pair["a"], pair["b"], pair["mean"], pair["low"], pair["high"]
+        if a == baseline:  # every arm against the baseline reads "arm − baseline"
+            a, b, mean, low, high = b, a, -mean, -high, -low
+        ci = ("n/a (one seed)" if math.isnan(low)
+              else f"[{100 * low:+.1f}, {100 * high:+.1f}] ({pair['n'] - 1} d.f.)")
+        lines.append(f"| {a} − {b} | {pair['n']} | {100 * mean:+.1f} points | {ci} |")
+    arms = summary["arms"]
+    if {"bilinear", "learned", "full_res"} <= set(arms):
+        gap = arms["full_res"]["mean"] - arms["bilinear"]["mean"]
+        gain = arms["learned"]["mean"] - arms["bilinear"]["mean"]
+        share = f"{gain / gap:.0%}" if gap > 0 else "undefined (full resolution did not help)"
+        lines += ["", f"Resolution gap (full_res − bilinear): {100 * gap:+.1f} points; the resizer "
+                  f"recovers {100 * gain:+.1f} of them: {share} (ratio of means, no interval)."]
+    return "\n".join(lines)
+
+
+def _provenance_line(results: dict) -> str:
+    prov, cfg = results["provenance"], results["config"]
+    size = "x".join(map(str, cfg["image_size"])) + " → " + "x".join(map(str, cfg["target_size"]))
+    dates = sorted(r["finished_utc"] for r in results["runs"] if r.get("finished_utc"))
+    when = f"{dates[0][:10]} to {dates[-1][:10]}" if dates and dates[0][:10] != dates[-1][:10] else (
+        dates[0][:10] if dates else prov["date"][:10])
+    hours = sum(r["train_seconds"] for r in results["runs"]) / 3600
+    devices = sorted({r["device"] for r in results["runs"] if r.get("device")}) or [prov["device"]]
+    return (f"`{results['name']}`: {cfg['backbone']}, {size} px, {prov['dataset']} "
+            f"({prov['train_examples']:,} train / {prov['val_examples']:,} val), {cfg['epochs']} epochs, "
+            f"recipe {cfg['recipe']}, batch {cfg['batch_size']}; final-epoch "
+            f"{results['summary']['metric'].replace('_', ' ')}; Keras {prov['keras']} / "
+            f"{prov['backend']} {prov['backend_version']} on {' and '.join(devices)}; "
+            f"runs finished {when}; {hours:.1f} h of training in all.")
+
+
 def write_outputs(results: dict, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``<name>.json`` (everything), ``<name>.csv`` (one row per run) and ``<name>.png``."""
+    """Write ``<name>.json`` (everything), ``<name>.csv`` (one row per run), ``<name>.png`` (the
+    learning curves) and ``<name>.md`` (``format_markdown``: the tables, readable on GitHub)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     name = results["name"]
-    paths = {"json": out / f"{name}.json", "csv": out / f"{name}.csv", "png": out / f"{name}.png"}
+    paths = {ext: out / f"{name}.{ext}" for ext in ("json", "csv", "png", "md")}
     paths["json"].write_text(json.dumps(results, indent=1, default=float))
     with open(paths["csv"], "w", newline="") as f:
         writer = csv.writer(f)
@@ -69,8 +131,10 @@ def write_outputs(results: dict, out_dir: str | Path) -> dict[str, Path]:
             writer.writerow([r["arm"], r["seed"], fin["val_accuracy"], fin["val_loss"],
                              fin["val_accuracy_last3"], r["params"], r["train_seconds"]])
     _plot_curves(results, paths["png"])
+    paths["md"].write_text(f"# {name}\n\n{format_markdown(results)}\n\n![learning curves]({name}.png)\n\n"
+                           f"Command: `{results['provenance']['command']}`\n")
     print(format_table(results["summary"]))
-    print(f"wrote {paths['json']}, {paths['csv']}, {paths['png']}")
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
     return paths
 
 

@@ -526,7 +526,7 @@ def device_description() -> str:
         import platform
 
         cpu = platform.processor() or cpu
-    desc = f"{cpu}, {os.cpu_count()} cores"
+    desc = f"{cpu}, {_cores_used()}"
     try:
         if keras.backend.backend() == "jax":
             import jax
@@ -543,6 +543,16 @@ def device_description() -> str:
     except Exception:  # pragma: no cover
         pass
     return desc
+
+
+def _cores_used() -> str:
+    """``"2 cores"``, or ``"1 of 2 cores"`` when the process is pinned (``taskset``)."""
+    total = os.cpu_count() or 1
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        usable = total
+    return f"{total} cores" if usable >= total else f"{usable} of {total} cores"
 
 
 def _jsonable(obj):

@@ -89,3 +89,27 @@ def test_num_train_all_lifts_the_profile_cap_on_real_data(tmp_path):
                                    "--num-train", "ALL", "--num-val", "all"]))
     assert free.num_train is None and free.num_val is None
     assert config_from_args(parse(["compare", "--data", str(tmp_path), "--num-train", "50"])).num_train == 50
+
+
+def test_report_prints_the_markdown_tables_of_a_results_file(tmp_path, capsys):
+    from results_fixtures import fake_results
+
+    from resizer_lib.cli import main
+
+    path = tmp_path / "fake.json"
+    path.write_text(json.dumps(fake_results({"bilinear": [0.6, 0.7], "learned": [0.8, 0.9]})))
+    assert main(["report", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "| learned − bilinear | 2 | +20.0 points |" in out and out.startswith("`fake`")
+
+
+@pytest.mark.parametrize("content, message", [(None, "No results file"), ("not json", "not a results file"),
+                                              ('{"name": "x"}', "missing field")])
+def test_report_of_a_bad_file_is_one_line(tmp_path, capsys, content, message):
+    from resizer_lib.cli import main
+
+    path = tmp_path / "bad.json"
+    if content is not None:
+        path.write_text(content)
+    assert main(["report", str(path)]) == 2
+    assert_one_line_error(capsys.readouterr().err, message)

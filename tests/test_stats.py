@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from results_fixtures import fake_results
 
 from resizer_lib.reporting import format_table, summarise
 from resizer_lib.stats import mean_ci, mean_std, paired_difference, t_critical
@@ -58,3 +59,27 @@ def test_summary_pairs_by_seed():
     assert pair["high"] == pytest.approx(0.365133, abs=1e-5)
     table = format_table(summary)
     assert "learned - bilinear" in table and "+15.00%" in table
+
+
+def test_markdown_report_numbers_come_from_the_runs():
+    from resizer_lib.reporting import format_markdown
+
+    md = format_markdown(fake_results({"bilinear": [0.6, 0.65, 0.7], "learned": [0.8, 0.7, 0.9],
+                                       "full_res": [0.9, 0.85, 0.95]}))
+    assert "| bilinear | 65.0 ± 5.0 % | 60.0, 65.0, 70.0 |" in md
+    # learned - bilinear: d = [0.2, 0.05, 0.2], mean 15.0, CI 15.0 -/+ 21.5 (test above, by hand)
+    assert "| learned − bilinear | 3 | +15.0 points | [-6.5, +36.5] (2 d.f.) |" in md
+    assert "| full_res − bilinear | 3 | +25.0 points |" in md  # against the baseline: arm − baseline
+    assert "| learned − full_res | 3 | -10.0 points |" in md
+    assert "the resizer recovers +15.0 of them: 60%" in md  # 15 of the 25-point resolution gap
+    assert "2,692 train / 476 val" in md and "2026-11-25 to 2026-11-25" not in md
+    assert "Test CPU, 2 cores" in md and "4.5 h of training" in md  # 9 runs x 0.5 h
+
+
+def test_markdown_report_of_one_seed_claims_no_spread():
+    from resizer_lib.reporting import format_markdown
+
+    md = format_markdown(fake_results({"bilinear": [0.834], "learned": [0.815]}))
+    assert "| bilinear | 83.4 % | 83.4 |" in md and "±" not in md.split("| paired")[0].split("\n", 2)[2]
+    assert "| learned − bilinear | 1 | -1.9 points | n/a (one seed) |" in md
+    assert "resolution gap" not in md.lower()  # no full_res arm, no gap claimed

@@ -104,8 +104,9 @@ def test_compare_asserts_identical_initial_weights_and_writes_outputs(tmp_path):
         sums = {r["initial_backbone_checksum"] for r in results["runs"] if r["seed"] == seed}
         assert len(sums) == 1
     assert [(p["a"], p["b"], p["n"]) for p in results["summary"]["pairs"]] == [("more_layers", "full_res", 2)]
-    for ext in ("json", "csv", "png"):
+    for ext in ("json", "csv", "png", "md"):
         assert (tmp_path / f"tiny.{ext}").stat().st_size > 0
+    assert "| full_res − more_layers | 2 |" in (tmp_path / "tiny.md").read_text()
     saved = json.loads((tmp_path / "tiny.json").read_text())
     assert saved["provenance"]["backend"] == keras.backend.backend()
     assert saved["provenance"]["seeds"] == [0, 1]
@@ -153,3 +154,15 @@ def test_run_eagerly_changes_the_fingerprint_only_when_set(tmp_path):
     before = {k: v for k, v in graph.to_dict().items() if k not in skip} | {"data": "d"}
     digest = hashlib.sha256(json.dumps(before, sort_keys=True).encode()).hexdigest()[:16]
     assert graph.fingerprint("d") == digest
+
+
+def test_device_description_says_when_the_process_is_pinned_to_fewer_cores(monkeypatch):
+    import os
+
+    from resizer_lib.training import device_description
+
+    total = os.cpu_count()
+    assert f"{total} cores" in device_description()
+    if total > 1:  # a study run under `taskset -c 0` must not claim every core
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+        assert f"1 of {total} cores" in device_description()
