@@ -25,9 +25,7 @@ lab: setup
 
 run: setup
 	RESIZER_PROFILE=$(PROFILE) $(BIN)/python -m resizer_lib compare --profile $(PROFILE) --data synthetic --name course_$(PROFILE)
-	mkdir -p build/notebooks
-	RESIZER_PROFILE=$(PROFILE) $(BIN)/jupyter nbconvert --to notebook --execute --output-dir build/notebooks \
-	    --ExecutePreprocessor.timeout=1800 notebooks/*.ipynb
+	RESIZER_PROFILE=$(PROFILE) $(BIN)/python tools/run_notebooks.py --out build/notebooks notebooks/*.ipynb
 	@echo "Executed notebooks are in build/notebooks/; results in results/."
 
 test: setup lint pytest pytest-jax nbval browser

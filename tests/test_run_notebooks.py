@@ -1,0 +1,65 @@
+"""tools/run_notebooks.py, the notebook runner behind `make run`: outputs saved, errors in one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+RUNNER = Path(__file__).resolve().parents[1] / "tools" / "run_notebooks.py"
+
+WIDGET_CELL = """import ipywidgets as w
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+def draw(x):
+    fig = plt.figure(figsize=(2, 2)); plt.plot([0, x]); display(fig); plt.close(fig)
+
+app = w.VBox([w.interactive_output(draw, {"x": w.IntSlider(value=v)}) for v in (1, 2, 3)])
+app"""
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, str(RUNNER), *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_runner_saves_outputs_of_widget_notebooks_without_waiting_for_the_timeout(tmp_path):
+    nb = write_notebook(tmp_path / "ok.ipynb", "print(6 * 7)", WIDGET_CELL, "print('after the app')")
+    start = time.perf_counter()
+    result = run("--out", "out", "--timeout", "120", nb.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert time.perf_counter() - start < 110  # a missed reply would sit until the 120 s timeout
+    done = nbformat.read(tmp_path / "out" / "ok.ipynb", as_version=4)
+    assert done.cells[0].outputs[0]["text"] == "42\n"
+    assert "after the app" in done.cells[2].outputs[0]["text"]
+    assert "ok.ipynb:" in result.stdout and "all 1 notebooks" in result.stdout
+
+
+def test_runner_reports_a_failing_cell_in_one_line(tmp_path):
+    nb = write_notebook(tmp_path / "bad.ipynb", "x = 1", "1 / 0")
+    result = run("--out", "out", nb.name, cwd=tmp_path)
+    assert result.returncode == 1
+    errors = [ln for ln in result.stderr.splitlines() if "error" in ln.lower() and "run_notebooks" in ln]
+    assert errors == ["run_notebooks: error in bad.ipynb: ZeroDivisionError: division by zero"]
+    assert "\x1b[" not in result.stderr  # no terminal colour codes
+
+
+def test_runner_checks_every_path_before_running_anything(tmp_path):
+    nb = write_notebook(tmp_path / "fine.ipynb", "print(1)")
+    result = run(nb.name, "missing.ipynb", cwd=tmp_path)
+    assert result.returncode == 2 and "no notebook at missing.ipynb" in result.stderr
+    assert "running" not in result.stdout

@@ -1,0 +1,90 @@
+"""Execute notebooks top to bottom and save them with their outputs (used by `make run`).
+
+    python tools/run_notebooks.py --out build/notebooks notebooks/*.ipynb
+
+Why not `jupyter nbconvert --execute`: with the current jupyter_client / pyzmq, nbclient can
+miss the wake-up for a cell's reply on the shell channel after an ipywidgets app renders a
+figure (notebook 05's explorer), and then sits idle until the cell timeout (30 minutes in
+`make run`) although the cell finished in a second. This runner is nbclient with one change:
+it polls the shell channel in half-second slices, so a reply already waiting is picked up.
+It also prints each notebook's wall time and stops at the first failing notebook with one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+from queue import Empty
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+POLL_SECONDS = 0.5
+
+
+def _sliced(get_msg):
+    """Wrap ``shell_channel.get_msg`` so that one long wait becomes many short polls."""
+
+    async def get_msg_sliced(timeout: float | None = None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = POLL_SECONDS if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await get_msg(timeout=min(POLL_SECONDS, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    return get_msg_sliced
+
+
+def _patch_shell_channel(client: NotebookClient) -> None:
+    client.kc.shell_channel.get_msg = _sliced(client.kc.shell_channel.get_msg)
+
+
+def execute(path: Path, out_dir: Path, timeout: int) -> float:
+    """Run one notebook in a fresh kernel (cwd: its folder); write it to ``out_dir``; seconds."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.on_notebook_start = lambda notebook: _patch_shell_channel(client)
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out_dir / path.name)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("build/notebooks"))
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell (1800)")
+    args = parser.parse_args(argv)
+    missing = [str(p) for p in args.notebooks if not p.is_file()]
+    if missing:
+        print(f"run_notebooks: error: no notebook at {', '.join(missing)}", file=sys.stderr)
+        return 2
+    total = 0.0
+    for path in args.notebooks:
+        print(f"{path.name}: running ...", flush=True)
+        try:
+            seconds = execute(path, args.out, args.timeout)
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+            lines = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip().splitlines()
+            print(f"run_notebooks: error in {path}: {lines[-1] if lines else type(err).__name__}",
+                  file=sys.stderr)
+            return 1
+        total += seconds
+        print(f"{path.name}: {seconds:.0f} s -> {args.out / path.name}", flush=True)
+    print(f"all {len(args.notebooks)} notebooks: {total / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
