@@ -31,7 +31,7 @@ run: setup
 test: setup lint pytest pytest-jax nbval browser
 
 lint:
-	$(BIN)/ruff check resizer_lib tests benchmarks notebooks
+	$(BIN)/ruff check resizer_lib tests benchmarks notebooks tools
 	$(BIN)/python tools/check_notebooks.py notebooks
 
 pytest:

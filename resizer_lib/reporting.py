@@ -46,7 +46,8 @@ def format_table(summary: dict) -> str:
     """The summary as a plain-text table (accuracies in percent)."""
     lines = [f"{'arm':<14}{'n':>3}  {summary['metric'] + ' mean ± std':>26}"]
     for arm, s in summary["arms"].items():
-        lines.append(f"{arm:<14}{s['n']:>3}  {100 * s['mean']:>17.2f} ± {100 * s['std']:.2f} %")
+        spread = f"± {100 * s['std']:.2f} %" if s["n"] > 1 else "%  (one seed)"
+        lines.append(f"{arm:<14}{s['n']:>3}  {100 * s['mean']:>17.2f} {spread}")
     lines.append("")
     lines.append(f"{'paired difference (a - b)':<30}{'n':>3}  {'mean':>8}  {'95% CI':>20}")
     for p in summary["pairs"]:
