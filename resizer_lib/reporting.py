@@ -93,9 +93,13 @@ def format_markdown(results: dict) -> str:
     if {"bilinear", "learned", "full_res"} <= set(arms):
         gap = arms["full_res"]["mean"] - arms["bilinear"]["mean"]
         gain = arms["learned"]["mean"] - arms["bilinear"]["mean"]
-        share = f"{gain / gap:.0%}" if gap > 0 else "undefined (full resolution did not help)"
-        lines += ["", f"Resolution gap (full_res − bilinear): {100 * gap:+.1f} points; the resizer "
-                  f"recovers {100 * gain:+.1f} of them: {share} (ratio of means, no interval)."]
+        head = f"Resolution gap (full_res − bilinear): {100 * gap:+.1f} points"
+        if gap > 0:
+            lines += ["", f"{head}; the resizer recovers {100 * gain:+.1f} of them: {gain / gap:.0%} "
+                      "(ratio of means, no interval)."]
+        else:
+            lines += ["", f"{head}: this backbone did no better at full resolution, so there is no "
+                      "gap for the resizer to close (share undefined)."]
     return "\n".join(lines)
 
 
@@ -148,7 +152,7 @@ def _plot_curves(results: dict, path: Path) -> None:
     for r in results["runs"]:
         histories.setdefault(r["arm"], []).append(r["history"])
     fig = plot_history(histories)
-    fig.suptitle(f"{results['name']}: {results['config']['backbone']} on {results['provenance']['dataset']}")
+    fig.suptitle(f"{results['name']}: {results['config']['backbone']} on {results['provenance']['dataset']}", y=1.03)
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
 

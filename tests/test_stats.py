@@ -83,3 +83,7 @@ def test_markdown_report_of_one_seed_claims_no_spread():
     assert "| bilinear | 83.4 % | 83.4 |" in md and "±" not in md.split("| paired")[0].split("\n", 2)[2]
     assert "| learned − bilinear | 1 | -1.9 points | n/a (one seed) |" in md
     assert "resolution gap" not in md.lower()  # no full_res arm, no gap claimed
+    worse = format_markdown(fake_results({"bilinear": [0.8, 0.82], "learned": [0.81, 0.8],
+                                          "full_res": [0.75, 0.78]}))
+    assert "-4.5 points: this backbone did no better at full resolution" in worse
+    assert "recovers" not in worse
