@@ -63,3 +63,10 @@ def test_runner_checks_every_path_before_running_anything(tmp_path):
     result = run(nb.name, "missing.ipynb", cwd=tmp_path)
     assert result.returncode == 2 and "no notebook at missing.ipynb" in result.stderr
     assert "running" not in result.stdout
+
+
+def test_runner_names_a_timeout_and_how_to_raise_it(tmp_path):
+    nb = write_notebook(tmp_path / "slow.ipynb", "import time; time.sleep(30)")
+    result = run("--out", "out", "--timeout", "3", nb.name, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "run_notebooks: error in slow.ipynb: a cell ran longer than --timeout 3 s" in result.stderr

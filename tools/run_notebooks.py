@@ -4,8 +4,8 @@
 
 Why not `jupyter nbconvert --execute`: with the current jupyter_client / pyzmq, nbclient can
 miss the wake-up for a cell's reply on the shell channel after an ipywidgets app renders a
-figure (notebook 05's explorer), and then sits idle until the cell timeout (30 minutes in
-`make run`) although the cell finished in a second. This runner is nbclient with one change:
+figure (notebook 05's explorer), and then sits idle until the cell timeout (it was 30 minutes
+in `make run`) although the cell finished in a second. This runner is nbclient with one change:
 it polls the shell channel in half-second slices, so a reply already waiting is picked up.
 It also prints each notebook's wall time and stops at the first failing notebook with one line.
 """
@@ -60,11 +60,22 @@ def execute(path: Path, out_dir: Path, timeout: int) -> float:
     return seconds
 
 
+def _describe(err: Exception, timeout: int) -> str:
+    """One line for a failed notebook: the cell's exception, a timeout, or a dead kernel."""
+    if isinstance(err, CellTimeoutError):
+        return f"a cell ran longer than --timeout {timeout} s (raise it for slow machines)"
+    if isinstance(err, CellExecutionError) and getattr(err, "ename", None):
+        return re.sub(r"\x1b\[[0-9;]*m", "", f"{err.ename}: {err.evalue}")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("build/notebooks"))
-    parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell (1800)")
+    parser.add_argument("--timeout", type=int, default=10800,
+                        help="seconds per cell (10800: notebook 06 trains eight networks in one cell)")
     args = parser.parse_args(argv)
     missing = [str(p) for p in args.notebooks if not p.is_file()]
     if missing:
@@ -76,9 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             seconds = execute(path, args.out, args.timeout)
         except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
-            lines = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip().splitlines()
-            print(f"run_notebooks: error in {path}: {lines[-1] if lines else type(err).__name__}",
-                  file=sys.stderr)
+            print(f"run_notebooks: error in {path}: {_describe(err, args.timeout)}", file=sys.stderr)
             return 1
         total += seconds
         print(f"{path.name}: {seconds:.0f} s -> {args.out / path.name}", flush=True)
