@@ -178,7 +178,7 @@ assert len(set(sizes.values())) == 1
 # seeds than notebook 04 (the `PLAN` below, per profile): `smoke` only checks that the code
 # runs, `quick` gives real numbers for one seed, `full` (a GPU) the numbers worth quoting, with
 # confidence intervals. The method is the same in all three. Plan the time: on a 2-core laptop
-# CPU the whole notebook takes about **27 minutes under `quick`** (eight networks are trained;
+# CPU the whole notebook takes about **30 minutes under `quick`** (eight networks are trained;
 # ResNet-50 and DenseNet-121 take most of it) and a few minutes under `smoke`.
 
 # %%
