@@ -24,6 +24,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from .augment import RandomShift
 from .models import RESIZER_ARMS, backbone_weights, build_classifier
 from .resizer import check_size, supported_interpolations
 
@@ -252,7 +253,7 @@ def _with_augmentation(model: keras.Model, seed: int) -> keras.Model:
     """Random flips and small translations in front of the model (active in training only)."""
     inputs = keras.Input(model.input_shape[1:], name="image")
     x = keras.layers.RandomFlip("horizontal", seed=seed, name="aug_flip")(inputs)
-    x = keras.layers.RandomTranslation(0.05, 0.05, seed=seed + 1, name="aug_shift")(x)
+    x = RandomShift(0.05, 0.05, seed=seed + 1, name="aug_shift")(x)  # jit-safe on JAX
     return keras.Model(inputs, model(x), name=model.name)
 
 
@@ -531,15 +532,15 @@ def device_description() -> str:
         if keras.backend.backend() == "jax":
             import jax
 
-            gpus = [d for d in jax.devices() if d.platform != "cpu"]
+            gpus = [d.device_kind for d in jax.devices() if d.platform != "cpu"]
         elif keras.backend.backend() == "tensorflow":
             import tensorflow as tf
 
-            gpus = tf.config.list_physical_devices("GPU")
+            gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
         else:
             gpus = []
         if gpus:
-            desc += f"; accelerators: {gpus}"
+            desc += f"; accelerators: {', '.join(gpus)}"
     except Exception:  # pragma: no cover
         pass
     return desc

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.augment import augment_batch, augment_dataset, build_augmentation
+from resizer_lib.augment import RandomShift, augment_batch, augment_dataset, build_augmentation
 
 pytestmark = pytest.mark.multibackend
 
@@ -85,3 +85,33 @@ def test_in_a_tf_data_map_on_any_backend():
 def test_bad_arguments_raise_value_error(kwargs, match):
     with pytest.raises(ValueError, match=match):
         build_augmentation(**kwargs)
+
+
+def test_random_shift_draws_as_random_translation():
+    x = images(size=24)
+    shift = RandomShift(0.2, 0.2, seed=5)
+    translation = keras.layers.RandomTranslation(0.2, 0.2, seed=5)
+    np.testing.assert_allclose(run(shift, x), run(translation, x), atol=1e-4)
+    assert np.abs(run(shift, x) - x).mean() > 1  # it moved something
+
+
+def test_random_shift_is_jit_safe_on_jax_only():
+    """Keras' RandomTranslation says supports_jit=False, which makes a JAX model train op by
+    op; RandomShift lifts that on JAX (where it compiles) and nowhere else."""
+    assert RandomShift(0.1, 0.1).supports_jit == (keras.backend.backend() == "jax")
+    inputs = keras.Input((16, 16, 3))
+    x = RandomShift(0.1, 0.1, seed=0)(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.GlobalAveragePooling2D()(x)))
+    model.compile(optimizer="sgd", loss="mse", jit_compile="auto")
+    if keras.backend.backend() == "jax":
+        assert model.jit_compile is True
+    model.fit(images(), np.zeros((4, 2), "float32"), epochs=1, verbose=0)  # it trains compiled
+
+
+def test_random_shift_round_trips_through_a_keras_file(tmp_path):
+    inputs = keras.Input((16, 16, 3))
+    model = keras.Model(inputs, RandomShift(0.1, 0.2, fill_mode="constant", seed=3)(inputs))
+    model.save(tmp_path / "m.keras")
+    layer = keras.saving.load_model(tmp_path / "m.keras").layers[-1]
+    assert isinstance(layer, RandomShift)
+    assert (layer.height_factor, layer.width_factor, layer.fill_mode) == (0.1, 0.2, "constant")
