@@ -326,6 +326,13 @@ print("crop_or_pad = centre crop; crop_and_resize on the pixel grid = exact crop
 # `RandomTranslation`, `RandomBrightness`, `RandomContrast`, `RandomHue`, ...): they run inside the
 # model (on the GPU, and only while training) or in a `tf.data` pipeline on any backend, and they
 # can be seeded.
+#
+# One trap if you switch to JAX: Keras marks `RandomTranslation`, `RandomRotation` and
+# `RandomZoom` as not safe to compile (`supports_jit=False`, a TensorFlow XLA concern), and a single
+# such layer makes `compile()` run the *whole* model op by op. On a GPU that turned a DenseNet-121
+# run from seconds per epoch into no finished epoch in seven minutes. `resizer_lib.augment` uses
+# twins of those three (`RandomShift`, `RandomTurn`, `RandomZoomJit`) that draw the same
+# transformations and compile on JAX.
 
 # %%
 print("keras.preprocessing.image now has:", [n for n in dir(keras.preprocessing.image)

@@ -14,7 +14,14 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-__all__ = ["RandomShift", "augment_batch", "augment_dataset", "build_augmentation"]
+__all__ = [
+    "RandomShift",
+    "RandomTurn",
+    "RandomZoomJit",
+    "augment_batch",
+    "augment_dataset",
+    "build_augmentation",
+]
 
 _FLIP_MODES = {
     True: "horizontal",
@@ -25,21 +32,35 @@ _FLIP_MODES = {
 _VALUE_RANGE = (0, 255)
 
 
-@keras.saving.register_keras_serializable(package="resizer_lib")
-class RandomShift(layers.RandomTranslation):
-    """``RandomTranslation`` that lets the JAX backend compile the train step:
-    ``(B, H, W, C) -> (B, H, W, C)``, same arguments and random draws.
+class _CompilesOnJax:
+    """Mixin for Keras random image layers that declare ``supports_jit=False``.
 
-    Keras marks ``RandomTranslation`` ``supports_jit=False`` (for TensorFlow's XLA), and one
-    such layer makes ``compile(jit_compile="auto")`` train the *whole* model op by op. On JAX
-    that is tens of times slower (measured on an H200: DenseNet-121 did not finish one epoch
-    in 7 minutes), so on JAX this layer declares itself jit-safe: its ops are ``keras.ops``
-    with static shapes. On other backends it behaves exactly as ``RandomTranslation``.
+    Keras marks ``RandomTranslation``, ``RandomRotation`` and ``RandomZoom`` as not jit-safe
+    (for TensorFlow's XLA), and one such layer makes ``compile(jit_compile="auto")`` train the
+    *whole* model op by op. On JAX that is tens of times slower (measured on an H200:
+    DenseNet-121 did not finish one epoch in 7 minutes). Their ops are ``keras.ops`` with
+    static shapes and compile on JAX, giving the same draws (tested), so on JAX these
+    subclasses declare themselves jit-safe; on other backends they are the Keras layers.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.supports_jit = keras.backend.backend() == "jax"
+
+
+@keras.saving.register_keras_serializable(package="resizer_lib")
+class RandomShift(_CompilesOnJax, layers.RandomTranslation):
+    """``keras.layers.RandomTranslation`` that JAX compiles: ``(B, H, W, C) -> (B, H, W, C)``."""
+
+
+@keras.saving.register_keras_serializable(package="resizer_lib")
+class RandomTurn(_CompilesOnJax, layers.RandomRotation):
+    """``keras.layers.RandomRotation`` that JAX compiles: ``(B, H, W, C) -> (B, H, W, C)``."""
+
+
+@keras.saving.register_keras_serializable(package="resizer_lib")
+class RandomZoomJit(_CompilesOnJax, layers.RandomZoom):
+    """``keras.layers.RandomZoom`` that JAX compiles: ``(B, H, W, C) -> (B, H, W, C)``."""
 
 
 def build_augmentation(
@@ -73,18 +94,16 @@ def build_augmentation(
         steps.append(layers.RandomFlip(_flip_mode(flip), seed=next(seeds), name="flip"))
     if _check_fraction(rotation, "rotation", upper=0.5):
         steps.append(
-            layers.RandomRotation(rotation, fill_mode="reflect", seed=next(seeds), name="rotate")
+            RandomTurn(rotation, fill_mode="reflect", seed=next(seeds), name="rotate")
         )
     if _check_fraction(crop, "crop", upper=1.0, closed=False):
         zoom = (-crop, 0.0)  # negative height factor: zoom in, i.e. crop then resize back
         steps.append(
-            layers.RandomZoom(zoom, fill_mode="reflect", seed=next(seeds), name="crop_zoom")
+            RandomZoomJit(zoom, fill_mode="reflect", seed=next(seeds), name="crop_zoom")
         )
         shift = crop / 2
         steps.append(
-            layers.RandomTranslation(
-                shift, shift, fill_mode="reflect", seed=next(seeds), name="crop_shift"
-            )
+            RandomShift(shift, shift, fill_mode="reflect", seed=next(seeds), name="crop_shift")
         )
     if _check_fraction(brightness, "brightness", upper=1.0):
         steps.append(
