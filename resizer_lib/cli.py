@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--save", help="save the trained model to this .keras file")
     _add_experiment_flags(t)
     r = sub.add_parser("report", help="a finished study's tables as Markdown (no training)")
-    r.add_argument("results", help="a results JSON written by compare, e.g. results/synthetic_quick.json")
+    r.add_argument("results", help="a results JSON written by compare, e.g. results/synthetic_quick.json, "
+                   "or a study's runs folder (e.g. results/<name>/runs) for a grid of its finished runs")
     sub.add_parser("info", help="versions, backend, device and the profiles")
     return parser
 
@@ -213,12 +214,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _report(parser: argparse.ArgumentParser, path: str) -> int:
     import json
+    from pathlib import Path
 
-    from .reporting import format_markdown, load_results
+    from .reporting import format_markdown, format_progress, load_results, load_runs
 
+    if Path(path).is_dir():  # a study in progress: the grid of its finished runs
+        try:
+            print(format_progress(load_runs(path)))
+        except ValueError as err:
+            print(f"{parser.prog} report: error: {err}", file=sys.stderr)
+            return 2
+        return 0
     try:
-        results = load_results(path)
-        print(format_markdown(results))
+        print(format_markdown(load_results(path)))
     except (ValueError, KeyError, TypeError, json.JSONDecodeError) as err:
         detail = f"missing field {err}" if isinstance(err, KeyError) else str(err)
         print(f"{parser.prog} report: error: {path} is not a results file of compare ({detail})",

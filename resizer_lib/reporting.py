@@ -3,7 +3,9 @@
 ``summarise(runs, arms)`` -> dict; ``format_table(summary)`` -> text table;
 ``format_markdown(results)`` -> the Markdown tables quoted in the README (also
 ``python -m resizer_lib report <name>.json``); ``write_outputs(results, out_dir)`` writes
-``<name>.json``, ``<name>.csv``, ``<name>.png`` and ``<name>.md``.
+``<name>.json``, ``<name>.csv``, ``<name>.png`` and ``<name>.md``. For a study still running,
+``format_progress(load_runs(<out>/<name>/runs))`` (``python -m resizer_lib report
+<out>/<name>/runs``) tabulates the runs finished so far.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from pathlib import Path
 
 from .stats import mean_std, paired_difference
 
-__all__ = ["METRIC", "summarise", "format_table", "format_markdown", "write_outputs", "load_results"]
+__all__ = [
+    "METRIC",
+    "summarise",
+    "format_table",
+    "format_markdown",
+    "format_progress",
+    "write_outputs",
+    "load_results",
+    "load_runs",
+]
 
 METRIC = "val_accuracy"  # final-epoch validation accuracy: never the best epoch
 
@@ -163,3 +174,51 @@ def load_results(path: str | Path) -> dict:
     if not p.exists():
         raise ValueError(f"No results file at {p}; run `python -m resizer_lib compare ...` first")
     return json.loads(p.read_text())
+
+
+def load_runs(folder: str | Path) -> list[dict]:
+    """The finished runs of a study: every ``<arm>_seed<k>.json`` in ``folder`` (its ``runs/``)."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise ValueError(f"No runs folder at {root}; it is <out>/<name>/runs of a compare study")
+    runs = []
+    for path in sorted(root.glob("*.json")):
+        try:
+            record = json.loads(path.read_text())
+            record["final"][METRIC], record["arm"], int(record["seed"])  # noqa: B018 - the fields used
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"{path} is not a finished run of compare ({type(err).__name__}: {err})") from None
+        runs.append(record)
+    if not runs:
+        raise ValueError(f"{root} holds no finished runs (*.json) yet")
+    return runs
+
+
+def format_progress(runs: list[dict]) -> str:
+    """Markdown grid of a study in progress: arm x seed, final-epoch validation accuracy (%)
+    and training minutes of each finished run, "—" where a run is missing, and per arm the
+    mean ± std over the seeds it has (not paired: the arms may have different seeds)."""
+    order = ("bilinear", "learned", "more_layers", "full_res")  # the study's order; others after
+    arms = sorted({r["arm"] for r in runs}, key=lambda a: (order.index(a) if a in order else len(order), a))
+    seeds = sorted({int(r["seed"]) for r in runs})
+    cell = {(r["arm"], int(r["seed"])): r for r in runs}
+    lines = [f"| arm | {' | '.join(f'seed {s}' for s in seeds)} | runs | mean ± std |",
+             "|---|" + "---|" * (len(seeds) + 2)]
+    for arm in arms:
+        row, scores = [], []
+        for s in seeds:
+            r = cell.get((arm, s))
+            if r is None:
+                row.append("—")
+                continue
+            scores.append(r["final"][METRIC])
+            minutes = r.get("train_seconds")
+            row.append(_pct(scores[-1]) + (f" ({minutes / 60:.0f} min)" if minutes else ""))
+        mean, std = mean_std(scores)
+        spread = f"{_pct(mean)} ± {_pct(std)} %" if len(scores) > 1 else f"{_pct(mean)} %"
+        lines.append(f"| {arm} | {' | '.join(row)} | {len(scores)} | {spread} |")
+    done = len(runs)
+    lines += ["", f"{done} of {len(arms) * len(seeds)} (arm, seed) runs finished; final-epoch "
+              "validation accuracy in %, training minutes in brackets. Means over unequal seeds "
+              "are not paired comparisons: the study's summary (compare) gives those."]
+    return "\n".join(lines)

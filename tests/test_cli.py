@@ -113,3 +113,18 @@ def test_report_of_a_bad_file_is_one_line(tmp_path, capsys, content, message):
         path.write_text(content)
     assert main(["report", str(path)]) == 2
     assert_one_line_error(capsys.readouterr().err, message)
+
+
+def test_report_of_a_runs_folder_prints_the_progress_grid(tmp_path, capsys):
+    from results_fixtures import fake_results
+
+    from resizer_lib.cli import main
+
+    for r in fake_results({"bilinear": [0.6], "learned": [0.8]})["runs"]:
+        (tmp_path / f"{r['arm']}_seed{r['seed']}.json").write_text(json.dumps(r))
+    assert main(["report", str(tmp_path)]) == 0
+    assert "| learned | 80.0 (30 min) | 1 | 80.0 % |" in capsys.readouterr().out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["report", str(empty)]) == 2
+    assert_one_line_error(capsys.readouterr().err, "holds no finished runs")

@@ -1,5 +1,6 @@
 """Confidence intervals against values computed by hand."""
 
+import json
 import math
 
 import pytest
@@ -87,3 +88,31 @@ def test_markdown_report_of_one_seed_claims_no_spread():
                                           "full_res": [0.75, 0.78]}))
     assert "-4.5 points: this backbone did no better at full resolution" in worse
     assert "recovers" not in worse
+
+
+def test_progress_grid_shows_finished_runs_and_gaps(tmp_path):
+    from resizer_lib.reporting import format_progress, load_runs
+
+    runs = fake_results({"learned": [0.8, 0.7], "bilinear": [0.6, 0.65]})["runs"]
+    runs = [r for r in runs if not (r["arm"] == "learned" and r["seed"] == 1)]  # still training
+    for r in runs:
+        (tmp_path / f"{r['arm']}_seed{r['seed']}.json").write_text(json.dumps(r))
+    (tmp_path / "learned_seed1.csv").write_text("epoch,accuracy\n0,0.5\n")  # a run in flight
+    md = format_progress(load_runs(tmp_path))
+    lines = md.splitlines()
+    assert lines[0] == "| arm | seed 0 | seed 1 | runs | mean ± std |"
+    assert lines[2] == "| bilinear | 60.0 (30 min) | 65.0 (30 min) | 2 | 62.5 ± 3.5 % |"
+    assert lines[3] == "| learned | 80.0 (30 min) | — | 1 | 80.0 % |"
+    assert "3 of 4 (arm, seed) runs finished" in md
+
+
+def test_load_runs_refuses_empty_and_foreign_folders(tmp_path):
+    from resizer_lib.reporting import load_runs
+
+    with pytest.raises(ValueError, match="No runs folder"):
+        load_runs(tmp_path / "missing")
+    with pytest.raises(ValueError, match="holds no finished runs"):
+        load_runs(tmp_path)
+    (tmp_path / "notes.json").write_text('{"hello": 1}')
+    with pytest.raises(ValueError, match=r"notes.json is not a finished run of compare \(KeyError"):
+        load_runs(tmp_path)
