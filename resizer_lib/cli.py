@@ -20,6 +20,7 @@ EXAMPLES = """examples:
   python -m resizer_lib compare --data ../shared/datasets/cats_vs_dogs --image-size 128 --target-size 64
   python -m resizer_lib train --arm learned --seed 0 --save resizer_model.keras
   python -m resizer_lib report results/synthetic_quick.json
+  python -m resizer_lib report results/synthetic_quick/runs
 """
 
 
@@ -123,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     t.add_argument("--save", help="save the trained model to this .keras file")
     _add_experiment_flags(t)
-    r = sub.add_parser("report", help="a finished study's tables as Markdown (no training)")
+    r = sub.add_parser("report", help="a study's tables as Markdown, or its finished runs (no training)")
     r.add_argument("results", help="a results JSON written by compare, e.g. results/synthetic_quick.json, "
                    "or a study's runs folder (e.g. results/<name>/runs) for a grid of its finished runs")
     sub.add_parser("info", help="versions, backend, device and the profiles")

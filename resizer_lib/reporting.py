@@ -212,13 +212,18 @@ def format_progress(runs: list[dict]) -> str:
                 row.append("—")
                 continue
             scores.append(r["final"][METRIC])
-            minutes = r.get("train_seconds")
-            row.append(_pct(scores[-1]) + (f" ({minutes / 60:.0f} min)" if minutes else ""))
+            row.append(_pct(scores[-1]) + _duration(r.get("train_seconds")))
         mean, std = mean_std(scores)
         spread = f"{_pct(mean)} ± {_pct(std)} %" if len(scores) > 1 else f"{_pct(mean)} %"
         lines.append(f"| {arm} | {' | '.join(row)} | {len(scores)} | {spread} |")
     done = len(runs)
     lines += ["", f"{done} of {len(arms) * len(seeds)} (arm, seed) runs finished; final-epoch "
-              "validation accuracy in %, training minutes in brackets. Means over unequal seeds "
+              "validation accuracy in %, training time in brackets. Means over unequal seeds "
               "are not paired comparisons: the study's summary (compare) gives those."]
     return "\n".join(lines)
+
+
+def _duration(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    return f" ({seconds:.0f} s)" if seconds < 60 else f" ({seconds / 60:.0f} min)"
