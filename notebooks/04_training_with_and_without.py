@@ -259,6 +259,24 @@ for path in study_files:
     print(format_table(study["summary"]))
 
 # %% [markdown]
+# A study that spans sessions is summarised only when its seeds are done; until then its
+# `runs/` folder holds every finished (arm, seed) run. `format_progress` lays them out as a grid
+# (the same as `python -m resizer_lib report results/<name>/runs`), with a dash where a run is
+# still missing. Means over unequal seeds are not paired comparisons, so read them as progress,
+# not as results.
+
+# %%
+from resizer_lib.reporting import format_progress, load_runs
+
+run_folders = sorted(p for p in Path("../results").glob("*/runs") if any(p.glob("*.json")))
+for folder in run_folders:
+    print(f"\n== {folder.parent.name}")
+    print(format_progress(load_runs(folder)))
+    finished = load_runs(folder)
+    assert all(0.0 <= r["final"]["val_accuracy"] <= 1.0 for r in finished)
+    assert len({(r["arm"], r["seed"]) for r in finished}) == len(finished)  # one file per run
+
+# %% [markdown]
 # ## Exercises
 # 1. Rerun the study with `recipe="keras_io"` (plain SGD, as in the keras.io example). What happens
 #    to every arm in the same number of epochs?
