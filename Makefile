@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+# As root (a container, a cloud VM) Jupyter refuses to start without --allow-root.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 run: setup
 	RESIZER_PROFILE=$(PROFILE) $(BIN)/python -m resizer_lib compare --profile $(PROFILE) --data synthetic --name course_$(PROFILE)
