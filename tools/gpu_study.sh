@@ -2,19 +2,23 @@
 # Issue 9's GPU study: DenseNet-121 from scratch, 300 -> 150 px, on the real photos of
 # cats_vs_dogs_small, JAX backend and the library's NumPy data path (no TensorFlow needed).
 #
-#   BUDGET=420 bash tools/gpu_study.sh     # seconds of training it may spend, then it summarises
+#   PARALLEL=arms BUDGET=290 bash tools/gpu_study.sh   # as run on the H200 (results/README.md)
 #   BACKBONE=small_cnn IMAGE_SIZE=64 TARGET_SIZE=32 EPOCHS=1 NUM_TRAIN=64 NUM_VAL=32 \
 #     SEEDS="0 1" OUT_DIR=/tmp/gpu_smoke bash tools/gpu_study.sh    # a CPU smoke test of the script
 #
-# Each seed is its own `compare` process, so the budget is checked between seeds; a seed that
-# would not fit is not started (a started one is cut at the budget and left for a later call:
-# compare resumes it). JAX's persistent compilation cache lets seeds after the first reuse the
+# BUDGET is the seconds of training it may spend before it summarises. Each seed is its own
+# `compare` process, so the budget is checked between seeds; a seed that would not fit is not
+# started, and one cut at the budget resumes from its last epoch on the same machine (on a fresh
+# one it starts again). JAX's persistent compilation cache lets seeds after the first reuse the
 # XLA programs compiled for the first. Phase A runs the comparison that matters (bilinear vs
 # learned) for every seed; phase B adds more_layers and full_res to as many seeds as still fit.
-# Finished runs are reused, so calling it again continues the study. PARALLEL=1 runs the seeds
-# of a phase at once, one process each: a batch-32 DenseNet step leaves most of a large GPU idle,
-# so they share it (and compile at the same time on its host's cores); the runs' train_seconds
-# then measure a shared GPU, not throughput.
+# Finished runs (committed under results/) are reused, so calling it again continues the study;
+# keep EPOCHS and the sizes as they were, or the runs no longer match and everything retrains.
+#
+# PARALLEL=1 runs the seeds of a phase at once, one process each; PARALLEL=arms first runs seed
+# 0's arms at once (one compilation each, in parallel), then the other seeds at once with the
+# cache warm. A batch-32 DenseNet step leaves most of a large GPU idle, so the processes share
+# it; their train_seconds then measure a shared GPU, not throughput.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-python3}
@@ -27,7 +31,7 @@ OUT_DIR=${OUT_DIR:-results}
 export KERAS_BACKEND=jax JAX_COMPILATION_CACHE_DIR=${JAX_COMPILATION_CACHE_DIR:-/tmp/jax_cache}
 export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=0
 COMMON=(--data "$DATA" --image-size "${IMAGE_SIZE:-300}" --target-size "${TARGET_SIZE:-150}"
-        --backbone "${BACKBONE:-densenet121}" --epochs "${EPOCHS:-20}" --num-train "${NUM_TRAIN:-all}"
+        --backbone "${BACKBONE:-densenet121}" --epochs "${EPOCHS:-12}" --num-train "${NUM_TRAIN:-all}"
         --num-val "${NUM_VAL:-all}" --augment --verbose 2 --out "$OUT_DIR")
 RUNS="$OUT_DIR/$NAME/runs"
 START=$(date +%s)
