@@ -269,6 +269,35 @@ def resolve_jit(jit: bool | str) -> bool | str:
     return "auto"
 
 
+def not_jit_safe_layers(model: keras.Model) -> list[str]:
+    """Names of the layers (nested models included) that declare ``supports_jit=False``."""
+    return [layer.name for layer in model._flatten_layers() if not getattr(layer, "supports_jit", True)]
+
+
+def warn_if_not_compiled(model: keras.Model) -> bool:
+    """On JAX, say so (once per model) when a compiled model will nevertheless train op by op.
+
+    Keras turns compilation off for the whole model when one layer says
+    ``supports_jit=False``; on JAX that is tens of times slower, and silent. Returns whether it
+    warned.
+    """
+    if keras.backend.backend() != "jax" or model.jit_compile:
+        return False
+    names = not_jit_safe_layers(model)
+    if not names:
+        return False
+    import warnings
+
+    warnings.warn(
+        f"{model.name} will train op by op on JAX (much slower): layers {names} declare "
+        "supports_jit=False, which turns compilation off for the whole model. For Keras' "
+        "RandomTranslation/RandomRotation/RandomZoom use resizer_lib.augment's RandomShift/"
+        "RandomTurn/RandomZoomJit.",
+        stacklevel=2,
+    )
+    return True
+
+
 def data_fingerprint(data: dict) -> str:
     """A short hash of the training and validation arrays and class names."""
     arrays = [data["x_train"], data["y_train"], data["x_val"], data["y_val"]]
@@ -336,6 +365,8 @@ def train_run(
                 jit_compile=False if config.run_eagerly else resolve_jit(config.jit),
                 run_eagerly=config.run_eagerly,
             )
+        if not config.run_eagerly and config.jit is not False:
+            warn_if_not_compiled(model)
         run_dir.mkdir(parents=True, exist_ok=True)
         log = run_dir / f"{arm}_seed{seed}.csv"
         backup = run_dir / "backup" / f"{arm}_seed{seed}"
