@@ -34,6 +34,7 @@ test: setup lint pytest pytest-jax nbval browser
 lint:
 	$(BIN)/ruff check resizer_lib tests benchmarks notebooks tools
 	$(BIN)/python tools/check_notebooks.py notebooks
+	for f in tools/*.sh .ci/run; do bash -n $$f || exit 1; done
 
 pytest:
 	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) -m "not browser" tests
