@@ -216,8 +216,7 @@ def format_progress(runs: list[dict]) -> str:
         mean, std = mean_std(scores)
         spread = f"{_pct(mean)} ± {_pct(std)} %" if len(scores) > 1 else f"{_pct(mean)} %"
         lines.append(f"| {arm} | {' | '.join(row)} | {len(scores)} | {spread} |")
-    done = len(runs)
-    lines += ["", f"{done} of {len(arms) * len(seeds)} (arm, seed) runs finished; final-epoch "
+    lines += ["", f"{len(runs)} of {len(arms) * len(seeds)} (arm, seed) runs finished; final-epoch "
               "validation accuracy in %, training time in brackets. Means over unequal seeds "
               "are not paired comparisons: the study's summary (compare) gives those."]
     return "\n".join(lines)

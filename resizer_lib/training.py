@@ -275,7 +275,7 @@ def not_jit_safe_layers(model: keras.Model) -> list[str]:
 
 
 def warn_if_not_compiled(model: keras.Model) -> bool:
-    """On JAX, say so (once per model) when a compiled model will nevertheless train op by op.
+    """On JAX, warn when a model compiled with jit will nevertheless train op by op.
 
     Keras turns compilation off for the whole model when one layer says
     ``supports_jit=False``; on JAX that is tens of times slower, and silent. Returns whether it

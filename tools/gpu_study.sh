@@ -15,9 +15,8 @@
 # Finished runs (committed under results/) are reused, so calling it again continues the study;
 # keep EPOCHS and the sizes as they were, or the runs no longer match and everything retrains.
 #
-# PARALLEL=1 runs the seeds of a phase at once, one process each; PARALLEL=arms first runs seed
-# 0's arms at once (one compilation each, in parallel), then the other seeds at once with the
-# cache warm. A batch-32 DenseNet step leaves most of a large GPU idle, so the processes share
+# PARALLEL=arms first runs seed 0's arms at once (one compilation each, in parallel), then the
+# other seeds at once with the cache warm; without it, seeds run one after another. A batch-32 DenseNet step leaves most of a large GPU idle, so the processes share
 # it; their train_seconds then measure a shared GPU, not throughput.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,15 +41,15 @@ compare_seed() {  # compare_seed ARMS SEED: one process, cut when the budget run
     timeout "$(left)" "$PY" -m resizer_lib compare "${COMMON[@]}" --name "$NAME" --arms "$1" --seeds "$2,"
 }
 
-run_phase_parallel() {  # all seeds at once: one process each, sharing the GPU (and 16 CPU cores)
+run_phase_parallel() {  # run_phase_parallel ARMS SEEDS: one process per seed, all at once
     local arms=$1 seed pids=()
     [ "$(left)" -gt 0 ] || return 0
-    for seed in ${2-$SEEDS}; do
+    for seed in $2; do
         compare_seed "$arms" "$seed" 2>&1 | sed -u "s/^/[seed $seed] /" &
         pids+=($!)
     done
     wait "${pids[@]}"
-    echo "gpu_study: arms=$arms, seeds ${2-$SEEDS} in parallel: done after $(($(date +%s) - START)) s"
+    echo "gpu_study: arms=$arms, seeds $2 in parallel: done after $(($(date +%s) - START)) s"
 }
 
 run_phase_warm() {  # first seed: one process per arm at once (their XLA compilations overlap
@@ -99,12 +98,8 @@ summarise() {  # summarise NAME ARMS: reuse-only compare over the seeds finished
         && "$PY" -m resizer_lib report "$OUT_DIR/$name.json"
 }
 
-if [ "${PARALLEL:-0}" = 1 ]; then
+if [ "${PARALLEL:-0}" = arms ]; then
     export XLA_PYTHON_CLIENT_PREALLOCATE=false  # several processes share the GPU's memory
-    run_phase_parallel bilinear,learned
-    run_phase_parallel more_layers,full_res
-elif [ "${PARALLEL:-0}" = arms ]; then
-    export XLA_PYTHON_CLIENT_PREALLOCATE=false
     run_phase_warm bilinear,learned
     run_phase_warm more_layers,full_res
 else
