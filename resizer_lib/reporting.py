@@ -122,11 +122,15 @@ def _provenance_line(results: dict) -> str:
         dates[0][:10] if dates else prov["date"][:10])
     hours = sum(r["train_seconds"] for r in results["runs"]) / 3600
     devices = sorted({r["device"] for r in results["runs"] if r.get("device")}) or [prov["device"]]
+    software = sorted({r["software"] for r in results["runs"] if r.get("software")})
+    if software and all(r.get("software") for r in results["runs"]):
+        versions = "; ".join(software)  # each run says what it trained with
+    else:  # runs from before runs recorded versions: only the summarising call's are known
+        versions = f"summarised with Keras {prov['keras']} / {prov['backend']} {prov['backend_version']}"
     return (f"`{results['name']}`: {cfg['backbone']}, {size} px, {prov['dataset']} "
             f"({prov['train_examples']:,} train / {prov['val_examples']:,} val), {cfg['epochs']} epochs, "
             f"recipe {cfg['recipe']}, batch {cfg['batch_size']}; final-epoch "
-            f"{results['summary']['metric'].replace('_', ' ')}; Keras {prov['keras']} / "
-            f"{prov['backend']} {prov['backend_version']} on {' and '.join(devices)}; "
+            f"{results['summary']['metric'].replace('_', ' ')}; {versions}; on {' and '.join(devices)}; "
             f"runs finished {when}; {hours:.1f} h of training in all.")
 
 

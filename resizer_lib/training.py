@@ -444,6 +444,7 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
                 # a study can span sessions and machines: each run says when and where it ran
                 record["finished_utc"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
                 record["device"] = device_description()
+                record["software"] = software_description()
                 run_dir.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(record, indent=1))
             else:
@@ -535,6 +536,14 @@ def _command_line() -> str:
     prog = Path(sys.argv[0])
     head = "python -m resizer_lib" if prog.name == "__main__.py" else prog.name
     return " ".join([head, *sys.argv[1:]])
+
+
+def software_description() -> str:
+    """The versions a run trained with, e.g. ``"Keras 3.15.1 / jax 0.11.2, Python 3.12.3"``."""
+    import platform
+
+    return (f"Keras {keras.__version__} / {keras.backend.backend()} {_backend_version()}, "
+            f"Python {platform.python_version()}")
 
 
 def _backend_version() -> str:

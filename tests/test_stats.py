@@ -77,6 +77,28 @@ def test_markdown_report_numbers_come_from_the_runs():
     assert "Test CPU, 2 cores" in md and "4.5 h of training" in md  # 9 runs x 0.5 h
 
 
+def test_markdown_report_names_the_versions_the_runs_trained_with():
+    from resizer_lib.reporting import format_markdown
+
+    results = fake_results({"bilinear": [0.6, 0.7], "learned": [0.8, 0.7]})
+    md = format_markdown(results)  # runs without versions: only the summarising call's are known
+    assert "summarised with Keras 3.x / tensorflow 2.x" in md
+    for run, jax in zip(results["runs"], ["0.11.2", "0.11.2", "0.10.2", "0.11.2"], strict=True):
+        run["software"] = f"Keras 3.15.1 / jax {jax}, Python 3.12.3"
+    md = format_markdown(results)
+    assert "Keras 3.15.1 / jax 0.10.2, Python 3.12.3; Keras 3.15.1 / jax 0.11.2, Python 3.12.3" in md
+    assert "summarised with" not in md and "tensorflow 2.x" not in md
+
+
+def test_run_records_say_what_they_trained_with():
+    import keras
+
+    from resizer_lib.training import software_description
+
+    text = software_description()
+    assert text.startswith(f"Keras {keras.__version__} / {keras.backend.backend()} ") and "Python 3." in text
+
+
 def test_markdown_report_of_one_seed_claims_no_spread():
     from resizer_lib.reporting import format_markdown
 

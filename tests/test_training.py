@@ -113,6 +113,7 @@ def test_compare_asserts_identical_initial_weights_and_writes_outputs(tmp_path):
     assert saved["provenance"]["backend"] == keras.backend.backend()
     assert saved["provenance"]["seeds"] == [0, 1]
     assert len(saved["runs"]) == 4
+    assert all(keras.backend.backend() in r["software"] and r["device"] for r in saved["runs"])
 
 
 @pytest.mark.slow  # TF only in CI: JAX compiles each new step (30-70 s here)

@@ -79,9 +79,9 @@ run_phase() {  # run_phase ARMS [SEEDS]: one compare per seed while the last see
     done
 }
 
-finished_seeds() {  # seeds whose runs for every arm in $1 are finished, as "0,1,2"
-    local seed arm ok out=""
-    for seed in $SEEDS; do
+finished_seeds() {  # seeds (any, not only $SEEDS) whose runs for every arm in $1 exist, as "0,1,2"
+    local seed arm ok out="" first=${1%%,*}
+    for seed in $(ls "$RUNS" 2>/dev/null | sed -n "s/^${first}_seed\([0-9]*\)\.json$/\1/p" | sort -n); do
         ok=1
         for arm in ${1//,/ }; do [ -f "$RUNS/${arm}_seed$seed.json" ] || ok=0; done
         [ $ok = 1 ] && out="$out$seed,"
