@@ -239,9 +239,10 @@ for s in arms.values():
 
 # %% [markdown]
 # ## The committed real-photo study
-# `results/` holds the study run on real cat and dog photographs on a 2-core CPU (see
-# `results/README.md` for the command). The photos themselves are never in the repository; the
-# numbers, curves and provenance are.
+# `results/` holds the studies run on real cat and dog photographs: the main one on a 2-core CPU
+# (small CNN, 128 → 64 px) and the keras.io setting (DenseNet-121, 300 → 150 px) on a GPU lent for
+# a few minutes (see `results/README.md` for the commands). The photos themselves are never in the
+# repository; the numbers, curves and provenance are.
 
 # %%
 from resizer_lib.reporting import load_results
