@@ -16,14 +16,15 @@ import numpy as np
 __all__ = ["batchnorm_layers", "batchnorm_momenta", "recalibrate_batchnorm"]
 
 
-def batchnorm_layers(model: keras.Model) -> list[keras.layers.BatchNormalization]:
-    """Every ``BatchNormalization`` layer inside ``model``, nested models included, in order."""
+def batchnorm_layers(model: keras.Layer) -> list[keras.layers.BatchNormalization]:
+    """Every ``BatchNormalization`` layer inside ``model``, depth first in the order they were
+    added: nested models and layers holding sublayers (such as ``LearnableResizer``) included."""
     found = []
-    for layer in model.layers:
+    for layer in model._flatten_layers(include_self=False, recursive=False):
         if isinstance(layer, keras.layers.BatchNormalization):
             found.append(layer)
-        elif isinstance(layer, keras.Model):
-            found.extend(batchnorm_layers(layer))
+        else:
+            found.extend(bn for bn in batchnorm_layers(layer) if bn not in found)
     return found
 
 

@@ -34,6 +34,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from .batchnorm import batchnorm_layers
 from .classify import fit_classifier
 from .models import small_cnn
 from .resizer import check_size
@@ -151,17 +152,6 @@ def unfreeze(base: keras.Model, keep_batchnorm_frozen: bool = True) -> None:
     if keep_batchnorm_frozen:
         for layer in batchnorm_layers(base):
             layer.trainable = False
-
-
-def batchnorm_layers(model: keras.Model) -> list[layers.BatchNormalization]:
-    """Every ``BatchNormalization`` layer of ``model``, nested models included."""
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, layers.BatchNormalization):
-            found.append(layer)
-        elif isinstance(layer, keras.Model):
-            found.extend(batchnorm_layers(layer))
-    return found
 
 
 def count_params(model: keras.Model) -> tuple[int, int]:

@@ -27,6 +27,21 @@ def test_layers_and_momenta_include_nested_models():
     assert batchnorm_momenta(model) == {0.999, 0.9}
 
 
+def test_layers_inside_the_resizer_are_found_and_recalibrated():
+    from resizer_lib.models import build_classifier
+
+    model = build_classifier("small_cnn", input_size=(16, 16), target_size=(8, 8), resizer="learned",
+                             num_classes=2, seed=0)
+    layers = batchnorm_layers(model)
+    in_resizer = [layer for layer in layers if "resizer" in layer.path]
+    assert len(in_resizer) >= 2 and len(layers) == len(in_resizer) + 4  # small_cnn has four
+    images = np.random.default_rng(0).integers(0, 256, (8, 16, 16, 3)).astype("uint8")
+    before = [keras.ops.convert_to_numpy(layer.moving_variance).copy() for layer in in_resizer]
+    assert recalibrate_batchnorm(model, images, batch_size=4) == len(layers)
+    after = [keras.ops.convert_to_numpy(layer.moving_variance) for layer in in_resizer]
+    assert all(not np.allclose(b, a) for b, a in zip(before, after, strict=True))
+
+
 def test_moving_statistics_become_the_data_statistics_and_weights_stay():
     rng = np.random.default_rng(0)
     images = (5.0 + 2.0 * rng.standard_normal((96, 4, 4, 3))).astype("float32")
