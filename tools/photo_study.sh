@@ -6,6 +6,7 @@
 #   bash tools/photo_study.sh          # start (or continue) both processes
 #   tail -f build/photos_study_core*.log
 #   python -m resizer_lib report results/photos_small_cnn_128to64/runs   # finished runs so far
+#   bash tools/photo_study.sh summary  # when every run is done: the summaries, nothing trained
 #
 # Core 1 goes on to the keras.io recipe (the reference of issue 9, 2 seeds, bilinear vs learned)
 # when its seeds of the main study are done.
@@ -20,14 +21,31 @@ progress() {  # the grid of the runs finished so far
         echo "finished so far:"; "$PY" -m resizer_lib report "$runs"
     fi
 }
-if pgrep -f "resizer_lib compare --data $DATA" > /dev/null; then
-    echo "photo_study: already running:"; pgrep -af "resizer_lib compare --data $DATA"; progress; exit 0
-fi
 COMMON="--data $DATA --image-size 128 --target-size 64 --backbone small_cnn --epochs 12 --num-train all --augment --out results"
 MAIN="$PY -m resizer_lib compare $COMMON --arms bilinear,learned,more_layers,full_res --name photos_small_cnn_128to64"
 REF="$PY -m resizer_lib compare $COMMON --arms bilinear,learned --recipe keras_io --name photos_small_cnn_128to64_keras_io"
-mkdir -p build
+missing() {  # missing NAME ARMS SEEDS: the (arm, seed) runs without a finished JSON
+    local arm seed
+    for arm in ${2//,/ }; do for seed in ${3//,/ }; do
+        [ -f "results/$1/runs/${arm}_seed$seed.json" ] || echo -n "$arm/$seed "
+    done; done
+}
 export TF_CPP_MIN_LOG_LEVEL=2
+if [ "${1:-}" = summary ]; then  # reuse-only: refuses while a run is missing, so it never trains
+    for study in "photos_small_cnn_128to64 bilinear,learned,more_layers,full_res 0,1,2,3,4 $MAIN" \
+                 "photos_small_cnn_128to64_keras_io bilinear,learned 0,1 $REF"; do
+        set -- $study
+        name=$1 arms=$2 seeds=$3; shift 3
+        gaps=$(missing "$name" "$arms" "$seeds")
+        if [ -n "$gaps" ]; then echo "photo_study: $name still misses (arm/seed): $gaps"; continue; fi
+        "$@" --seeds "$seeds" && "$PY" -m resizer_lib report "results/$name.json"
+    done
+    exit 0
+fi
+if pgrep -f "resizer_lib compare --data $DATA" > /dev/null; then
+    echo "photo_study: already running:"; pgrep -af "resizer_lib compare --data $DATA"; progress; exit 0
+fi
+mkdir -p build
 nohup taskset -c 0 $MAIN --seeds 0,1,4 > build/photos_study_core0.log 2>&1 &
 nohup bash -c "taskset -c 1 $MAIN --seeds 2,3 && taskset -c 1 $REF --seeds 0,1" > build/photos_study_core1.log 2>&1 &
 echo "photo_study: started on cores 0 and 1; logs in build/photos_study_core{0,1}.log"
