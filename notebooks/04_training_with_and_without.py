@@ -258,6 +258,8 @@ for path in study_files:
     print(f"   {prov['dataset']} ({prov['train_examples']} train / {prov['val_examples']} val), "
           f"{prov['backend']} {prov['backend_version']}, {prov['device']}, {prov['date']}")
     print(format_table(study["summary"]))
+    for seed in study["config"]["seeds"]:  # a pair compares arms from the same initial weights
+        assert len({r["initial_backbone_checksum"] for r in study["runs"] if r["seed"] == seed}) == 1
 
 # %% [markdown]
 # A study that spans sessions is summarised only when its seeds are done; until then its
