@@ -280,6 +280,42 @@ for folder in run_folders:
     assert len({(r["arm"], r["seed"]) for r in finished}) == len(finished)  # one file per run
 
 # %% [markdown]
+# ### Reading the DenseNet study: why the controls matter
+# The GPU study is the keras.io setting: DenseNet-121 from scratch, 300 → 150 px, 1,126 training
+# photos, 12 epochs. Read only `learned` against `bilinear` and the resizer looks like a
+# triumph. The two controls change that reading:
+#
+# * `more_layers` puts the *same* blocks behind a plain resize. If it gains as much as
+#   `learned`, the lift comes from the extra blocks, not from learning how to resize.
+# * `full_res` feeds DenseNet the 300 px photos directly. If it is no better than `bilinear`,
+#   the plain resize did not throw away anything this network could use.
+#
+# The cell below reads both differences from the committed summaries and asserts what the
+# README says about them. If a later session adds seeds and a claim no longer holds, this
+# cell fails, and the prose has to change with the numbers.
+
+# %%
+from resizer_lib.reporting import paired
+
+gpu = Path("../results/photos_densenet121_300to150_gpu.json")
+gpu4 = Path("../results/photos_densenet121_300to150_gpu_4arms.json")
+if gpu.exists() and gpu4.exists():
+    two, four = load_results(gpu)["summary"], load_results(gpu4)["summary"]
+    for name, summary, a, b in [("5 seeds", two, "learned", "bilinear"),
+                                ("4 arms", four, "more_layers", "bilinear"),
+                                ("4 arms", four, "learned", "more_layers"),
+                                ("4 arms", four, "full_res", "bilinear")]:
+        d = paired(summary, a, b)
+        print(f"{name}: {a} − {b} = {100 * d['mean']:+.1f} points, 95% CI "
+              f"[{100 * d['low']:+.1f}, {100 * d['high']:+.1f}] over {d['n']} seeds")
+    assert paired(two, "learned", "bilinear")["low"] > 0  # the resizer's model wins...
+    assert paired(four, "more_layers", "bilinear")["low"] > 0  # ...but so do the same blocks
+    learned_vs_blocks = paired(four, "learned", "more_layers")
+    assert learned_vs_blocks["low"] < 0 < learned_vs_blocks["high"]  # no detectable difference
+    resolution = paired(four, "full_res", "bilinear")
+    assert resolution["low"] < 0 < resolution["high"]  # 300 px is no better than 150 px here
+
+# %% [markdown]
 # ## Exercises
 # 1. Rerun the study with `recipe="keras_io"` (plain SGD, as in the keras.io example). What happens
 #    to every arm in the same number of epochs?

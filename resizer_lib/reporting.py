@@ -21,6 +21,7 @@ from .stats import mean_std, paired_difference
 __all__ = [
     "METRIC",
     "summarise",
+    "paired",
     "format_table",
     "format_markdown",
     "format_progress",
@@ -51,6 +52,17 @@ def summarise(runs: list[dict], arms, metric: str = METRIC) -> dict:
         pairs.append({"a": a, "b": b, "seeds": seeds,
                       "differences": [sa[s] - sb[s] for s in seeds], **ci.to_dict()})
     return {"metric": metric, "arms": per_arm, "pairs": pairs}
+
+
+def paired(summary: dict, a: str, b: str) -> dict:
+    """The paired difference ``a − b`` of a ``summarise`` result, whichever order it was stored in:
+    ``{"mean", "low", "high", "n"}`` (fractions; ``low``/``high`` the 95% CI, NaN for one seed)."""
+    for pair in summary["pairs"]:
+        if (pair["a"], pair["b"]) == (a, b):
+            return {"mean": pair["mean"], "low": pair["low"], "high": pair["high"], "n": pair["n"]}
+        if (pair["a"], pair["b"]) == (b, a):
+            return {"mean": -pair["mean"], "low": -pair["high"], "high": -pair["low"], "n": pair["n"]}
+    raise ValueError(f"No pair {a!r} − {b!r}; the arms are {list(summary['arms'])}")
 
 
 def format_table(summary: dict) -> str:
@@ -94,9 +106,11 @@ def format_markdown(results: dict) -> str:
     lines += ["", "| paired difference | seeds | mean | 95% CI |", "|---|---|---|---|"]
     baseline = next(iter(summary["arms"]))
     for pair in summary["pairs"]:
-        a, b, mean, low, high = pair["a"], pair["b"], pair["mean"], pair["low"], pair["high"]
+        a, b = pair["a"], pair["b"]
         if a == baseline:  # every arm against the baseline reads "arm − baseline"
-            a, b, mean, low, high = b, a, -mean, -high, -low
+            a, b = b, a
+        d = paired(summary, a, b)
+        mean, low, high = d["mean"], d["low"], d["high"]
         ci = ("n/a (one seed)" if math.isnan(low)
               else f"[{100 * low:+.1f}, {100 * high:+.1f}] ({pair['n'] - 1} d.f.)")
         lines.append(f"| {a} − {b} | {pair['n']} | {100 * mean:+.1f} points | {ci} |")

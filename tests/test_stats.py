@@ -77,6 +77,19 @@ def test_markdown_report_numbers_come_from_the_runs():
     assert "Test CPU, 2 cores" in md and "4.5 h of training" in md  # 9 runs x 0.5 h
 
 
+def test_paired_reads_a_difference_in_either_order():
+    from resizer_lib.reporting import paired
+
+    summary = fake_results({"bilinear": [0.6, 0.65, 0.7], "learned": [0.8, 0.7, 0.9]})["summary"]
+    forward, backward = paired(summary, "learned", "bilinear"), paired(summary, "bilinear", "learned")
+    assert forward["mean"] == pytest.approx(0.15) and forward["n"] == 3
+    assert forward["low"] == pytest.approx(-0.065133, abs=1e-5)  # by hand in the test above
+    assert backward == {"mean": pytest.approx(-0.15), "low": pytest.approx(-forward["high"]),
+                        "high": pytest.approx(-forward["low"]), "n": 3}
+    with pytest.raises(ValueError, match="No pair 'learned' − 'full_res'.*bilinear"):
+        paired(summary, "learned", "full_res")
+
+
 def test_markdown_report_names_the_versions_the_runs_trained_with():
     from resizer_lib.reporting import format_markdown
 
