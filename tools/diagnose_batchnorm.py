@@ -10,6 +10,9 @@ inference mode:
 * both again after ``recalibrate_batchnorm`` re-estimated every moving mean and variance from
   those training images with the weights unchanged ("precise BatchNorm").
 
+A run interrupted mid-way resumes from its last finished epoch when the same command is run
+again (its backups live in ``--runs-dir``, by default ``build/diagnose_batchnorm/<name>``).
+
 If recalibration lifts validation accuracy, the weights had learned and the moving statistics
 hid it; if not, the weights did not generalise. Writes ``<out>/<name>/batchnorm.json``::
 
@@ -23,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -51,12 +53,14 @@ def inference_view(classifier, images: np.ndarray, labels: np.ndarray, num_class
     return {"accuracy": float(np.mean(pred == labels)), "predicted_shares": [round(float(s), 4) for s in shares]}
 
 
-def diagnose(config, arm: str, seed: int, data: dict, probe: int) -> dict:
-    """Train one run and return what its BatchNorm statistics do to its accuracy."""
+def diagnose(config, arm: str, seed: int, data: dict, probe: int, run_dir: Path) -> dict:
+    """Train one run and return what its BatchNorm statistics do to its accuracy.
+
+    ``run_dir`` holds the run's epoch backups, so an interrupted run resumes from its last
+    finished epoch when called again with the same flags (the weights are never kept after)."""
     k = len(data["class_names"])
     x_probe, y_probe = data["x_train"][:probe], data["y_train"][:probe]
-    with tempfile.TemporaryDirectory() as scratch:
-        record = train_run(config, arm, seed, data, Path(scratch))
+    record = train_run(config, arm, seed, data, run_dir)
     classifier = _classifier_of(record.pop("model"))  # without the augmentation wrapper
     before = {"val": inference_view(classifier, data["x_val"], data["y_val"], k),
               "train_probe": inference_view(classifier, x_probe, y_probe, k)}
@@ -72,14 +76,17 @@ def diagnose(config, arm: str, seed: int, data: dict, probe: int) -> dict:
 def main(argv=None) -> int:
     own = argparse.ArgumentParser(add_help=False)
     own.add_argument("--probe", type=int, default=512, help="training images to recalibrate on")
+    own.add_argument("--runs-dir", help="where interrupted runs resume from (default: "
+                     "build/diagnose_batchnorm/<name>, never committed)")
     mine, rest = own.parse_known_args(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(["compare", *rest])  # the flags of compare
     config = config_from_args(args)
     data = load_experiment_data(config)
+    run_dir = Path(mine.runs_dir or Path("build") / "diagnose_batchnorm" / config.name)
     started, runs = time.perf_counter(), []
     for seed in config.seeds:
         for arm in config.arms:
-            runs.append(diagnose(config, arm, seed, data, mine.probe))
+            runs.append(diagnose(config, arm, seed, data, mine.probe, run_dir))
             view = runs[-1]
             print(f"{arm} seed {seed}: val {view['moving_statistics']['val']} -> recalibrated "
                   f"{view['recalibrated']['val']}", flush=True)
