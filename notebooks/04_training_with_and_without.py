@@ -297,23 +297,21 @@ for folder in run_folders:
 # %%
 from resizer_lib.reporting import paired
 
-gpu = Path("../results/photos_densenet121_300to150_gpu.json")
-gpu4 = Path("../results/photos_densenet121_300to150_gpu_4arms.json")
-if gpu.exists() and gpu4.exists():
-    two, four = load_results(gpu)["summary"], load_results(gpu4)["summary"]
-    for name, summary, a, b in [("5 seeds", two, "learned", "bilinear"),
-                                ("4 arms", four, "more_layers", "bilinear"),
-                                ("4 arms", four, "learned", "more_layers"),
-                                ("4 arms", four, "full_res", "bilinear")]:
-        d = paired(summary, a, b)
-        print(f"{name}: {a} − {b} = {100 * d['mean']:+.1f} points, 95% CI "
-              f"[{100 * d['low']:+.1f}, {100 * d['high']:+.1f}] over {d['n']} seeds")
-    assert paired(two, "learned", "bilinear")["low"] > 0  # the resizer's model wins...
-    assert paired(four, "more_layers", "bilinear")["low"] > 0  # ...but so do the same blocks
-    learned_vs_blocks = paired(four, "learned", "more_layers")
-    assert learned_vs_blocks["low"] < 0 < learned_vs_blocks["high"]  # no detectable difference
-    resolution = paired(four, "full_res", "bilinear")
-    assert resolution["low"] < 0 < resolution["high"]  # 300 px is no better than 150 px here
+two = load_results("../results/photos_densenet121_300to150_gpu.json")["summary"]
+four = load_results("../results/photos_densenet121_300to150_gpu_4arms.json")["summary"]
+for name, summary, a, b in [("5 seeds", two, "learned", "bilinear"),
+                            ("4 arms", four, "more_layers", "bilinear"),
+                            ("4 arms", four, "learned", "more_layers"),
+                            ("4 arms", four, "full_res", "bilinear")]:
+    d = paired(summary, a, b)
+    print(f"{name}: {a} − {b} = {100 * d['mean']:+.1f} points, 95% CI "
+          f"[{100 * d['low']:+.1f}, {100 * d['high']:+.1f}] over {d['n']} seeds")
+assert paired(two, "learned", "bilinear")["low"] > 0  # the resizer's model wins...
+assert paired(four, "more_layers", "bilinear")["low"] > 0  # ...but so do the same blocks
+learned_vs_blocks = paired(four, "learned", "more_layers")
+assert learned_vs_blocks["low"] < 0 < learned_vs_blocks["high"]  # no detectable difference
+resolution = paired(four, "full_res", "bilinear")
+assert resolution["low"] < 0 < resolution["high"]  # 300 px is no better than 150 px here
 
 # %% [markdown]
 # ## Exercises

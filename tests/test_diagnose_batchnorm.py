@@ -38,7 +38,7 @@ def test_diagnosis_writes_both_views_per_run(tmp_path):
                       "--backbone", "small_cnn", "--epochs", "1", "--num-train", "64", "--num-val", "32",
                       "--arms", "learned", "--seeds", "3,", "--probe", "32", "--verbose", "0",
                       "--out", str(tmp_path), "--name", "tiny", "--runs-dir", str(tmp_path / "r")]) == 0
-    assert (tmp_path / "r").is_dir() and not list((tmp_path / "r").glob("*.csv"))  # done: no backup left
+    assert (tmp_path / "r").is_dir() and not list((tmp_path / "r").rglob("*.csv"))  # done: no backup left
     saved = json.loads((tmp_path / "tiny" / "batchnorm.json").read_text())
     assert saved["probe"] == 32 and saved["config"]["seeds"] == [3]
     (run,) = saved["runs"]

@@ -11,7 +11,8 @@ inference mode:
   those training images with the weights unchanged ("precise BatchNorm").
 
 A run interrupted mid-way resumes from its last finished epoch when the same command is run
-again (its backups live in ``--runs-dir``, by default ``build/diagnose_batchnorm/<name>``).
+again (its backups live in ``--runs-dir``, by default ``build/diagnose_batchnorm/<name>``, one
+folder per set of result-changing flags).
 
 If recalibration lifts validation accuracy, the weights had learned and the moving statistics
 hid it; if not, the weights did not generalise. Writes ``<out>/<name>/batchnorm.json``::
@@ -37,6 +38,7 @@ from resizer_lib.batchnorm import recalibrate_batchnorm  # noqa: E402
 from resizer_lib.cli import build_parser, config_from_args  # noqa: E402
 from resizer_lib.training import (  # noqa: E402
     _classifier_of,
+    data_fingerprint,
     device_description,
     load_experiment_data,
     provenance,
@@ -82,7 +84,9 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(["compare", *rest])  # the flags of compare
     config = config_from_args(args)
     data = load_experiment_data(config)
-    run_dir = Path(mine.runs_dir or Path("build") / "diagnose_batchnorm" / config.name)
+    # keyed by the settings that change results, so changed flags never resume a stale backup
+    key = config.fingerprint(data_fingerprint(data))
+    run_dir = Path(mine.runs_dir or Path("build") / "diagnose_batchnorm" / config.name) / key
     started, runs = time.perf_counter(), []
     for seed in config.seeds:
         for arm in config.arms:
