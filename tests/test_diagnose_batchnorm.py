@@ -49,3 +49,34 @@ def test_diagnosis_writes_both_views_per_run(tmp_path):
             assert len(shares) == 2 and sum(shares) == pytest.approx(1.0, abs=1e-3)
             assert 0.0 <= run[view][part]["accuracy"] <= 1.0
     assert len(run["history"]["val_accuracy"]) == 1 and "Keras" in run["software"]
+
+
+@pytest.mark.slow
+def test_runs_of_separate_calls_are_gathered_and_kept_runs_are_not_retrained(tmp_path, capsys):
+    tool = load_tool()
+
+    def call(arms: str, probe: int = 32, seeds: str = "0,", *extra: str) -> int:
+        return tool.main(["--data", "synthetic", "--image-size", "32", "--target-size", "16",
+                          "--backbone", "small_cnn", "--epochs", "1", "--num-train", "64",
+                          "--num-val", "32", "--probe", str(probe), "--verbose", "0", "--out",
+                          str(tmp_path), "--name", "tiny", "--runs-dir", str(tmp_path / "r"),
+                          "--arms", arms, "--seeds", seeds, *extra])
+
+    assert call("bilinear") == 0
+    assert call("learned") == 0  # another process, say
+    saved = json.loads((tmp_path / "tiny" / "batchnorm.json").read_text())
+    assert [(r["arm"], r["seed"]) for r in saved["runs"]] == [("bilinear", 0), ("learned", 0)]
+    assert saved["config"]["arms"] == ["bilinear", "learned"] and saved["config"]["seeds"] == [0]
+    kept = (tmp_path / "tiny" / "batchnorm" / "bilinear_seed0.json").read_text()
+    capsys.readouterr()
+    assert call("bilinear,learned") == 0
+    assert capsys.readouterr().out.count("not retrained") == 2
+    assert (tmp_path / "tiny" / "batchnorm" / "bilinear_seed0.json").read_text() == kept
+    assert call("learned", 32, "0,1", "--gather-only") == 0  # seed 1 is missing: listed, not trained
+    assert "learned seed 1: missing" in capsys.readouterr().out
+    assert not (tmp_path / "tiny" / "batchnorm" / "learned_seed1.json").exists()
+    assert len(json.loads((tmp_path / "tiny" / "batchnorm.json").read_text())["runs"]) == 2
+    # another probe measures differently: the kept run is not reused, and not gathered with it
+    assert call("bilinear", probe=16) == 0
+    saved = json.loads((tmp_path / "tiny" / "batchnorm.json").read_text())
+    assert [(r["arm"], saved["probe"]) for r in saved["runs"]] == [("bilinear", 16)]

@@ -15,7 +15,11 @@ again (its backups live in ``--runs-dir``, by default ``build/diagnose_batchnorm
 folder per set of result-changing flags).
 
 If recalibration lifts validation accuracy, the weights had learned and the moving statistics
-hid it; if not, the weights did not generalise. Writes ``<out>/<name>/batchnorm.json``::
+hid it; if not, the weights did not generalise. Each finished run is kept in
+``<out>/<name>/batchnorm/<arm>_seed<seed>.json`` (reused, not retrained, when the same flags
+ask for it again), and ``<out>/<name>/batchnorm.json`` gathers every kept run made with the
+same flags, so arms run in separate processes (or sessions) end up in one file
+(``--gather-only`` rewrites it from the kept runs and trains nothing)::
 
     python tools/diagnose_batchnorm.py --data ../shared/datasets/cats_vs_dogs_small \\
         --image-size 300 --target-size 150 --backbone densenet121 --epochs 12 --num-train all \\
@@ -75,9 +79,42 @@ def diagnose(config, arm: str, seed: int, data: dict, probe: int, run_dir: Path)
             "recalibrated": after, "device": device_description(), "software": software_description()}
 
 
+def _kept_fingerprint(path: Path) -> str | None:
+    """The fingerprint a kept run was made with, ``None`` if there is none (or it is unreadable)."""
+    try:
+        return json.loads(path.read_text()).get("fingerprint")
+    except (OSError, ValueError):
+        return None
+
+
+def _write_atomic(path: Path, obj: dict) -> None:
+    """Write JSON through a temporary file, so a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(obj, indent=1, default=float))
+    tmp.replace(path)
+
+
+def gather(folder: Path, key: str, config, data: dict, probe: int, seconds: float) -> Path:
+    """Write ``folder/../batchnorm.json`` from every kept run whose fingerprint is ``key``.
+
+    Runs are ordered by seed, then by name of arm; ``config`` lists the arms and seeds gathered."""
+    runs = [json.loads(p.read_text()) for p in sorted(folder.glob("*_seed*.json"))]
+    runs = sorted((r for r in runs if r.get("fingerprint") == key), key=lambda r: (r["seed"], r["arm"]))
+    seeds = sorted({r["seed"] for r in runs})
+    order = ("bilinear", "learned", "more_layers", "full_res")  # the study's order; others after
+    arms = sorted({r["arm"] for r in runs}, key=lambda a: (order.index(a) if a in order else 4, a))
+    gathered = config.to_dict() | {"arms": arms, "seeds": seeds}
+    out = folder.parent / "batchnorm.json"
+    _write_atomic(out, {"name": config.name, "config": gathered, "probe": probe, "fingerprint": key,
+                        "provenance": provenance(config, data, seconds, 0), "runs": runs})
+    return out
+
+
 def main(argv=None) -> int:
     own = argparse.ArgumentParser(add_help=False)
     own.add_argument("--probe", type=int, default=512, help="training images to recalibrate on")
+    own.add_argument("--gather-only", action="store_true",
+                     help="train nothing: rewrite batchnorm.json from the kept runs and list the missing")
     own.add_argument("--runs-dir", help="where interrupted runs resume from (default: "
                      "build/diagnose_batchnorm/<name>, never committed)")
     mine, rest = own.parse_known_args(sys.argv[1:] if argv is None else argv)
@@ -87,18 +124,24 @@ def main(argv=None) -> int:
     # keyed by the settings that change results, so changed flags never resume a stale backup
     key = config.fingerprint(data_fingerprint(data))
     run_dir = Path(mine.runs_dir or Path("build") / "diagnose_batchnorm" / config.name) / key
-    started, runs = time.perf_counter(), []
+    kept_key = f"{key}-probe{mine.probe}"  # the probe changes the measurements, not the training
+    folder = Path(config.out_dir) / config.name / "batchnorm"
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
     for seed in config.seeds:
         for arm in config.arms:
-            runs.append(diagnose(config, arm, seed, data, mine.probe, run_dir))
-            view = runs[-1]
+            path = folder / f"{arm}_seed{seed}.json"
+            if _kept_fingerprint(path) == kept_key:
+                print(f"{arm} seed {seed}: kept in {path}, not retrained", flush=True)
+                continue
+            if mine.gather_only:
+                print(f"{arm} seed {seed}: missing (--gather-only trains nothing)", flush=True)
+                continue
+            view = diagnose(config, arm, seed, data, mine.probe, run_dir) | {"fingerprint": kept_key}
+            _write_atomic(path, view)
             print(f"{arm} seed {seed}: val {view['moving_statistics']['val']} -> recalibrated "
                   f"{view['recalibrated']['val']}", flush=True)
-    out = Path(config.out_dir) / config.name / "batchnorm.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    result = {"name": config.name, "config": config.to_dict(), "probe": mine.probe,
-              "provenance": provenance(config, data, time.perf_counter() - started, 0), "runs": runs}
-    out.write_text(json.dumps(result, indent=1, default=float))
+    out = gather(folder, kept_key, config, data, mine.probe, time.perf_counter() - started)
     print(f"wrote {out}")
     return 0
 

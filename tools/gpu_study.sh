@@ -14,6 +14,8 @@
 # learned) for every seed; phase B adds more_layers and full_res to as many seeds as still fit.
 # Finished runs (committed under results/) are reused, so calling it again continues the study;
 # keep EPOCHS and the sizes as they were, or the runs no longer match and everything retrains.
+# The summary NAME covers bilinear, learned and more_layers over their finished seeds; NAME_4arms
+# adds full_res (over the seeds where all four are finished).
 #
 # PARALLEL=arms first runs seed 0's arms at once (one compilation each, in parallel), then the
 # other seeds at once with the cache warm; without it, seeds run one after another. A batch-32 DenseNet step leaves most of a large GPU idle, so the processes share
@@ -107,5 +109,5 @@ else
     run_phase more_layers,full_res
 fi
 echo "gpu_study: training done after $(($(date +%s) - START)) s"
-summarise "$NAME" bilinear,learned
+summarise "$NAME" bilinear,learned,more_layers
 summarise "${NAME}_4arms" bilinear,learned,more_layers,full_res
