@@ -8,6 +8,10 @@
 #   python -m resizer_lib report results/photos_small_cnn_128to64/runs   # finished runs so far
 #   bash tools/photo_study.sh summary  # when every run is done: the summaries, nothing trained
 #
+# Each process's compare, when it ends, writes results/<name>.{json,md,csv,png} for its own
+# seeds only (so a half-study summary appears there); `summary` rewrites them over every seed,
+# and only those are committed.
+#
 # Core 1 goes on to the keras.io recipe (the reference of issue 9, 2 seeds, bilinear vs learned)
 # when its seeds of the main study are done.
 set -euo pipefail
