@@ -280,6 +280,33 @@ for folder in run_folders:
     assert len({(r["arm"], r["seed"]) for r in finished}) == len(finished)  # one file per run
 
 # %% [markdown]
+# ### Reading the CPU study: no resolution for the resizer to recover
+# The main real-photo study (small CNN, 128 → 64 px, all 2,692 / 476 photos, five seeds) gives
+# the opposite picture to the synthetic set. The cell reads the paired differences from the
+# committed summary and asserts what the README says about them.
+
+# %%
+from resizer_lib.reporting import paired
+
+cpu = load_results("../results/photos_small_cnn_128to64.json")["summary"]
+for a, b in [("learned", "bilinear"), ("learned", "more_layers"), ("full_res", "bilinear")]:
+    d = paired(cpu, a, b)
+    print(f"{a} − {b} = {100 * d['mean']:+.1f} points, 95% CI "
+          f"[{100 * d['low']:+.1f}, {100 * d['high']:+.1f}] over {d['n']} seeds")
+assert all(cpu["arms"][arm]["n"] == 5 for arm in ("bilinear", "learned", "more_layers", "full_res"))
+assert paired(cpu, "learned", "bilinear")["high"] < 0  # the plain resize is (slightly) better
+blocks = paired(cpu, "learned", "more_layers")
+assert blocks["low"] < 0 < blocks["high"]  # the resizer is no better than the same blocks
+assert paired(cpu, "full_res", "bilinear")["high"] < 0  # 128 px is worse than 64 px here
+
+# %% [markdown]
+# Why more pixels hurt here: the small CNN has the same kernels and depth at both sizes, so at
+# 128 px each of its last-layer features sees a smaller part of the photo. Resolution is worth
+# something only to a network that can use it; with none to recover, a learned resizer has
+# nothing to add. Whether a bigger backbone, longer training or more data changes that is an
+# open question this CPU cannot answer (notebook 06 plugs the resizer into other backbones).
+
+# %% [markdown]
 # ### Reading the DenseNet study: why the controls matter
 # The GPU study is the keras.io setting: DenseNet-121 from scratch, 300 → 150 px, 1,126 training
 # photos, 12 epochs. Read only `learned` against `bilinear` and the resizer looks like a
@@ -295,8 +322,6 @@ for folder in run_folders:
 # cell fails, and the prose has to change with the numbers.
 
 # %%
-from resizer_lib.reporting import paired
-
 main = load_results("../results/photos_densenet121_300to150_gpu.json")["summary"]  # 3 arms, 5 seeds
 four = load_results("../results/photos_densenet121_300to150_gpu_4arms.json")["summary"]
 for name, summary, a, b in [("main", main, "learned", "bilinear"),
