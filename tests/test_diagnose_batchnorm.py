@@ -76,6 +76,10 @@ def test_runs_of_separate_calls_are_gathered_and_kept_runs_are_not_retrained(tmp
     assert "learned seed 1: missing" in capsys.readouterr().out
     assert not (tmp_path / "tiny" / "batchnorm" / "learned_seed1.json").exists()
     assert len(json.loads((tmp_path / "tiny" / "batchnorm.json").read_text())["runs"]) == 2
+    before = (tmp_path / "tiny" / "batchnorm.json").read_text()
+    assert call("learned", 8, "0,", "--gather-only") == 1  # nothing kept with probe 8: file untouched
+    assert "no finished diagnosis" in capsys.readouterr().err
+    assert (tmp_path / "tiny" / "batchnorm.json").read_text() == before
     # another probe measures differently: the kept run is not reused, and not gathered with it
     assert call("bilinear", probe=16) == 0
     saved = json.loads((tmp_path / "tiny" / "batchnorm.json").read_text())

@@ -94,12 +94,16 @@ def _write_atomic(path: Path, obj: dict) -> None:
     tmp.replace(path)
 
 
-def gather(folder: Path, key: str, config, data: dict, probe: int, seconds: float) -> Path:
+def gather(folder: Path, key: str, config, data: dict, probe: int, seconds: float) -> Path | None:
     """Write ``folder/../batchnorm.json`` from every kept run whose fingerprint is ``key``.
 
-    Runs are ordered by seed, then by name of arm; ``config`` lists the arms and seeds gathered."""
+    Runs are ordered by seed, then by name of arm; ``config`` lists the arms and seeds gathered.
+    With no such run nothing is written (a file gathered under other flags stays as it is) and
+    ``None`` is returned."""
     runs = [json.loads(p.read_text()) for p in sorted(folder.glob("*_seed*.json"))]
     runs = sorted((r for r in runs if r.get("fingerprint") == key), key=lambda r: (r["seed"], r["arm"]))
+    if not runs:
+        return None
     seeds = sorted({r["seed"] for r in runs})
     order = ("bilinear", "learned", "more_layers", "full_res")  # the study's order; others after
     arms = sorted({r["arm"] for r in runs}, key=lambda a: (order.index(a) if a in order else 4, a))
@@ -142,6 +146,10 @@ def main(argv=None) -> int:
             print(f"{arm} seed {seed}: val {view['moving_statistics']['val']} -> recalibrated "
                   f"{view['recalibrated']['val']}", flush=True)
     out = gather(folder, kept_key, config, data, mine.probe, time.perf_counter() - started)
+    if out is None:
+        print(f"error: no finished diagnosis in {folder} was made with these flags (--probe "
+              f"{mine.probe} included); batchnorm.json left as it was", file=sys.stderr)
+        return 1
     print(f"wrote {out}")
     return 0
 
