@@ -300,8 +300,9 @@ assert blocks["low"] < 0 < blocks["high"]  # the resizer is no better than the s
 assert paired(cpu, "full_res", "bilinear")["high"] < 0  # 128 px is worse than 64 px here
 
 # %% [markdown]
-# Why more pixels hurt here: the small CNN has the same kernels and depth at both sizes, so at
-# 128 px each of its last-layer features sees a smaller part of the photo. Resolution is worth
+# Why might more pixels hurt here? A likely reason (not tested): the small CNN has the same
+# kernels and depth at both sizes, so at 128 px each of its last-layer features sees a smaller
+# part of the photo. Resolution is worth
 # something only to a network that can use it; with none to recover, a learned resizer has
 # nothing to add. Whether a bigger backbone, longer training or more data changes that is an
 # open question this CPU cannot answer (notebook 06 plugs the resizer into other backbones).
