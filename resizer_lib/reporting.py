@@ -212,12 +212,21 @@ def load_runs(folder: str | Path) -> list[dict]:
     return runs
 
 
+STUDY_ARMS = ("bilinear", "learned", "more_layers", "full_res")
+
+
+def study_order(arms) -> list[str]:
+    """``arms`` in the studies' order (bilinear, learned, more_layers, full_res), any other
+    arm (another interpolation) after them, alphabetically."""
+    rank = {a: i for i, a in enumerate(STUDY_ARMS)}
+    return sorted(set(arms), key=lambda a: (rank.get(a, len(STUDY_ARMS)), a))
+
+
 def format_progress(runs: list[dict]) -> str:
     """Markdown grid of a study in progress: arm x seed, final-epoch validation accuracy (%)
     and training minutes of each finished run, "—" where a run is missing, and per arm the
     mean ± std over the seeds it has (not paired: the arms may have different seeds)."""
-    order = ("bilinear", "learned", "more_layers", "full_res")  # the study's order; others after
-    arms = sorted({r["arm"] for r in runs}, key=lambda a: (order.index(a) if a in order else len(order), a))
+    arms = study_order({r["arm"] for r in runs})
     seeds = sorted({int(r["seed"]) for r in runs})
     cell = {(r["arm"], int(r["seed"])): r for r in runs}
     lines = [f"| arm | {' | '.join(f'seed {s}' for s in seeds)} | runs | mean ± std |",

@@ -151,3 +151,10 @@ def test_load_runs_refuses_empty_and_foreign_folders(tmp_path):
     (tmp_path / "notes.json").write_text('{"hello": 1}')
     with pytest.raises(ValueError, match=r"notes.json is not a finished run of compare \(KeyError"):
         load_runs(tmp_path)
+
+
+def test_study_order_puts_the_study_arms_first_and_other_interpolations_after():
+    from resizer_lib.reporting import study_order
+
+    assert study_order(["nearest", "full_res", "learned", "bicubic", "bilinear", "learned"]) == [
+        "bilinear", "learned", "full_res", "bicubic", "nearest"]

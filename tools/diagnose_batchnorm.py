@@ -40,8 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from resizer_lib.batchnorm import recalibrate_batchnorm  # noqa: E402
 from resizer_lib.cli import build_parser, config_from_args  # noqa: E402
+from resizer_lib.reporting import study_order  # noqa: E402
 from resizer_lib.training import (  # noqa: E402
     _classifier_of,
+    _load_run,
     data_fingerprint,
     device_description,
     load_experiment_data,
@@ -79,14 +81,6 @@ def diagnose(config, arm: str, seed: int, data: dict, probe: int, run_dir: Path)
             "recalibrated": after, "device": device_description(), "software": software_description()}
 
 
-def _kept_fingerprint(path: Path) -> str | None:
-    """The fingerprint a kept run was made with, ``None`` if there is none (or it is unreadable)."""
-    try:
-        return json.loads(path.read_text()).get("fingerprint")
-    except (OSError, ValueError):
-        return None
-
-
 def _write_atomic(path: Path, obj: dict) -> None:
     """Write JSON through a temporary file, so a reader never sees half a file."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -105,9 +99,7 @@ def gather(folder: Path, key: str, config, data: dict, probe: int, seconds: floa
     if not runs:
         return None
     seeds = sorted({r["seed"] for r in runs})
-    order = ("bilinear", "learned", "more_layers", "full_res")  # the study's order; others after
-    arms = sorted({r["arm"] for r in runs}, key=lambda a: (order.index(a) if a in order else 4, a))
-    gathered = config.to_dict() | {"arms": arms, "seeds": seeds}
+    gathered = config.to_dict() | {"arms": study_order(r["arm"] for r in runs), "seeds": seeds}
     out = folder.parent / "batchnorm.json"
     _write_atomic(out, {"name": config.name, "config": gathered, "probe": probe, "fingerprint": key,
                         "provenance": provenance(config, data, seconds, 0), "runs": runs})
@@ -135,7 +127,7 @@ def main(argv=None) -> int:
     for seed in config.seeds:
         for arm in config.arms:
             path = folder / f"{arm}_seed{seed}.json"
-            if _kept_fingerprint(path) == kept_key:
+            if _load_run(path, kept_key) is not None:
                 print(f"{arm} seed {seed}: kept in {path}, not retrained", flush=True)
                 continue
             if mine.gather_only:
