@@ -366,7 +366,8 @@ assert resolution["low"] < 0 < resolution["high"]  # 300 px is no better than 15
 # this trap with MobileNetV2). `tools/diagnose_batchnorm.py` told them apart on the GPU: it
 # retrained nine runs (seeds 0-2 of bilinear, learned and full_res) exactly as the study did
 # and evaluated each before and after `recalibrate_batchnorm` re-estimated every moving mean
-# and variance from 512 training photos, with every weight unchanged. If the first story held, recalibration would change little.
+# and variance from 512 training photos, with every weight unchanged. If the first story held,
+# recalibration would change little.
 
 # %%
 import json
@@ -403,6 +404,7 @@ from resizer_lib.stats import paired_difference
 
 recalibrated = {(r["arm"], r["seed"]): r["recalibrated"]["val"]["accuracy"] for r in diagnosis["runs"]}
 seeds = sorted({seed for arm, seed in recalibrated if arm == "bilinear"})
+assert len(seeds) >= 3
 assert all((arm, s) in recalibrated for arm in ("bilinear", "learned", "full_res") for s in seeds)
 recal_diff = {}
 for a, b in [("learned", "bilinear"), ("full_res", "bilinear"), ("learned", "full_res")]:
@@ -410,7 +412,6 @@ for a, b in [("learned", "bilinear"), ("full_res", "bilinear"), ("learned", "ful
                                              [recalibrated[b, s] for s in seeds])
     print(f"recalibrated: {a} − {b} = {100 * d.mean:+.1f} points, 95% CI "
           f"[{100 * d.low:+.1f}, {100 * d.high:+.1f}] over {d.n} seeds")
-assert len(seeds) >= 3
 assert not recal_diff["learned", "bilinear"].excludes_zero()  # the +19 points are gone
 assert recal_diff["full_res", "bilinear"].high < 0  # 300 px is worse than 150 px in 12 epochs
 
@@ -423,7 +424,8 @@ assert recal_diff["full_res", "bilinear"].high < 0  # 300 px is worse than 150 p
 # setting is about which network's running statistics kept up with its weights, not about
 # resizing: evaluate from-scratch BatchNorm networks with recalibrated statistics before reading
 # a gap between them. Recalibrated, the 300 px control is *worse* than 150 px (about −7 points),
-# as on the CPU: twelve epochs are not enough for DenseNet to use four times the pixels.
+# as on the CPU; a likely reason, not tested, is that twelve epochs are too few for DenseNet to
+# use four times the pixels.
 # (Nine retrained runs, three seeds per arm; the README says what this does not show.)
 
 # %% [markdown]
