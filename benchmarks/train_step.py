@@ -56,7 +56,7 @@ def main():
     args = parser.parse_args()
     import keras
 
-    from resizer_lib.training import device_description
+    from resizer_lib.runtime import device_description
 
     print(f"device: {device_description()}; keras {keras.__version__} / {keras.backend.backend()}")
     rows = time_steps(args.backbone, (args.image_size,) * 2, (args.target_size,) * 2,

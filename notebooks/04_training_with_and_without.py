@@ -240,8 +240,8 @@ for s in arms.values():
 # %% [markdown]
 # ## The committed real-photo study
 # `results/` holds the studies run on real cat and dog photographs: the main one on a 2-core CPU
-# (small CNN, 128 → 64 px) and the keras.io setting (DenseNet-121, 300 → 150 px) on a GPU lent for
-# a few minutes (see `results/README.md` for the commands). The photos themselves are never in the
+# (small CNN, 128 → 64 px) and the keras.io setting (DenseNet-121, 300 → 150 px) on NVIDIA H200 and
+# H100 GPUs (see `results/README.md` for the commands). The photos themselves are never in the
 # repository; the numbers, curves and provenance are.
 
 # %%
@@ -262,7 +262,7 @@ for path in study_files:
         assert len({r["initial_backbone_checksum"] for r in study["runs"] if r["seed"] == seed}) == 1
 
 # %% [markdown]
-# A study that spans sessions is summarised only when its seeds are done; until then its
+# A study that runs as several jobs is summarised only when its seeds are done; until then its
 # `runs/` folder holds every finished (arm, seed) run. `format_progress` lays them out as a grid
 # (the same as `python -m resizer_lib report results/<name>/runs`), with a dash where a run is
 # still missing. Means over unequal seeds are not paired comparisons, so read them as progress,
@@ -338,7 +338,7 @@ for arm in ("bilinear", "learned"):
 #   the plain resize did not throw away anything this network could use.
 #
 # The cell below reads both differences from the committed summaries and asserts what the
-# README says about them. If a later session adds seeds and a claim no longer holds, this
+# README says about them. If more seeds are added and a claim no longer holds, this
 # cell fails, and the prose has to change with the numbers.
 
 # %%

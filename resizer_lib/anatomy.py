@@ -19,8 +19,9 @@ from keras import ops
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
 
+from ._checks import check_size
 from .extract import find_resizer_layer
-from .resizer import check_size, resizer_param_count
+from .resizer import resizer_param_count
 
 __all__ = [
     "Stage",

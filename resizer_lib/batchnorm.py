@@ -13,19 +13,15 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from ._walk import walk_layers
+
 __all__ = ["batchnorm_layers", "batchnorm_momenta", "recalibrate_batchnorm"]
 
 
 def batchnorm_layers(model: keras.Layer) -> list[keras.layers.BatchNormalization]:
     """Every ``BatchNormalization`` layer inside ``model``, depth first in the order they were
     added: nested models and layers holding sublayers (such as ``LearnableResizer``) included."""
-    found = []
-    for layer in model._flatten_layers(include_self=False, recursive=False):
-        if isinstance(layer, keras.layers.BatchNormalization):
-            found.append(layer)
-        else:
-            found.extend(bn for bn in batchnorm_layers(layer) if bn not in found)
-    return found
+    return [layer for layer in walk_layers(model) if isinstance(layer, keras.layers.BatchNormalization)]
 
 
 def batchnorm_momenta(model: keras.Model) -> set[float]:

@@ -15,6 +15,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._checks import check_int
+from .runtime import resolve_jit
+
 __all__ = [
     "accuracy_from_confusion",
     "confusion_matrix",
@@ -25,19 +28,10 @@ __all__ = [
 ]
 
 
-def default_jit_compile() -> bool:
-    """XLA only where an accelerator is visible: on a CPU, compiling costs more than it saves
-    for the course's small models (tens of seconds per model on 2 cores)."""
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        return bool(tf.config.list_physical_devices("GPU"))
-    if backend == "jax":
-        import jax
-
-        return jax.devices()[0].platform != "cpu"
-    return False
+def default_jit_compile() -> bool | str:
+    """The library's XLA policy (``runtime.resolve_jit("auto")``): on TensorFlow, XLA only where
+    a GPU is visible; on JAX, Keras' default (compiled: op by op is tens of times slower)."""
+    return resolve_jit("auto")
 
 
 def fit_classifier(
@@ -57,8 +51,7 @@ def fit_classifier(
     float per epoch). Compiling again is what makes a change of ``trainable`` take effect.
     ``jit_compile=None`` uses ``default_jit_compile()``.
     """
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
-        raise ValueError(f"epochs must be an integer >= 1; got {epochs!r}")
+    check_int(epochs, "epochs")
     if not isinstance(learning_rate, (int, float)) or not learning_rate > 0:
         raise ValueError(f"learning_rate must be a number > 0; got {learning_rate!r}")
     model.compile(
@@ -82,8 +75,7 @@ def predict_classes(model: keras.Model, images, batch_size: int = 64) -> np.ndar
 
 def confusion_matrix(y_true, y_pred, num_classes: int) -> np.ndarray:
     """``int64 (num_classes, num_classes)``: row = true class, column = predicted class."""
-    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool) or num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2; got {num_classes!r}")
+    check_int(num_classes, "num_classes", minimum=2)
     t, p = np.asarray(y_true).reshape(-1), np.asarray(y_pred).reshape(-1)
     if t.shape != p.shape:
         raise ValueError(f"y_true and y_pred must have the same length; got {t.size} and {p.size}")

@@ -42,16 +42,38 @@ def _size(text: str) -> tuple[int, int]:
     return values
 
 
+def _items(text: str, what: str, example: str) -> list[str]:
+    """The comma-separated items of ``text``; an error when there are none (``,`` or ``""``)."""
+    items = [p.strip() for p in text.split(",") if p.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError(f"invalid {what} {text!r}: the list is empty; give at "
+                                         f"least one, e.g. {example}")
+    return items
+
+
 def _seeds(text: str) -> tuple[int, ...]:
+    """A count (``5``: seeds 0-4) or a list (``0,1,2``, ``3,``) of distinct seeds >= 0."""
+    listed = "," in text
+    items = _items(text, "seeds", "0,1,2 or a count such as 3") if listed else [text]
     try:
-        if "," in text:
-            return tuple(int(s) for s in text.split(",") if s)
-        n = int(text)
+        values = tuple(int(s) for s in items)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid seeds {text!r}: a count (5) or a list (0,1,2)") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"invalid seeds {text!r}: need at least 1")
-    return tuple(range(n))
+    if not listed:
+        if values[0] < 1:
+            raise argparse.ArgumentTypeError(f"invalid seeds {text!r}: need at least 1")
+        return tuple(range(values[0]))
+    if min(values) < 0 or len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError(f"invalid seeds {text!r}: seeds must be distinct integers >= 0")
+    return values
+
+
+def _arms(text: str) -> tuple[str, ...]:
+    """Comma-separated arm names, at least one, none twice (checked by name later)."""
+    arms = tuple(_items(text, "arms", "bilinear,learned"))
+    if len(set(arms)) != len(arms):
+        raise argparse.ArgumentTypeError(f"invalid arms {text!r}: an arm is listed twice")
+    return arms
 
 
 def _positive(text: str) -> int:
@@ -115,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_OneLineParser)
     c = sub.add_parser("compare", help="paired study: every arm, several seeds, 95%% CIs",
                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES)
-    c.add_argument("--arms", default="bilinear,learned,more_layers",
+    c.add_argument("--arms", type=_arms, default=("bilinear", "learned", "more_layers"),
                    help="comma-separated arms: bilinear (or any interpolation), learned, more_layers, full_res")
     c.add_argument("--seeds", type=_seeds, help="number of seeds (5) or a list (0,1,2)")
     _add_experiment_flags(c)
@@ -138,7 +160,7 @@ def config_from_args(args: argparse.Namespace):
     from .training import ExperimentConfig
 
     prof = get_profile(args.profile)
-    arms = (args.arm,) if args.command == "train" else tuple(a for a in args.arms.split(",") if a)
+    arms = (args.arm,) if args.command == "train" else args.arms
     seeds = (args.seed,) if args.command == "train" else (args.seeds or tuple(range(prof.seeds)))
     data = resolve_source(args.data)
     real = data != "synthetic"
@@ -174,7 +196,7 @@ def _info() -> int:
 
     from . import __version__
     from .profiles import PROFILES
-    from .training import device_description
+    from .runtime import device_description
 
     print(f"resizer_lib {__version__}, keras {keras.__version__}, backend {keras.backend.backend()}")
     print(f"device: {device_description()}")

@@ -21,6 +21,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from ._checks import check_int, check_size
+
 __all__ = [
     "LINE_ANGLES",
     "PADDINGS",
@@ -50,21 +52,6 @@ RESNET34_TRAINABLE_PARAMS = 21_797_672
 
 
 # -- argument checks -------------------------------------------------------------------------
-def _positive_int(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
-
-
-def _pair(value: object, name: str) -> tuple[int, int]:
-    """An int or a pair of ints (each >= 1) as ``(h, w)``."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        value = (value, value)
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise ValueError(f"{name} must be a positive integer or a pair (h, w); got {value!r}")
-    return _positive_int(value[0], name), _positive_int(value[1], name)
-
-
 def _check_padding(padding: object) -> str:
     if not isinstance(padding, str) or padding.lower() not in PADDINGS:
         raise ValueError(f"padding must be 'valid' or 'same'; got {padding!r}")
@@ -81,10 +68,10 @@ def conv_output_size(
     :math:`k_{eff} = (k - 1) d + 1`; ``"same"``: :math:`\\lceil n / s \\rceil` (TensorFlow's
     and Keras' rule; it does not depend on ``k``).
     """
-    n = _positive_int(size, "size")
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(stride, "stride")
-    d = _positive_int(dilation, "dilation")
+    n = check_int(size, "size")
+    k = check_int(kernel_size, "kernel_size")
+    s = check_int(stride, "stride")
+    d = check_int(dilation, "dilation")
     padding = _check_padding(padding)
     if padding == "same":
         return math.ceil(n / s)
@@ -103,9 +90,9 @@ def same_padding(size: int, kernel_size: int, stride: int = 1) -> tuple[int, int
     Total :math:`p = \\max((\\lceil n/s \\rceil - 1) s + k - n, 0)`; ``before = p // 2`` and
     the odd one out goes *after* (bottom/right), as in TensorFlow, JAX and Keras.
     """
-    n = _positive_int(size, "size")
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(stride, "stride")
+    n = check_int(size, "size")
+    k = check_int(kernel_size, "kernel_size")
+    s = check_int(stride, "stride")
     total = max((math.ceil(n / s) - 1) * s + k - n, 0)
     return total // 2, total - total // 2
 
@@ -149,7 +136,7 @@ def conv2d_numpy(
             f"image (H, W, C_in) and kernel (kh, kw, C_in, C_out) must agree on C_in; got "
             f"image shape {np.shape(image)} and kernel shape {np.shape(kernel)}"
         )
-    sh, sw = _pair(stride, "stride")
+    sh, sw = check_size(stride, "stride")
     kh, kw = w.shape[:2]
     if _check_padding(padding) == "same":
         (top, bottom), (left, right) = same_padding(x.shape[0], kh, sh), same_padding(x.shape[1], kw, sw)
@@ -177,7 +164,7 @@ def line_filters(size: int = 7, angles: Sequence[int] = (90, 0)) -> np.ndarray:
     two lines next to it, scaled so the filter sums to zero: it ignores flat regions and
     responds where a thin line is brighter than its surroundings (and negatively where darker).
     """
-    size = _positive_int(size, "size", minimum=3)
+    size = check_int(size, "size", minimum=3)
     if size % 2 == 0:
         raise ValueError(f"size must be odd so the line has a centre; got {size}")
     angles = tuple(angles)
@@ -224,8 +211,8 @@ def receptive_fields(specs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     for i, spec in enumerate(specs):
         if not isinstance(spec, (tuple, list)) or len(spec) != 2:
             raise ValueError(f"specs[{i}] must be (kernel_size, stride); got {spec!r}")
-        k = _positive_int(spec[0], f"specs[{i}] kernel_size")
-        s = _positive_int(spec[1], f"specs[{i}] stride")
+        k = check_int(spec[0], f"specs[{i}] kernel_size")
+        s = check_int(spec[1], f"specs[{i}] stride")
         rf, jump = rf + (k - 1) * jump, jump * s
         out.append((rf, jump))
     return out
@@ -240,7 +227,7 @@ def empirical_receptive_field(specs: Sequence[tuple[int, int]], input_size: int)
     change the centre output. ``input_size`` must be large enough for the stack; the result
     equals ``receptive_fields(specs)[-1][0]``.
     """
-    n = _positive_int(input_size, "input_size")
+    n = check_int(input_size, "input_size")
     receptive_fields(specs)  # validates specs
     size = n
     for k, s in specs:
@@ -293,9 +280,9 @@ def conv_layer_cost(
     """
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(f"input_shape must be (H, W, C_in); got {input_shape!r}")
-    h, w, c_in = (_positive_int(v, "input_shape") for v in input_shape)
-    f = _positive_int(filters, "filters")
-    (kh, kw), (sh, sw) = _pair(kernel_size, "kernel_size"), _pair(strides, "strides")
+    h, w, c_in = (check_int(v, "input_shape") for v in input_shape)
+    f = check_int(filters, "filters")
+    (kh, kw), (sh, sw) = check_size(kernel_size, "kernel_size"), check_size(strides, "strides")
     out_h = conv_output_size(h, kh, sh, padding)
     out_w = conv_output_size(w, kw, sw, padding)
     params = (kh * kw * c_in + (1 if use_bias else 0)) * f
@@ -304,7 +291,7 @@ def conv_layer_cost(
         params=params,
         output_shape=(out_h, out_w, f),
         activations=activations,
-        bytes_per_image=activations * _positive_int(bytes_per_number, "bytes_per_number"),
+        bytes_per_image=activations * check_int(bytes_per_number, "bytes_per_number"),
         multiplications=kh * kw * c_in * activations,
     )
 
@@ -321,7 +308,7 @@ class DepthwiseMaxPooling2D(layers.Layer):
 
     def __init__(self, pool_size: int = 2, **kwargs):
         super().__init__(**kwargs)
-        self.pool_size = _positive_int(pool_size, "pool_size")
+        self.pool_size = check_int(pool_size, "pool_size")
 
     def build(self, input_shape):
         channels = input_shape[-1]
@@ -353,8 +340,8 @@ def residual_unit(x, filters: int, strides: int = 1, name: str = "unit"):
     the shape is unchanged (``strides == 1`` and ``C == filters``), else a *projection*
     Conv1x1(stride s) -> BN. Output: ReLU(main + skip). Convolutions have no bias (BN adds one).
     """
-    filters = _positive_int(filters, "filters")
-    strides = _positive_int(strides, "strides")
+    filters = check_int(filters, "filters")
+    strides = check_int(strides, "strides")
     conv = {"padding": "same", "use_bias": False}
     y = layers.Conv2D(filters, 3, strides=strides, name=f"{name}_conv1", **conv)(x)
     y = layers.BatchNormalization(name=f"{name}_bn1")(y)
@@ -391,7 +378,7 @@ def build_resnet34(
             x = residual_unit(x, filters, strides, name=f"s{stage}u{unit + 1}")
         previous = filters
     x = layers.GlobalAveragePooling2D(name="gap")(x)
-    outputs = layers.Dense(_positive_int(num_classes, "num_classes", 2), activation="softmax",
+    outputs = layers.Dense(check_int(num_classes, "num_classes", 2), activation="softmax",
                            name="predictions")(x)
     return keras.Model(inputs, outputs, name=name)
 
@@ -404,7 +391,7 @@ def se_block(x, ratio: int = 16, name: str = "se"):
     feature map by its weight. Parameters: :math:`2 C (C / r) + C / r + C`.
     """
     channels = x.shape[-1]
-    ratio = _positive_int(ratio, "ratio")
+    ratio = check_int(ratio, "ratio")
     if channels is None or channels < ratio:
         raise ValueError(f"se_block needs at least ratio={ratio} channels; got {channels}")
     s = layers.GlobalAveragePooling2D(name=f"{name}_squeeze")(x)
@@ -451,6 +438,6 @@ def build_lenet5(num_classes: int = 10, name: str = "lenet5") -> keras.Model:
     x = layers.Conv2D(120, 5, activation="tanh", name="C5")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(84, activation="tanh", name="F6")(x)
-    outputs = layers.Dense(_positive_int(num_classes, "num_classes", 2), activation="softmax",
+    outputs = layers.Dense(check_int(num_classes, "num_classes", 2), activation="softmax",
                            name="output")(x)
     return keras.Model(inputs, outputs, name=name)

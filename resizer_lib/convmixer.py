@@ -42,6 +42,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from ._checks import check_int, is_int
+
 BN_MOMENTUM = 0.9  # PyTorch's default (its momentum=0.1), as in the paper's code
 
 __all__ = [
@@ -56,19 +58,12 @@ __all__ = [
 ]
 
 
-def _check_positive_int(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
-
-
 def _check_input_shape(input_shape: object, patch_size: int) -> tuple:
     """``(H, W, C)`` with ``H, W >= patch_size`` (or ``None``: any size) and ``C >= 1``."""
     ok = isinstance(input_shape, Sequence) and not isinstance(input_shape, str) and len(input_shape) == 3
     if ok:
         *spatial, channels = input_shape
-        ok = all(d is None or (not isinstance(d, bool) and isinstance(d, (int, np.integer)) and d > 0)
-                 for d in spatial) and isinstance(channels, (int, np.integer)) and channels > 0
+        ok = all(d is None or (is_int(d) and d > 0) for d in spatial) and is_int(channels) and channels > 0
     if not ok:
         raise ValueError(
             f"input_shape must be (height, width, channels) with positive integers (height and "
@@ -106,11 +101,11 @@ def build_convmixer(
     Layer names (for inspection): ``patch_embed``, ``mixer{i}_depthwise``, ``mixer{i}_pointwise``
     for ``i`` in ``0 .. depth-1``, ``predictions``.
     """
-    width = _check_positive_int(width, "width")
-    depth = _check_positive_int(depth, "depth")
-    kernel_size = _check_positive_int(kernel_size, "kernel_size")
-    patch_size = _check_positive_int(patch_size, "patch_size")
-    num_classes = _check_positive_int(num_classes, "num_classes", minimum=2)
+    width = check_int(width, "width")
+    depth = check_int(depth, "depth")
+    kernel_size = check_int(kernel_size, "kernel_size")
+    patch_size = check_int(patch_size, "patch_size")
+    num_classes = check_int(num_classes, "num_classes", minimum=2)
     shape = _check_input_shape(input_shape, patch_size)
     inputs = keras.Input(shape=shape, name="pixels")
     x = layers.Conv2D(width, patch_size, strides=patch_size, name="patch_embed")(inputs)
@@ -224,8 +219,8 @@ def filter_mosaic(filters: np.ndarray, ncols: int = 16, pad: int = 1, fill: floa
     arr = np.asarray(filters, dtype=np.float32)
     if arr.ndim not in (3, 4) or arr.shape[0] == 0:
         raise ValueError(f"filters must be (N, k, k) or (N, k, k, C) with N >= 1; got {arr.shape}")
-    ncols = _check_positive_int(ncols, "ncols")
-    pad = _check_positive_int(pad, "pad", minimum=0)
+    ncols = check_int(ncols, "ncols")
+    pad = check_int(pad, "pad", minimum=0)
     n, kh, kw = arr.shape[:3]
     cols = min(ncols, n)
     rows = math.ceil(n / cols)

@@ -41,9 +41,9 @@ import keras
 import numpy as np
 
 from . import pipeline, tfds_source
+from ._checks import check_int, check_size
 from .folder import default_workers, scan_folder
 from .imaging import check_interpolation, load_image
-from .resizer import check_size
 from .synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic, synthetic_image, synthetic_label
 from .tfds_source import CATS_VS_DOGS_CLASS_NAMES, CATS_VS_DOGS_SPLITS
 
@@ -267,9 +267,9 @@ def load_dataset(
         num_workers: decoding threads (default: CPU count, at most 8).
     """
     size = check_size(image_size, "image_size")
-    _check_int(batch_size, "batch_size", 1)
-    _check_int(seed, "seed", 0)
-    _check_int(max_in_memory_bytes, "max_in_memory_bytes", 0)
+    check_int(batch_size, "batch_size", 1)
+    check_int(seed, "seed", 0)
+    check_int(max_in_memory_bytes, "max_in_memory_bytes", 0)
     limits = _check_limit(limit)
     if cache is not None and not isinstance(cache, (bool, str, os.PathLike)):
         raise ValueError(f"cache must be None, True, False or a file path; got {cache!r}")
@@ -281,7 +281,7 @@ def load_dataset(
     backend = resolve_backend(backend)
     source = resolve_source(source)
     workers = (
-        _check_int(num_workers, "num_workers", 1) if num_workers is not None else default_workers()
+        check_int(num_workers, "num_workers", 1) if num_workers is not None else default_workers()
     )
     options = dict(
         size=size,
@@ -303,8 +303,8 @@ def load_dataset(
 def _load_synthetic(
     num_train, num_val, synthetic_options, *, size, limits, **options
 ) -> DataSplits:
-    _check_int(num_train, "num_train", 1)
-    _check_int(num_val, "num_val", 1)
+    check_int(num_train, "num_train", 1)
+    check_int(num_val, "num_val", 1)
     opts = dict(synthetic_options)
     unknown = sorted(set(opts) - set(_SYNTHETIC_OPTIONS))
     if unknown:
@@ -433,19 +433,15 @@ def _spill_path(data_dir, split: str, size, resize: dict, n: int) -> Path:
 
 
 # -- argument checks -------------------------------------------------------------------------
-def _check_int(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
 
 
 def _check_limit(limit) -> dict[str, int | None]:
     if limit is None or isinstance(limit, (int, np.integer)) and not isinstance(limit, bool):
-        value = None if limit is None else _check_int(limit, "limit", 1)
+        value = None if limit is None else check_int(limit, "limit", 1)
         return {split: value for split in SPLITS}
     if isinstance(limit, Mapping) and set(limit) <= set(SPLITS):
         return {
-            s: None if limit.get(s) is None else _check_int(limit[s], f"limit[{s!r}]", 1)
+            s: None if limit.get(s) is None else check_int(limit[s], f"limit[{s!r}]", 1)
             for s in SPLITS
         }
     raise ValueError(

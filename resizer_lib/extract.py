@@ -19,7 +19,9 @@ from typing import Any
 
 import keras
 
-from .resizer import LearnableResizer, check_size
+from ._checks import check_size
+from ._walk import walk_layers
+from .resizer import LearnableResizer
 
 __all__ = ["ENV_VAR", "extract_resizer", "find_resizer_layer", "load_resizer", "resizer_from_env"]
 
@@ -28,12 +30,7 @@ ENV_VAR = "RESIZER_MODEL"
 
 def _resizer_layers(obj: Any) -> list[LearnableResizer]:
     """Every ``LearnableResizer`` inside ``obj`` (a layer or a model, searched recursively)."""
-    if isinstance(obj, LearnableResizer):
-        return [obj]
-    found = []
-    for layer in getattr(obj, "layers", ()):
-        found.extend(_resizer_layers(layer))
-    return found
+    return [layer for layer in [obj, *walk_layers(obj)] if isinstance(layer, LearnableResizer)]
 
 
 def find_resizer_layer(model: Any) -> LearnableResizer:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .resizer import check_size
+from ._checks import TF_DECODABLE_EXTENSIONS, check_size
 
 __all__ = [
     "FILE_EXTENSIONS",
@@ -36,7 +36,7 @@ __all__ = [
     "write_image_folder",
 ]
 
-FILE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")  # what tf.io.decode_image reads
+FILE_EXTENSIONS = TF_DECODABLE_EXTENSIONS  # what tf.io.decode_image reads
 
 
 class DecodeCounter:

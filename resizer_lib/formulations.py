@@ -22,7 +22,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from .resizer import check_size
+from ._checks import check_int, check_size
 
 __all__ = [
     "keras_io_resizer",
@@ -101,8 +101,7 @@ def source_coordinates(in_size: int, out_size: int, align_corners: bool = False)
       (``299 / 149`` instead of ``2`` for 300 -> 150) whose phase drifts across the image.
     """
     for value, label in ((in_size, "in_size"), (out_size, "out_size")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{label} must be a positive integer; got {value!r}")
+        check_int(value, label)
     i = np.arange(out_size, dtype=np.float64)
     if align_corners:
         return i * ((in_size - 1) / (out_size - 1)) if out_size > 1 else np.zeros(1)

@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from ._checks import ALL_RESIZE_MODES, IMAGE_EXTENSIONS
+
 __all__ = [
     "IMAGE_EXTENSIONS",
     "INTERPOLATIONS",
@@ -26,13 +28,11 @@ __all__ = [
     "check_interpolation",
     "decode_image",
     "load_image",
+    "open_rgb",
     "resize_image",
 ]
 
-IMAGE_EXTENSIONS = frozenset(
-    {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".ppm", ".pgm"}
-)
-INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5")
+INTERPOLATIONS = ALL_RESIZE_MODES
 
 _SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
 
@@ -77,10 +77,10 @@ def check_image_file(path: str | os.PathLike) -> str | None:
 # -- decoding --------------------------------------------------------------------------------
 def decode_image(path: str | os.PathLike) -> np.ndarray:
     """Decode an image file to ``uint8 (H, W, 3)`` RGB, upright (EXIF orientation applied)."""
-    return np.array(_open_rgb(path))
+    return np.array(open_rgb(path))
 
 
-def _open_rgb(path: str | os.PathLike):
+def open_rgb(path: str | os.PathLike):
     """The file as an upright Pillow image in mode ``"RGB"`` (pixels loaded, file closed)."""
     from PIL import Image, ImageOps
 
@@ -126,7 +126,7 @@ def load_image(
     array may be read-only: copy it before writing into it.
     """
     h, w = image_size
-    picture = _open_rgb(path)
+    picture = open_rgb(path)
     if crop_to_aspect_ratio:
         top, left, crop_h, crop_w = _crop_box(picture.height, picture.width, h / w)
         picture = picture.crop((left, top, left + crop_w, top + crop_h))

@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 import keras
 from keras import layers
 
-from .resizer import FixedResize, LearnableResizer, check_size, supported_interpolations
+from ._checks import check_size
+from .resizer import FixedResize, LearnableResizer, supported_interpolations
 
 __all__ = [
     "BACKBONES",

@@ -51,7 +51,7 @@ def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> P
     keras.utils.set_random_seed(seed)
     plt.rcParams.update({"figure.dpi": 90, "axes.titlesize": 10, "image.interpolation": "nearest"})
     if verbose:
-        from .training import device_description
+        from .runtime import device_description
 
         extra = " (Colab)" if IN_COLAB else ""
         print(f"keras {versions['keras']} on {keras.backend.backend()}{extra}; device: {device_description()}")

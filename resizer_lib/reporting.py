@@ -11,11 +11,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from itertools import combinations
 from pathlib import Path
 
+from .files import BrokenRecord, read_json, write_json_atomic, write_text_atomic
 from .stats import mean_std, paired_difference
 
 __all__ = [
@@ -155,18 +157,20 @@ def write_outputs(results: dict, out_dir: str | Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     name = results["name"]
     paths = {ext: out / f"{name}.{ext}" for ext in ("json", "csv", "png", "md")}
-    paths["json"].write_text(json.dumps(results, indent=1, default=float))
-    with open(paths["csv"], "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["arm", "seed", "val_accuracy", "val_loss", "val_accuracy_last3",
-                         "params", "train_seconds"])
-        for r in results["runs"]:
-            fin = r["final"]
-            writer.writerow([r["arm"], r["seed"], fin["val_accuracy"], fin["val_loss"],
-                             fin["val_accuracy_last3"], r["params"], r["train_seconds"]])
+    write_json_atomic(paths["json"], results, default=float)
+    rows = io.StringIO(newline="")
+    writer = csv.writer(rows)
+    writer.writerow(["arm", "seed", "val_accuracy", "val_loss", "val_accuracy_last3",
+                     "params", "train_seconds"])
+    for r in results["runs"]:
+        fin = r["final"]
+        writer.writerow([r["arm"], r["seed"], fin["val_accuracy"], fin["val_loss"],
+                         fin["val_accuracy_last3"], r["params"], r["train_seconds"]])
+    write_text_atomic(paths["csv"], rows.getvalue())
     _plot_curves(results, paths["png"])
-    paths["md"].write_text(f"# {name}\n\n{format_markdown(results)}\n\n![learning curves]({name}.png)\n\n"
-                           f"Command: `{results['provenance']['command']}`\n")
+    write_text_atomic(paths["md"], f"# {name}\n\n{format_markdown(results)}\n\n"
+                      f"![learning curves]({name}.png)\n\n"
+                      f"Command: `{results['provenance']['command']}`\n")
     print(format_table(results["summary"]))
     print(f"wrote {', '.join(str(p) for p in paths.values())}")
     return paths
@@ -202,9 +206,12 @@ def load_runs(folder: str | Path) -> list[dict]:
     runs = []
     for path in sorted(root.glob("*.json")):
         try:
-            record = json.loads(path.read_text())
+            record = read_json(path)
             record["final"][METRIC], record["arm"], int(record["seed"])  # noqa: B018 - the fields used
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+        except BrokenRecord as err:
+            raise ValueError(f"{err}: delete it, or rerun the study's compare command, which "
+                             f"sets it aside and trains that run again") from None
+        except (KeyError, TypeError, ValueError) as err:
             raise ValueError(f"{path} is not a finished run of compare ({type(err).__name__}: {err})") from None
         runs.append(record)
     if not runs:

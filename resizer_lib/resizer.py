@@ -22,25 +22,17 @@ from collections.abc import Sequence
 import keras
 from keras import layers, ops
 
+from ._checks import NO_GRADIENT, check_int, check_size, interpolations_for
+
 __all__ = [
     "FixedResize",
     "LearnableResizer",
+    "FusableLeakyReLU",
     "build_resizer",
     "check_size",
     "supported_interpolations",
     "resizer_param_count",
 ]
-
-# Modes keras.ops.image.resize accepts, per backend (checked against Keras 3.10+).
-_INTERPOLATIONS = {
-    "tensorflow": ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"),
-    "jax": ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5"),
-    "torch": ("bilinear", "nearest", "bicubic"),
-    "numpy": ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5"),
-}
-# Modes whose resize has no gradient on a backend: fine for a fixed resize, not for training.
-_NO_GRADIENT = {"tensorflow": ("area",)}
-
 
 def supported_interpolations(trainable: bool = False, backend: str | None = None) -> tuple[str, ...]:
     """Interpolation names ``keras.ops.image.resize`` supports on ``backend`` (default: active).
@@ -48,42 +40,7 @@ def supported_interpolations(trainable: bool = False, backend: str | None = None
     With ``trainable=True``, drops the modes that have no gradient there (``area`` on TensorFlow),
     since the learnable resizer must back-propagate through its feature resize.
     """
-    backend = backend or keras.backend.backend()
-    modes = _INTERPOLATIONS.get(backend, ("bilinear", "nearest"))
-    if trainable:
-        modes = tuple(m for m in modes if m not in _NO_GRADIENT.get(backend, ()))
-    return modes
-
-
-def check_size(value: object, name: str) -> tuple[int, int]:
-    """Return ``value`` as a ``(height, width)`` pair of positive ints, or raise ``ValueError``.
-
-    Accepts an int (a square) or a sequence of two ints. Booleans and floats are refused.
-    """
-    pair = (value, value) if isinstance(value, int) and not isinstance(value, bool) else value
-    ok = (
-        isinstance(pair, Sequence)
-        and not isinstance(pair, str)
-        and len(pair) == 2
-        and all(_is_int(v) and int(v) > 0 for v in pair)
-    )
-    if not ok:
-        raise ValueError(
-            f"{name} must be a positive integer or a pair of positive integers (height, width); "
-            f"got {value!r}"
-        )
-    return int(pair[0]), int(pair[1])
-
-
-def _is_int(v: object) -> bool:
-    if isinstance(v, bool):
-        return False
-    try:
-        import numpy as np
-
-        return isinstance(v, (int, np.integer))
-    except ImportError:  # pragma: no cover
-        return isinstance(v, int)
+    return interpolations_for(backend, trainable=trainable)
 
 
 def _check_interpolation(interpolation: object, trainable: bool) -> str:
@@ -91,7 +48,7 @@ def _check_interpolation(interpolation: object, trainable: bool) -> str:
     allowed = supported_interpolations(trainable=trainable, backend=backend)
     if interpolation in allowed:
         return str(interpolation)
-    if trainable and interpolation in _NO_GRADIENT.get(backend, ()):
+    if trainable and interpolation in NO_GRADIENT.get(backend, ()):
         raise ValueError(
             f"interpolation={interpolation!r} has no gradient on the {backend} backend, so the "
             f"learnable resizer cannot train through it; use one of {list(allowed)} "
@@ -103,10 +60,45 @@ def _check_interpolation(interpolation: object, trainable: bool) -> str:
     )
 
 
-def _check_positive_int(value: object, name: str, minimum: int = 1) -> int:
-    if not _is_int(value) or int(value) < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
+@keras.saving.register_keras_serializable(package="resizer_lib")
+class FusableLeakyReLU(layers.LeakyReLU):
+    """``keras.layers.LeakyReLU`` whose gradient reads its output, not its input: ``(...) -> (...)``.
+
+    Same forward op, same values, and the same gradient, since for ``a > 0`` the output
+    ``y = lrelu(x)`` has the sign of ``x`` (for ``a = 0`` both are 0 where ``x <= 0``): the
+    gradient is ``g`` where ``y > 0`` and ``a g`` elsewhere, exactly what TensorFlow's
+    ``LeakyReluGrad`` computes from ``x``.
+
+    Why: on CPUs where TensorFlow turns oneDNN on (Intel Xeons with AVX-512), Grappler's
+    remapper fuses ``Conv2D -> BiasAdd -> LeakyRelu`` into one kernel. In a training graph the
+    built-in gradient still reads the ``BiasAdd`` output, which the fusion removes, so the
+    rewrite fails ("remapper failed: ... fanout ... LeakyReluGrad exist for missing node ...
+    BiasAdd") and TensorFlow drops every remapper rewrite of that graph. Reading the output
+    (as ``ReluGrad`` does for ReLU) leaves the ``BiasAdd`` one consumer, and the fusion works.
+    On TensorFlow the gradient is the same ``LeakyReluGrad`` kernel fed the output; on other
+    backends the layer is the plain ``keras.ops.leaky_relu`` (they have no such rewrite).
+    """
+
+    def call(self, inputs):
+        if keras.backend.backend() != "tensorflow":
+            return ops.leaky_relu(inputs, self.negative_slope)
+        return _leaky_relu_output_gradient(inputs, self.negative_slope)
+
+
+def _leaky_relu_output_gradient(x, slope: float):
+    """TensorFlow only: ``leaky_relu(x)`` with its gradient computed from the output."""
+    import tensorflow as tf
+
+    @tf.custom_gradient
+    def forward(t):
+        y = tf.nn.leaky_relu(t, alpha=slope)
+
+        def grad(upstream):
+            return tf.raw_ops.LeakyReluGrad(gradients=upstream, features=y, alpha=slope)
+
+        return y, grad
+
+    return forward(x)
 
 
 @keras.saving.register_keras_serializable(package="resizer_lib")
@@ -140,9 +132,9 @@ class LearnableResizer(layers.Layer):
     ):
         super().__init__(**kwargs)
         self.target_size = check_size(target_size, "target_size")
-        self.filters = _check_positive_int(filters, "filters")
-        self.num_res_blocks = _check_positive_int(num_res_blocks, "num_res_blocks")
-        self.channels = _check_positive_int(channels, "channels")
+        self.filters = check_int(filters, "filters")
+        self.num_res_blocks = check_int(num_res_blocks, "num_res_blocks")
+        self.channels = check_int(channels, "channels")
         self.interpolation = _check_interpolation(interpolation, trainable=True)
         self.antialias = bool(antialias)
         self.resize_first = bool(resize_first)
@@ -151,9 +143,9 @@ class LearnableResizer(layers.Layer):
         self.bn_momentum = float(bn_momentum)
         f = self.filters
         self.stem_conv7 = layers.Conv2D(f, 7, padding="same", name="stem_conv7x7")
-        self.stem_act1 = layers.LeakyReLU(negative_slope=0.2, name="stem_lrelu1")
+        self.stem_act1 = FusableLeakyReLU(negative_slope=0.2, name="stem_lrelu1")
         self.stem_conv1 = layers.Conv2D(f, 1, padding="same", name="stem_conv1x1")
-        self.stem_act2 = layers.LeakyReLU(negative_slope=0.2, name="stem_lrelu2")
+        self.stem_act2 = FusableLeakyReLU(negative_slope=0.2, name="stem_lrelu2")
         m = self.bn_momentum
         self.stem_bn = layers.BatchNormalization(momentum=m, name="stem_bn")
         self.res_blocks = [_residual_block_layers(f, i, m) for i in range(self.num_res_blocks)]
@@ -274,7 +266,7 @@ def _residual_block_layers(filters: int, index: int, momentum: float = 0.99) -> 
     return [
         layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_a"),
         layers.BatchNormalization(momentum=momentum, name=p + "bn_a"),
-        layers.LeakyReLU(negative_slope=0.2, name=p + "lrelu"),
+        FusableLeakyReLU(negative_slope=0.2, name=p + "lrelu"),
         layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_b"),
         layers.BatchNormalization(momentum=momentum, name=p + "bn_b"),
     ]

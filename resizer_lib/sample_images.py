@@ -16,6 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import IMAGE_EXTENSIONS, is_int
+from .imaging import open_rgb
+
 __all__ = [
     "SAMPLE_NAMES",
     "load_image_file",
@@ -86,7 +89,8 @@ def load_sample(name: str) -> np.ndarray:
 
 
 def load_image_file(path: str | Path, max_side: int | None = None) -> np.ndarray:
-    """Read an image file as ``uint8 (H, W, 3)`` (EXIF orientation applied, converted to RGB).
+    """Read an image file as ``uint8 (H, W, 3)`` with ``imaging.decode_image``'s pixels (EXIF
+    orientation applied; transparency composited over white; 16-bit grey scaled to 8 bits).
 
     Args:
         path: a file Pillow can read (JPEG, PNG, BMP, GIF's first frame, TIFF, WebP...).
@@ -96,34 +100,28 @@ def load_image_file(path: str | Path, max_side: int | None = None) -> np.ndarray
     Raises:
         ValueError: the path is missing, is a folder, or is not a readable image.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     file = Path(path).expanduser()
     if not file.exists():
         raise ValueError(f"No such image file: {str(file)!r}; check the path (cwd is {Path.cwd()})")
     if not file.is_file():
         raise ValueError(f"{str(file)!r} is a folder, not an image file; give the path of one image")
-    if max_side is not None and (not isinstance(max_side, int) or max_side < 1):
+    if max_side is not None and (not is_int(max_side) or max_side < 1):
         raise ValueError(f"max_side must be a positive integer or None; got {max_side!r}")
     try:
-        with Image.open(file) as img:
-            img = ImageOps.exif_transpose(img)
-            if img.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit grey: 0..65535 -> 0..255
-                arr = np.asarray(img, dtype=np.float64) / 257.0
-                img = Image.fromarray(np.clip(arr + 0.5, 0, 255).astype(np.uint8))
-            img = img.convert("RGB")
-            if max_side is not None and max(img.size) > max_side:
-                img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-            return np.asarray(img, dtype=np.uint8).copy()
-    except (UnidentifiedImageError, OSError, SyntaxError) as err:
+        img = open_rgb(file)  # the decoder every loader shares: alpha over white, 16-bit scaled
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
         raise ValueError(
             f"{str(file)!r} is not a readable image ({type(err).__name__}: {err}); "
             f"give a JPEG, PNG or other file Pillow can open"
         ) from err
+    if max_side is not None and max(img.size) > max_side:
+        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return np.asarray(img, dtype=np.uint8).copy()
 
 
 # -- the course's licensed photos (never in the repository) ----------------------------------------
-_PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
 
 
 def shared_photos_dir(name: str = "cats_vs_dogs") -> Path | None:
@@ -154,7 +152,7 @@ def shared_photo_paths(count: int = 4, split: str = "val", name: str = "cats_vs_
     if root is None or not (root / split).is_dir():
         return []
     per_class = [
-        sorted(p for p in folder.iterdir() if p.suffix.lower() in _PHOTO_EXTENSIONS)
+        sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS)
         for folder in sorted(d for d in (root / split).iterdir() if d.is_dir())
     ]
     paths: list[Path] = []

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._checks import check_int, check_size
+
 __all__ = ["SYNTHETIC_CLASS_NAMES", "make_synthetic", "synthetic_image", "synthetic_label"]
 
 SYNTHETIC_CLASS_NAMES: tuple[str, ...] = ("vertical", "horizontal")
@@ -66,8 +68,8 @@ def make_synthetic(
         ``(images, labels)``: ``uint8 (N, H, W, 3)`` in ``0..255`` and ``int32 (N,)`` with
         ``0 = "vertical"``, ``1 = "horizontal"`` (see ``SYNTHETIC_CLASS_NAMES``).
     """
-    h, w = _check_size(image_size, "image_size")
-    num_images = _check_int(num_images, "num_images", minimum=0)
+    h, w = check_size(image_size, "image_size")
+    num_images = check_int(num_images, "num_images", minimum=0)
     _check_params(seed, amplitude, noise_std, coverage, offset)
     images = np.empty((num_images, h, w, 3), dtype=np.uint8)
     labels = np.empty((num_images,), dtype=np.int32)
@@ -174,35 +176,10 @@ def _stripes(rng: np.random.Generator, h: int, w: int, amplitude: int, label: in
     return np.broadcast_to(line[:, None], (h, w)).astype(np.int16)
 
 
-def _check_size(value: object, name: str) -> tuple[int, int]:
-    """Like ``resizer.check_size`` (same message), without importing Keras."""
-    pair = (value, value) if isinstance(value, (int, np.integer)) else value
-    ok = (
-        not isinstance(value, bool)
-        and isinstance(pair, (tuple, list))
-        and len(pair) == 2
-        and all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in pair
-        )
-    )
-    if not ok:
-        raise ValueError(
-            f"{name} must be a positive integer or a pair of positive integers (height, width); "
-            f"got {value!r}"
-        )
-    return int(pair[0]), int(pair[1])
-
-
-def _check_int(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
-
-
 def _check_params(seed, amplitude, noise_std, coverage, offset) -> None:
-    _check_int(seed, "seed", minimum=0)
-    _check_int(offset, "offset", minimum=0)
-    if _check_int(amplitude, "amplitude", minimum=0) > 100:
+    check_int(seed, "seed", minimum=0)
+    check_int(offset, "offset", minimum=0)
+    if check_int(amplitude, "amplitude", minimum=0) > 100:
         raise ValueError(f"amplitude must be between 0 and 100 grey levels; got {amplitude!r}")
     if not isinstance(noise_std, (int, float)) or isinstance(noise_std, bool) or noise_std < 0:
         raise ValueError(f"noise_std must be a number >= 0 (grey levels); got {noise_std!r}")

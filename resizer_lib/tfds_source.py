@@ -6,19 +6,17 @@ the keras.io "Learning to Resize" example's: ``train[:40%]`` and ``train[40%:50%
 
 The data folder is, in order: the ``data_dir`` argument, ``$TFDS_DATA_DIR``, the repository's
 ``data/tensorflow_datasets`` (ignored by git) when running from a checkout, else TFDS' own
-default (``~/tensorflow_datasets``). The network check is one HTTPS ``HEAD`` request for the
-archive TFDS downloads, limited to ~2 s and run in a daemon thread so that a slow DNS lookup
-cannot hang the caller either. (A bare TCP connect is not enough: some sandboxes and proxies
-accept any connection.)
+default (``~/tensorflow_datasets``). The network check is ``resizer_lib.network.can_reach`` on
+the archive TFDS downloads: one HTTPS ``HEAD``, at most ~2 s.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import threading
-import urllib.request
 from pathlib import Path
+
+from .network import PROBE_TIMEOUT_S, can_reach
 
 __all__ = [
     "CATS_VS_DOGS_CLASS_NAMES",
@@ -37,7 +35,6 @@ DOWNLOAD_URL = (  # the Kaggle archive TFDS fetches (tensorflow_datasets cats_vs
     "https://download.microsoft.com/download/3/E/1/"
     "3E1C3F21-ECDB-4869-8368-6DEBA77B919F/kagglecatsanddogs_5340.zip"
 )
-PROBE_TIMEOUT_S = 2.0
 
 
 def default_tfds_dir(data_dir: str | os.PathLike | None = None) -> Path:
@@ -74,20 +71,7 @@ def is_cached(name: str = "cats_vs_dogs", data_dir: str | os.PathLike | None = N
 
 def can_download(url: str = DOWNLOAD_URL, timeout: float = PROBE_TIMEOUT_S) -> bool:
     """Whether an HTTPS ``HEAD`` of ``url`` succeeds within ``timeout`` seconds (never longer)."""
-    result: list[bool] = []
-
-    def probe() -> None:
-        try:
-            request = urllib.request.Request(url, method="HEAD")
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                result.append(response.status < 400)
-        except Exception:  # DNS, TLS, HTTP errors, proxies: all mean "cannot download"
-            result.append(False)
-
-    thread = threading.Thread(target=probe, daemon=True, name="resizer_lib-network-probe")
-    thread.start()
-    thread.join(timeout)
-    return bool(result and result[0])
+    return can_reach(url, timeout, require_ok=True)
 
 
 def unavailable_message(data_dir: str | os.PathLike | None = None) -> str:

@@ -24,9 +24,13 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from ._checks import check_size
+from ._walk import walk_layers
 from .augment import RandomShift
+from .files import BrokenRecord, read_json, set_aside, write_json_atomic
 from .models import RESIZER_ARMS, backbone_weights, build_classifier
-from .resizer import check_size, supported_interpolations
+from .resizer import supported_interpolations
+from .runtime import backend_version, device_description, resolve_jit, software_description
 
 __all__ = [
     "ARM_CONTROLS",
@@ -257,21 +261,9 @@ def _with_augmentation(model: keras.Model, seed: int) -> keras.Model:
     return keras.Model(inputs, model(x), name=model.name)
 
 
-def resolve_jit(jit: bool | str) -> bool | str:
-    """``"auto"``: XLA on TensorFlow only where a GPU is visible (on a CPU it halves the step
-    rate and costs tens of seconds of compilation per model); JAX keeps Keras' default (jit)."""
-    if jit != "auto":
-        return bool(jit)
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        return bool(tf.config.list_physical_devices("GPU"))
-    return "auto"
-
-
 def not_jit_safe_layers(model: keras.Model) -> list[str]:
     """Names of the layers (nested models included) that declare ``supports_jit=False``."""
-    return [layer.name for layer in model._flatten_layers() if not getattr(layer, "supports_jit", True)]
+    return [layer.name for layer in [model, *walk_layers(model)] if not getattr(layer, "supports_jit", True)]
 
 
 def warn_if_not_compiled(model: keras.Model) -> bool:
@@ -441,12 +433,11 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
                 record = train_run(config, arm, seed, data, run_dir, callbacks, strategy)
                 record.pop("model")
                 record["fingerprint"] = fingerprint
-                # a study can span sessions and machines: each run says when and where it ran
+                # a study can span several jobs and machines: each run says when and where it ran
                 record["finished_utc"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
                 record["device"] = device_description()
                 record["software"] = software_description()
-                run_dir.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(record, indent=1))
+                write_json_atomic(path, record)
             else:
                 reused += 1
                 print(f"[{config.name}] reusing finished run arm={arm} seed={seed} ({path})", flush=True)
@@ -465,9 +456,20 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
 
 
 def _load_run(path: Path, fingerprint: str) -> dict | None:
+    """The finished run in ``path`` if it was trained under ``fingerprint``, else ``None``.
+
+    A record that cannot be read (cut short by a crash, a full disk, a hand edit) is renamed
+    to ``<name>.json.broken`` with a message, and ``None`` is returned: that run trains again.
+    """
     if not path.exists():
         return None
-    record = json.loads(path.read_text())
+    try:
+        record = read_json(path)
+    except BrokenRecord as err:
+        moved = set_aside(path)
+        print(f"warning: {err}; moved it to {moved.name} and training that run again",
+              file=sys.stderr, flush=True)
+        return None
     return record if record.get("fingerprint") == fingerprint else None
 
 
@@ -514,7 +516,7 @@ def provenance(config: ExperimentConfig, data: dict, seconds: float, reused: int
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "keras": keras.__version__,
         "backend": keras.backend.backend(),
-        "backend_version": _backend_version(),
+        "backend_version": backend_version(),
         "python": platform.python_version(),
         "device": device_description(),
         "dataset": data.get("source", config.data),
@@ -536,64 +538,6 @@ def _command_line() -> str:
     prog = Path(sys.argv[0])
     head = "python -m resizer_lib" if prog.name == "__main__.py" else prog.name
     return " ".join([head, *sys.argv[1:]])
-
-
-def software_description() -> str:
-    """The versions a run trained with, e.g. ``"Keras 3.15.1 / jax 0.11.2, Python 3.12.3"``."""
-    import platform
-
-    return (f"Keras {keras.__version__} / {keras.backend.backend()} {_backend_version()}, "
-            f"Python {platform.python_version()}")
-
-
-def _backend_version() -> str:
-    backend = keras.backend.backend()
-    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, "numpy")
-    try:
-        return __import__(module).__version__
-    except Exception:  # pragma: no cover
-        return "unknown"
-
-
-def device_description() -> str:
-    """The CPU model and core count, plus accelerators the backend sees."""
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        import platform
-
-        cpu = platform.processor() or cpu
-    desc = f"{cpu}, {_cores_used()}"
-    try:
-        if keras.backend.backend() == "jax":
-            import jax
-
-            gpus = [d.device_kind for d in jax.devices() if d.platform != "cpu"]
-        elif keras.backend.backend() == "tensorflow":
-            import tensorflow as tf
-
-            gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
-        else:
-            gpus = []
-        if gpus:
-            desc += f"; accelerators: {', '.join(gpus)}"
-    except Exception:  # pragma: no cover
-        pass
-    return desc
-
-
-def _cores_used() -> str:
-    """``"2 cores"``, or ``"1 of 2 cores"`` when the process is pinned (``taskset``)."""
-    total = os.cpu_count() or 1
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        usable = total
-    return f"{total} cores" if usable >= total else f"{usable} of {total} cores"
 
 
 def _jsonable(obj):

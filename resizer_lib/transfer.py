@@ -25,7 +25,6 @@ so ``unfreeze`` leaves those layers frozen.
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +33,11 @@ import keras
 import numpy as np
 from keras import layers
 
+from ._checks import check_size
 from .batchnorm import batchnorm_layers
 from .classify import fit_classifier
 from .models import small_cnn
-from .resizer import check_size
+from .network import PROBE_TIMEOUT_S, can_reach
 from .synthetic import make_synthetic
 
 __all__ = [
@@ -57,7 +57,8 @@ __all__ = [
 ]
 
 SOURCE_CLASS_NAMES: tuple[str, ...] = ("vertical", "horizontal", "checkerboard", "plain")
-WEIGHTS_HOST = ("storage.googleapis.com", 443)  # where keras.applications downloads weights
+# where keras.applications downloads weights from (each model has a folder below it)
+WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
 _SOURCE_OFFSET = 2_000_000_000  # background indices disjoint from the course's synthetic set
 
 
@@ -249,18 +250,15 @@ def transfer_study(
 
 # -- ImageNet weights, when they can be had ---------------------------------------------------
 def imagenet_weights_available(
-    filename: str, host: tuple[str, int] = WEIGHTS_HOST, timeout: float = 2.0
+    filename: str, url: str = WEIGHTS_URL, timeout: float = PROBE_TIMEOUT_S
 ) -> bool:
     """True when ``filename`` is in the Keras cache (``~/.keras/models`` or ``$KERAS_HOME``)
-    or ``host`` answers within ``timeout`` seconds; never hangs longer than that."""
+    or the server Keras downloads weights from gives an HTTP answer for ``url`` within
+    ``timeout`` seconds (``resizer_lib.network.can_reach``); never waits longer than that."""
     home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
     if (home / "models" / filename).is_file():
         return True
-    try:
-        with socket.create_connection(host, timeout=timeout):
-            return True
-    except OSError:
-        return False
+    return can_reach(url, timeout, require_ok=False)
 
 
 def stage_table(result: TransferResult) -> list[dict]:

@@ -24,7 +24,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .resizer import LearnableResizer, check_size, supported_interpolations
+from ._checks import TF_IMAGE_ONLY_MODES, check_size
+from .resizer import LearnableResizer, supported_interpolations
 
 __all__ = [
     "DISPLAY_MODES",
@@ -52,7 +53,7 @@ __all__ = [
 ]
 
 DISPLAY_MODES = ("clip", "minmax", "percentile")
-TF_ONLY_INTERPOLATIONS = ("gaussian", "mitchellcubic")  # tf.image.resize only
+TF_ONLY_INTERPOLATIONS = TF_IMAGE_ONLY_MODES  # tf.image.resize only
 _OTHER_FORMATS = (".jpg", ".jpeg", ".svg", ".pdf", ".eps", ".tif", ".tiff", ".webp", ".gif")
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, as Pillow's "L"
 

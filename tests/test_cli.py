@@ -11,9 +11,20 @@ import pytest
 
 
 def run_cli(*args, cwd=None, env_extra=None):
-    env = os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3", "RESIZER_DATA": "synthetic"} | (env_extra or {})
+    """``python -m resizer_lib ...`` as a new user runs it: no TensorFlow log level chosen, and
+    oneDNN forced on (as TensorFlow does by itself on Intel CPUs with AVX-512), so that its
+    C++ log lines would show on any CPU if they came back."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "_RESIZER_TF_QUIET")}
+    env |= {"TF_ENABLE_ONEDNN_OPTS": "1", "RESIZER_DATA": "synthetic"} | (env_extra or {})
     return subprocess.run([sys.executable, "-m", "resizer_lib", *args], capture_output=True,
                           text=True, cwd=cwd, env=env, timeout=600)
+
+
+def assert_no_tensorflow_log_lines(*outputs: str) -> None:
+    from resizer_lib.tf_logging import is_tensorflow_log_line
+
+    noise = [ln for out in outputs for ln in out.splitlines() if is_tensorflow_log_line(ln)]
+    assert noise == [], noise[:3]
 
 
 def test_help_documents_every_flag():
@@ -31,6 +42,12 @@ BAD_FLAGS = [
     (["compare", "--arms", "bilinear,sharpen", "--profile", "smoke"], "Unknown arm 'sharpen'"),
     (["compare", "--data", "/no/such/folder", "--profile", "smoke"], "/no/such/folder"),
     (["compare", "--backbone", "vgg99", "--profile", "smoke", "--epochs", "1"], "vgg99"),
+    (["compare", "--seeds", ","], "argument --seeds: invalid seeds ',': the list is empty"),
+    (["compare", "--seeds", "0,,0"], "seeds must be distinct"),
+    (["compare", "--seeds", "0,x"], "invalid seeds '0,x'"),
+    (["compare", "--arms", ","], "argument --arms: invalid arms ',': the list is empty"),
+    (["compare", "--arms", " , "], "the list is empty"),
+    (["compare", "--arms", "learned,learned"], "an arm is listed twice"),
 ]
 
 
@@ -57,9 +74,22 @@ def test_bad_flags_give_one_line_errors(args, message, tmp_path, monkeypatch, ca
 
 
 def test_bad_flag_in_a_real_process_is_one_line(tmp_path):
+    """TensorFlow is imported before this error (the data folder is resolved): one line all the same."""
     result = run_cli(*BAD_FLAGS[4][0], "--out", str(tmp_path), cwd=tmp_path)
     assert result.returncode == 2
     assert_one_line_error(result.stderr, BAD_FLAGS[4][1])
+    assert result.stderr.count("\n") == 1, result.stderr
+
+
+@pytest.mark.slow
+def test_training_the_learned_arm_prints_no_tensorflow_log_lines(tmp_path):
+    """The learned arm's training graph used to make Grappler's remapper fail under oneDNN
+    ("E0000 ... remapper failed"); now nothing of TensorFlow's C++ logging shows."""
+    result = run_cli("train", "--profile", "smoke", "--arm", "learned", "--out", str(tmp_path),
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "learned seed 0: val_accuracy" in result.stdout
+    assert_no_tensorflow_log_lines(result.stdout, result.stderr)
 
 
 @pytest.mark.slow
@@ -67,6 +97,7 @@ def test_compare_smoke_end_to_end(tmp_path):
     result = run_cli("compare", "--profile", "smoke", "--data", "synthetic", "--seeds", "1",
                      "--name", "cli_smoke", "--out", str(tmp_path / "res"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
+    assert_no_tensorflow_log_lines(result.stdout, result.stderr)
     assert "learned - bilinear" in result.stdout or "bilinear - learned" in result.stdout
     saved = json.loads((tmp_path / "res" / "cli_smoke.json").read_text())
     assert saved["config"]["arms"] == ["bilinear", "learned", "more_layers"]

@@ -63,7 +63,7 @@ def test_source_coordinates():
     np.testing.assert_allclose(source_coordinates(4, 8)[:2], [-0.25, 0.25])  # upsampling
     assert source_coordinates(5, 1, align_corners=True).tolist() == [0.0]
     for bad in (0, -1, 2.0, True):
-        with pytest.raises(ValueError, match="positive integer"):
+        with pytest.raises(ValueError, match="in_size must be an integer >= 1"):
             source_coordinates(bad, 4)
 
 

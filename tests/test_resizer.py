@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
 
 from resizer_lib.resizer import (
+    FusableLeakyReLU,
     LearnableResizer,
     build_resizer,
     resizer_param_count,
@@ -181,3 +188,64 @@ def test_wrong_input_rank_and_channels_are_refused():
     with pytest.raises(ValueError, match="channels"):
         LearnableResizer((8, 8), channels=3)(_images((1, 16, 16, 1)))
     assert model.input_shape == (None, None, None, 3)
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.2, 0.5])
+def test_fusable_leaky_relu_gives_the_values_and_gradients_of_keras_leaky_relu(slope):
+    x = np.concatenate([_images((4, 5, 5, 3)) * 8 - 4, np.zeros((1, 5, 5, 3), "float32")])
+    x[0, 0, 0] = [-0.0, 1e-38, -1e-38]
+    ours, theirs = FusableLeakyReLU(negative_slope=slope), keras.layers.LeakyReLU(negative_slope=slope)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(ours(x)), keras.ops.convert_to_numpy(theirs(x)))
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        grads = []
+        for layer in (ours, theirs):
+            t = tf.constant(x)
+            with tf.GradientTape() as tape:
+                tape.watch(t)
+                y = layer(t) * tf.constant(np.arange(x.size, dtype="float32").reshape(x.shape))
+            grads.append(tape.gradient(y, t).numpy())
+        np.testing.assert_array_equal(grads[0], grads[1])
+
+
+def test_fusable_leaky_relu_round_trips_its_config():
+    layer = FusableLeakyReLU(negative_slope=0.3, name="act")
+    again = FusableLeakyReLU.from_config(layer.get_config())
+    assert again.negative_slope == pytest.approx(0.3) and again.name == "act"
+
+
+def test_a_resizer_saved_by_version_0_1_0_loads_with_the_same_outputs():
+    """``resizer_saved_v0_1_0.keras`` was saved (TensorFlow backend) before the resizer's
+    LeakyReLUs became ``FusableLeakyReLU``: it must keep loading, to the same numbers."""
+    model = keras.saving.load_model(FIXTURES / "resizer_saved_v0_1_0.keras")
+    io = np.load(FIXTURES / "resizer_saved_v0_1_0_io.npz")
+    out = keras.ops.convert_to_numpy(model(io["x"], training=False))
+    np.testing.assert_allclose(out, io["y"], rtol=0, atol=2e-5)
+
+
+@pytest.mark.slow
+def test_the_learned_arm_trains_without_a_remapper_failure_under_onednn():
+    """On Intel CPUs TensorFlow turns oneDNN on and Grappler's remapper failed on the resizer's
+    ``Conv2D -> BiasAdd -> LeakyRelu`` in training graphs ("remapper failed ... LeakyReluGrad
+    exist for missing node ... BiasAdd"). Forced on here, so the check holds on any x86 CPU."""
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("Grappler is TensorFlow's graph optimiser")
+    code = textwrap.dedent("""
+        import numpy as np, keras
+        from resizer_lib.models import build_classifier
+        model = build_classifier("tiny_cnn", (32, 32), (16, 16), "learned", seed=0)
+        model.compile("adam", "sparse_categorical_crossentropy", jit_compile=False)
+        x = np.random.default_rng(0).integers(0, 256, (8, 32, 32, 3)).astype("uint8")
+        model.train_on_batch(x, np.arange(8) % 2)
+        print("trained")
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "_RESIZER_TF_QUIET"}
+    env |= {"TF_ENABLE_ONEDNN_OPTS": "1", "TF_CPP_MIN_LOG_LEVEL": "0", "KERAS_BACKEND": "tensorflow"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=300, env=env)
+    assert result.returncode == 0 and "trained" in result.stdout, result.stderr[-2000:]
+    assert "remapper failed" not in result.stderr, result.stderr[-2000:]

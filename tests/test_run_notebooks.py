@@ -32,9 +32,18 @@ def write_notebook(path: Path, *sources: str) -> Path:
     return path
 
 
-def run(*args, cwd):
+def kernel_env(**extra) -> dict:
+    """The environment of ``make run``. Without ``PYTEST_CURRENT_TEST``: ipykernel stops
+    forwarding fd-level output into cell outputs when it sees that variable."""
+    import os
+
+    drop = ("PYTEST_CURRENT_TEST", "TF_CPP_MIN_LOG_LEVEL", "_RESIZER_TF_QUIET")
+    return {k: v for k, v in os.environ.items() if k not in drop} | extra
+
+
+def run(*args, cwd, env=None):
     return subprocess.run([sys.executable, str(RUNNER), *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+                          cwd=cwd, timeout=600, env=env or kernel_env())
 
 
 def test_runner_saves_outputs_of_widget_notebooks_without_waiting_for_the_timeout(tmp_path):
@@ -70,3 +79,36 @@ def test_runner_names_a_timeout_and_how_to_raise_it(tmp_path):
     result = run("--out", "out", "--timeout", "3", nb.name, cwd=tmp_path)
     assert result.returncode == 1
     assert "run_notebooks: error in slow.ipynb: a cell ran longer than --timeout 3 s" in result.stderr
+
+
+TRAIN_CELL = """import numpy as np
+from resizer_lib.models import build_classifier
+model = build_classifier("tiny_cnn", (32, 32), (16, 16), "learned", seed=0)
+model.compile("adam", "sparse_categorical_crossentropy", jit_compile=False)
+x = np.random.default_rng(0).integers(0, 256, (8, 32, 32, 3)).astype("uint8")
+model.train_on_batch(x, np.arange(8) % 2)
+print("trained")"""
+
+
+def test_a_notebook_that_trains_the_resizer_shows_no_tensorflow_log_lines(tmp_path):
+    """What a learner sees in a kernel (which forwards fd-level stderr into cell outputs) on
+    an Intel CPU, where TensorFlow turns oneDNN on: forced on here, so any CPU can check it."""
+    nb = write_notebook(tmp_path / "train.ipynb",
+                        "from resizer_lib.notebook import setup\nPROFILE = setup('smoke')", TRAIN_CELL,
+                        "import time\ntime.sleep(1)")  # fd-level output arrives asynchronously
+    result = run("--out", "out", nb.name, cwd=tmp_path,
+                 env=kernel_env(TF_ENABLE_ONEDNN_OPTS="1", KERAS_BACKEND="tensorflow"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    done = nbformat.read(tmp_path / "out" / "train.ipynb", as_version=4)
+    assert "trained" in done.cells[1].outputs[-1]["text"]
+
+
+def test_the_runner_fails_a_notebook_whose_outputs_hold_tensorflow_log_lines(tmp_path):
+    line = "E0000 00:00:1796113796.140922    2744 cuda_platform.cc:52] failed call to cuInit"
+    # fd-level output reaches the notebook asynchronously: a later cell makes sure it has
+    nb = write_notebook(tmp_path / "noisy.ipynb", f"import os\nos.write(2, b'{line}\\n')",
+                        "import time\ntime.sleep(1)")
+    result = run("--out", "out", nb.name, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "error in noisy.ipynb: 1 TensorFlow C++ log line(s)" in result.stderr
+    assert "cell 1: E0000" in result.stderr

@@ -3,6 +3,7 @@
 import json
 import math
 
+import numpy as np
 import pytest
 from results_fixtures import fake_results
 
@@ -158,3 +159,19 @@ def test_study_order_puts_the_study_arms_first_and_other_interpolations_after():
 
     assert study_order(["nearest", "full_res", "learned", "bicubic", "bilinear", "learned"]) == [
         "bilinear", "learned", "full_res", "bicubic", "nearest"]
+
+
+@pytest.mark.parametrize("level", [0, 1, 1.5, -0.1, 95])
+def test_a_level_outside_zero_one_is_refused(level):
+    with pytest.raises(ValueError, match="level must be a probability"):
+        mean_ci([1.0, 2.0, 3.0], level=level)
+
+
+def test_the_interval_agrees_with_scipy_and_with_the_formula():
+    from scipy import stats
+
+    vals = [0.61, 0.58, 0.66, 0.70, 0.55]
+    ci = mean_ci(vals, level=0.9)
+    m, s, n = np.mean(vals), np.std(vals, ddof=1), len(vals)
+    half = stats.t.ppf(0.95, n - 1) * s / np.sqrt(n)
+    assert ci.low == pytest.approx(m - half, abs=1e-12) and ci.high == pytest.approx(m + half, abs=1e-12)

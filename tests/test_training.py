@@ -200,3 +200,30 @@ def test_a_model_that_cannot_compile_on_jax_is_announced():
     ours.compile(optimizer="sgd", loss="mse", jit_compile=resolve_jit("auto"))
     assert not_jit_safe_layers(ours) == [] or keras.backend.backend() != "jax"
     assert warn_if_not_compiled(ours) is False
+
+
+@pytest.mark.parametrize("content", ['{\n "arm": "learned",\n "fin', "", "\x00\x01"],
+                         ids=["truncated", "empty", "binary"])
+def test_a_broken_run_record_is_set_aside_and_that_run_retrained(tmp_path, capsys, content):
+    """A record cut short (a crash mid-write by an older version, a full disk, a hand edit)
+    used to stop every rerun with a bare JSON error; now it is named, kept aside, retrained."""
+    data = tiny_data()
+    first = compare(tiny_config(tmp_path, arms=("bilinear",)), data=data)
+    record = tmp_path / "tiny" / "runs" / "bilinear_seed0.json"
+    record.write_text(content)
+    capsys.readouterr()
+    again = compare(tiny_config(tmp_path, arms=("bilinear",)), data=data)
+    err = capsys.readouterr().err
+    assert f"{record} is not valid JSON" in err and "moved it to bilinear_seed0.json.broken" in err
+    assert (record.parent / "bilinear_seed0.json.broken").read_text() == content
+    assert again["provenance"]["runs_reused"] == 0
+    assert again["runs"][0]["final"] == first["runs"][0]["final"]  # deterministic retraining
+    assert json.loads(record.read_text())["fingerprint"] == first["fingerprint"]
+
+
+def test_report_names_a_broken_record_and_the_way_forward(tmp_path):
+    from resizer_lib.reporting import load_runs
+
+    (tmp_path / "learned_seed0.json").write_text('{"arm": "lea')
+    with pytest.raises(ValueError, match=r"learned_seed0.json is not valid JSON .*rerun the study"):
+        load_runs(tmp_path)

@@ -126,5 +126,7 @@ def test_imagenet_weights_available_uses_the_cache_without_network(tmp_path, mon
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "weights.h5").write_bytes(b"x")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    assert imagenet_weights_available("weights.h5", host=("127.0.0.1", 9), timeout=0.5)
-    assert not imagenet_weights_available("other.h5", host=("127.0.0.1", 9), timeout=0.5)
+    nowhere = "https://127.0.0.1:9/weights"  # port 9 (discard): nothing answers over HTTPS
+    assert imagenet_weights_available("weights.h5", url=nowhere, timeout=0.5)
+    assert not imagenet_weights_available("other.h5", url=nowhere, timeout=0.5)
+

@@ -18,7 +18,7 @@ If recalibration lifts validation accuracy, the weights had learned and the movi
 hid it; if not, the weights did not generalise. Each finished run is kept in
 ``<out>/<name>/batchnorm/<arm>_seed<seed>.json`` (reused, not retrained, when the same flags
 ask for it again), and ``<out>/<name>/batchnorm.json`` gathers every kept run made with the
-same flags, so arms run in separate processes (or sessions) end up in one file
+same flags, so arms run in separate processes (or at different times) end up in one file
 (``--gather-only`` rewrites it from the kept runs and trains nothing)::
 
     python tools/diagnose_batchnorm.py --data ../shared/datasets/cats_vs_dogs_small \\
@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from resizer_lib.batchnorm import recalibrate_batchnorm  # noqa: E402
 from resizer_lib.cli import build_parser, config_from_args  # noqa: E402
+from resizer_lib.files import write_json_atomic  # noqa: E402
 from resizer_lib.reporting import study_order  # noqa: E402
 from resizer_lib.training import (  # noqa: E402
     _classifier_of,
@@ -83,9 +84,7 @@ def diagnose(config, arm: str, seed: int, data: dict, probe: int, run_dir: Path)
 
 def _write_atomic(path: Path, obj: dict) -> None:
     """Write JSON through a temporary file, so a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(obj, indent=1, default=float))
-    tmp.replace(path)
+    write_json_atomic(path, obj, default=float)
 
 
 def gather(folder: Path, key: str, config, data: dict, probe: int, seconds: float) -> Path | None:

@@ -8,6 +8,9 @@ figure (notebook 05's explorer), and then sits idle until the cell timeout (it w
 in `make run`) although the cell finished in a second. This runner is nbclient with one change:
 it polls the shell channel in half-second slices, so a reply already waiting is picked up.
 It also prints each notebook's wall time and stops at the first failing notebook with one line.
+A notebook whose outputs contain TensorFlow's C++ log lines (``I0000 ... port.cc:153] oneDNN
+...``, ``E0000 ... remapper failed``) fails too: the course keeps them out of every output
+(``resizer_lib.tf_logging``), and this is where that is checked end to end.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from queue import Empty
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from resizer_lib.tf_logging import is_tensorflow_log_line
 
 POLL_SECONDS = 0.5
 
@@ -60,6 +65,17 @@ def execute(path: Path, out_dir: Path, timeout: int) -> float:
     return seconds
 
 
+def tensorflow_log_lines(nb) -> list[str]:
+    """Every TensorFlow C++ log line in the outputs of ``nb``, as ``cell N: line``."""
+    found = []
+    for index, cell in enumerate(nb.cells, start=1):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            found += [f"cell {index}: {ln}" for ln in text.splitlines() if is_tensorflow_log_line(ln)]
+    return found
+
+
 def _describe(err: Exception, timeout: int) -> str:
     """One line for a failed notebook: the cell's exception, a timeout, or a dead kernel."""
     if isinstance(err, CellTimeoutError):
@@ -91,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         total += seconds
         print(f"{path.name}: {seconds:.0f} s -> {args.out / path.name}", flush=True)
+        noise = tensorflow_log_lines(nbformat.read(args.out / path.name, as_version=4))
+        if noise:
+            print(f"run_notebooks: error in {path}: {len(noise)} TensorFlow C++ log line(s) in its "
+                  f"outputs, first {noise[0][:200]!r}", file=sys.stderr)
+            return 1
     print(f"all {len(args.notebooks)} notebooks: {total / 60:.1f} min")
     return 0
 

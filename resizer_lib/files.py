@@ -1,0 +1,70 @@
+"""Files the studies write and read back: atomic writes, and run records that may be broken.
+
+A study's run records (``<out>/<name>/runs/<arm>_seed<k>.json``) are what every rerun resumes
+from, so a half-written one must never appear (``write_text_atomic``), and one that does appear
+anyway (an older version's crash, a full disk, a hand edit) must not block the study: it is
+set aside under a name that says so (``set_aside``) and its run is trained again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["write_text_atomic", "write_json_atomic", "read_json", "set_aside", "BrokenRecord"]
+
+
+class BrokenRecord(ValueError):
+    """A JSON file that cannot be read back: truncated, not UTF-8, not JSON, or not an object."""
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename.
+
+    A reader sees the old file or the new one, never a part: a crash, a kill or a full disk
+    during the write leaves at most a hidden ``.<name>.*.tmp`` file beside it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_json_atomic(path: str | Path, obj, **dumps_kwargs) -> Path:
+    """``write_text_atomic`` of ``json.dumps(obj, indent=1, **dumps_kwargs)``."""
+    return write_text_atomic(path, json.dumps(obj, indent=1, **dumps_kwargs))
+
+
+def read_json(path: str | Path) -> dict:
+    """The JSON object in ``path``; ``BrokenRecord`` (naming the file) if it cannot be read."""
+    path = Path(path)
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise BrokenRecord(f"{path} is not valid JSON ({err}); it was probably cut short "
+                           f"by a crash or a full disk") from None
+    if not isinstance(obj, dict):
+        raise BrokenRecord(f"{path} holds a JSON {type(obj).__name__}, not a run record (an object)")
+    return obj
+
+
+def set_aside(path: str | Path) -> Path:
+    """Rename ``path`` to ``<path>.broken`` (``.broken2``, ... if taken) and return the new path."""
+    path = Path(path)
+    target, k = path.with_name(path.name + ".broken"), 1
+    while target.exists():
+        k += 1
+        target = path.with_name(f"{path.name}.broken{k}")
+    os.replace(path, target)
+    return target

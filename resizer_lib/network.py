@@ -1,0 +1,49 @@
+"""The one network probe: can this machine fetch from a URL right now? Never hangs.
+
+A bare TCP connect is not enough (some sandboxes and proxies accept any connection), so the
+probe is an HTTPS ``HEAD`` request, limited to ``timeout`` seconds and run in a daemon thread
+so that a slow DNS lookup cannot hang the caller either. Used before TensorFlow Datasets
+downloads ``cats_vs_dogs`` and before Keras downloads ImageNet weights, so that an offline
+machine gets a clear message at once instead of a long hang or a traceback.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.request
+
+__all__ = ["PROBE_TIMEOUT_S", "can_reach", "head_status"]
+
+PROBE_TIMEOUT_S = 2.0
+
+
+def head_status(url: str, timeout: float = PROBE_TIMEOUT_S) -> int | None:
+    """The HTTP status of a ``HEAD`` of ``url``, or ``None`` when no HTTP answer came in time
+    (no network, DNS, TLS or proxy failure, timeout)."""
+    result: list[int | None] = []
+
+    def probe() -> None:
+        try:
+            request = urllib.request.Request(url, method="HEAD")
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                result.append(int(response.status))
+        except urllib.error.HTTPError as err:  # the server answered, with an error status
+            result.append(int(err.code))
+        except Exception:  # DNS, TLS, connection, proxies, timeouts: no answer
+            result.append(None)
+
+    thread = threading.Thread(target=probe, daemon=True, name="resizer_lib-network-probe")
+    thread.start()
+    thread.join(timeout)
+    return result[0] if result else None
+
+
+def can_reach(url: str, timeout: float = PROBE_TIMEOUT_S, require_ok: bool = True) -> bool:
+    """Whether ``url``'s server gives an HTTP answer within ``timeout`` s (never longer).
+
+    ``require_ok=True``: the answer must be a success (status < 400), i.e. the file is there;
+    ``False``: any HTTP answer will do (the server is reachable; the file's path may vary).
+    """
+    status = head_status(url, timeout)
+    return status is not None and (status < 400 or not require_ok)

@@ -1,0 +1,126 @@
+"""Keep TensorFlow's C++ log lines out of the course's output, on every CPU.
+
+TensorFlow prints ``I0000``/``W0000``/``E0000`` lines from C++ (the oneDNN notice on CPUs where
+it turns oneDNN on, "Could not find cuda drivers", ``cpu_feature_guard``, ``failed call to
+cuInit``). Two mechanisms are needed to hide them:
+
+* ``TF_CPP_MIN_LOG_LEVEL=3`` hides everything logged after absl's logging is initialised;
+* the lines logged *before* that (the oneDNN notice and ``cudart_stub``, once for each of the two
+  native libraries TensorFlow loads) ignore every environment variable, so the first
+  ``import tensorflow`` runs with file descriptor 2 pointed at a temporary file; afterwards
+  every captured line that is not a TensorFlow log line is written back, so real errors and
+  warnings are kept.
+
+Both apply only when the user has not set ``TF_CPP_MIN_LOG_LEVEL``: whoever sets it (for example
+``TF_CPP_MIN_LOG_LEVEL=0`` to debug TensorFlow) sees everything. oneDNN itself stays as
+TensorFlow chose: only its notice is hidden. ``install()`` runs when ``resizer_lib`` is imported,
+and imports nothing heavy: the hook acts when (and if) TensorFlow is first imported.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable
+
+__all__ = ["install", "is_tensorflow_log_line", "filter_tensorflow_log"]
+
+LEVEL_VARIABLE = "TF_CPP_MIN_LOG_LEVEL"
+QUIET_LEVEL = "3"  # FATAL only: cuInit's failure on a machine without CUDA is logged as ERROR
+
+# absl/glog prefix: severity letter, MMDD, time (HH:MM:SS.us, or seconds before absl is set up), thread id, file:line]
+_LOG_LINE = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w./-]+:\d+\] ")
+_NOISE = (
+    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
+    "To enable the following instructions:",  # second line of cpu_feature_guard's notice
+)
+
+
+def is_tensorflow_log_line(line: str) -> bool:
+    """Whether ``line`` is one of TensorFlow's C++ log lines (or their fixed companions)."""
+    return bool(_LOG_LINE.match(line)) or line.startswith(_NOISE)
+
+
+def filter_tensorflow_log(lines: Iterable[str]) -> list[str]:
+    """``lines`` without TensorFlow's C++ log lines, everything else in order."""
+    return [line for line in lines if not is_tensorflow_log_line(line)]
+
+
+def _flush_std_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+class _QuietLoader(importlib.abc.Loader):
+    """Runs the real loader of ``tensorflow`` with fd 2 captured, then writes back the rest."""
+
+    def __init__(self, loader: importlib.abc.Loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        _flush_std_streams()
+        try:
+            saved = os.dup(2)
+        except OSError:  # no fd 2 at all (a detached process): nothing to protect
+            self._loader.exec_module(module)
+            return
+        with tempfile.TemporaryFile(mode="w+b") as capture:
+            os.dup2(capture.fileno(), 2)
+            try:
+                self._loader.exec_module(module)
+            finally:
+                _flush_std_streams()
+                os.dup2(saved, 2)
+                os.close(saved)
+                capture.seek(0)
+                text = capture.read().decode("utf-8", errors="replace")
+                kept = filter_tensorflow_log(text.splitlines(keepends=True))
+                if kept:
+                    sys.stderr.write("".join(kept))
+                    _flush_std_streams()
+
+    def __getattr__(self, name):  # get_resource_reader, is_package, ...: the real loader's
+        return getattr(self._loader, name)
+
+
+class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
+    """Finds ``tensorflow`` with the other finders and wraps its loader, once."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "tensorflow":
+            return None
+        _remove_hook()
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None:
+            spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _QuietLoader(spec.loader)
+        return spec
+
+
+def _remove_hook() -> None:
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowFinder)]
+
+
+def install() -> bool:
+    """Quiet TensorFlow's C++ logging unless the user chose a level; True if it did."""
+    if LEVEL_VARIABLE in os.environ and os.environ.get("_RESIZER_TF_QUIET") != "1":
+        return False
+    os.environ[LEVEL_VARIABLE] = QUIET_LEVEL
+    os.environ["_RESIZER_TF_QUIET"] = "1"  # child processes (xdist, kernels) inherit the choice
+    if "tensorflow" not in sys.modules and not any(
+        isinstance(f, _QuietTensorFlowFinder) for f in sys.meta_path
+    ):
+        sys.meta_path.insert(0, _QuietTensorFlowFinder())
+    return True
