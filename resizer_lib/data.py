@@ -41,6 +41,7 @@ import keras
 import numpy as np
 
 from . import pipeline, tfds_source
+from ._batching import one_hot
 from ._checks import check_int, check_size
 from .folder import default_workers, scan_folder
 from .imaging import check_interpolation, load_image
@@ -132,21 +133,6 @@ class DataSplits:
             val=_one_hot_data(self.val, k),
             labels="one_hot",
         )
-
-
-def one_hot(labels: Sequence[int] | np.ndarray, num_classes: int) -> np.ndarray:
-    """Class ids ``int (N,)`` -> ``float32 (N, num_classes)``."""
-    labels = np.asarray(labels)
-    if labels.size and (
-        not np.issubdtype(labels.dtype, np.integer)
-        or labels.min() < 0
-        or labels.max() >= num_classes
-    ):
-        raise ValueError(
-            f"one_hot needs integer class ids in [0, {num_classes}); got values from "
-            f"{labels.min()} to {labels.max()} (dtype {labels.dtype})"
-        )
-    return np.eye(num_classes, dtype=np.float32)[labels]
 
 
 def _one_hot_data(data, num_classes: int):

@@ -16,6 +16,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from ._batching import batch_rows, epoch_order, one_hot
 from .folder import map_threads
 
 __all__ = ["Examples", "IndexBatches", "to_numpy", "to_tf", "tfds_to_numpy", "tfds_to_tf"]
@@ -64,10 +65,7 @@ class IndexBatches(keras.utils.PyDataset):
         self.order = self._order()
 
     def _order(self) -> np.ndarray:
-        n = len(self.labels)
-        if not self.shuffle:
-            return np.arange(n)
-        return np.random.default_rng([self.seed, self.epoch]).permutation(n)
+        return epoch_order(len(self.labels), self.seed, self.epoch, self.shuffle)
 
     def __len__(self) -> int:
         return math.ceil(len(self.labels) / self.batch_size)
@@ -75,11 +73,11 @@ class IndexBatches(keras.utils.PyDataset):
     def __getitem__(self, index: int):
         if not 0 <= index < len(self):
             raise IndexError(f"batch {index} out of range for {len(self)} batches")
-        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        rows = batch_rows(self.order, index, self.batch_size)
         images = np.stack([self.load(int(i)) for i in rows])
         labels = self.labels[rows]
         if self.one_hot is not None:
-            labels = np.eye(self.one_hot, dtype=np.float32)[labels]
+            labels = one_hot(labels, self.one_hot)
         return images, labels
 
     def on_epoch_end(self) -> None:

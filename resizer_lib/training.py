@@ -24,6 +24,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from ._batching import batch_rows, epoch_order, one_hot
 from ._checks import check_size
 from ._walk import walk_layers
 from .augment import RandomShift
@@ -160,15 +161,13 @@ class EpochBatches(keras.utils.PyDataset):
         return self.batches_per_epoch
 
     def order(self, epoch: int) -> np.ndarray:
-        """The permutation of example indices used in ``epoch``."""
-        n = len(self.labels)
-        return np.random.default_rng([self.seed, epoch]).permutation(n) if self.shuffle else np.arange(n)
+        """The permutation of example indices used in ``epoch`` (``_batching.epoch_order``)."""
+        return epoch_order(len(self.labels), self.seed, epoch, self.shuffle)
 
     def __getitem__(self, index):
         epoch, b = divmod(int(index), self.batches_per_epoch)
-        idx = self.order(self.epoch_offset + epoch)[b * self.batch_size : (b + 1) * self.batch_size]
-        one_hot = np.eye(self.num_classes, dtype="float32")[self.labels[idx]]
-        return self.images[idx], one_hot
+        idx = batch_rows(self.order(self.epoch_offset + epoch), b, self.batch_size)
+        return self.images[idx], one_hot(self.labels[idx], self.num_classes)
 
 
 class RandomStateBackup(keras.callbacks.Callback):

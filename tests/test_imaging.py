@@ -98,3 +98,35 @@ def test_crop_to_aspect_ratio_keeps_the_centre():
 def test_unknown_interpolation_is_refused():
     with pytest.raises(ValueError, match="'cubic'"):
         check_interpolation("cubic")
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "I;16", "P-transparent"])
+def test_every_loader_decodes_to_the_same_pixels(tmp_path, mode):
+    """``imaging.decode_image`` (what training reads) and ``sample_images.load_image_file``
+    (what the figures and widgets read) used to disagree: the latter dropped alpha and clipped
+    16-bit images. They now share one decoder: transparency over white, 16-bit scaled."""
+    from PIL import Image
+
+    from resizer_lib.imaging import decode_image
+    from resizer_lib.sample_images import load_image_file
+
+    rng = np.random.default_rng(0)
+    if mode == "I;16":
+        im = Image.fromarray(rng.integers(0, 65536, (6, 5), dtype=np.uint16))
+    elif mode == "P-transparent":
+        im = Image.fromarray(rng.integers(0, 4, (6, 5), dtype=np.uint8), mode="P")
+        im.putpalette([0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255])
+        im.info["transparency"] = 1
+    else:
+        channels = 4 if mode == "RGBA" else 2
+        im = Image.fromarray(rng.integers(0, 256, (6, 5, channels), dtype=np.uint8), mode=mode)
+    path = tmp_path / "picture.png"
+    im.save(path, **({"transparency": 1} if mode == "P-transparent" else {}))
+    ours = decode_image(path)
+    np.testing.assert_array_equal(load_image_file(path), ours)
+    assert ours.dtype == np.uint8 and ours.shape == (6, 5, 3)
+    if mode == "RGBA":  # a fully transparent pixel is white, not its hidden colour
+        rgba = np.asarray(im).copy()
+        rgba[0, 0] = [10, 20, 30, 0]
+        Image.fromarray(rgba, "RGBA").save(path)
+        assert decode_image(path)[0, 0].tolist() == [255, 255, 255] == load_image_file(path)[0, 0].tolist()

@@ -1,0 +1,44 @@
+"""The one seeded batch order and the one one-hot encoder, shared by every batcher.
+
+``epoch_order(n, seed, epoch)`` is the permutation of ``n`` example indices used in ``epoch``:
+``np.random.default_rng([seed, epoch]).permutation(n)``, so the order depends on nothing but
+the seed and the epoch. Every arm of a paired study therefore sees the same batches, and a
+resumed run the same batches as an uninterrupted one. (The committed studies were trained with
+exactly this order: changing it would change every rerun.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+
+__all__ = ["batch_rows", "epoch_order", "one_hot"]
+
+
+def epoch_order(n: int, seed: int, epoch: int, shuffle: bool = True) -> np.ndarray:
+    """``int64 (n,)``: the example indices of ``epoch`` in order (``arange(n)`` unshuffled)."""
+    return np.random.default_rng([seed, epoch]).permutation(n) if shuffle else np.arange(n)
+
+
+def batch_rows(order: np.ndarray, index: int, batch_size: int) -> np.ndarray:
+    """The indices of batch ``index`` (``(B,)``, the last batch may be shorter)."""
+    return order[index * batch_size : (index + 1) * batch_size]
+
+
+def one_hot(labels: Sequence[int] | np.ndarray, num_classes: int) -> np.ndarray:
+    """Class ids ``int (N,)`` -> ``float32 (N, num_classes)`` (``keras.utils.to_categorical``)."""
+    labels = np.asarray(labels)
+    if labels.size and (
+        not np.issubdtype(labels.dtype, np.integer)
+        or labels.min() < 0
+        or labels.max() >= num_classes
+    ):
+        raise ValueError(
+            f"one_hot needs integer class ids in [0, {num_classes}); got values from "
+            f"{labels.min()} to {labels.max()} (dtype {labels.dtype})"
+        )
+    if labels.size == 0:
+        return np.zeros((0, num_classes), np.float32)
+    return keras.utils.to_categorical(labels, num_classes).astype(np.float32).reshape(-1, num_classes)
