@@ -3,7 +3,7 @@
 Compares, on the same files (the real photos by default):
 
 * ``naive``: a per-file loop, ``PIL.Image.open -> convert("RGB") -> resize -> np.asarray``;
-* ``scan``: ``resizer_lib.folder.scan_folder``, the up-front validation of every file;
+* ``scan``: ``resizer_lib.data.folder.scan_folder``, the up-front validation of every file;
 * ``numpy``: ``load_dataset(backend="numpy")`` decoding into arrays with a thread pool;
 * ``tf.data``: ``load_dataset(backend="tf")``, first epoch (decode + resize + cache) and
   second epoch (from the cache).
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sys.path.insert(0, str(REPO))
     from resizer_lib.data import load_dataset
-    from resizer_lib.folder import scan_folder
+    from resizer_lib.data.folder import scan_folder
 
     size = (args.image_size, args.image_size)
     warm_page_cache(folder)

@@ -16,7 +16,7 @@ Both build the model with ``build_classifier(..., seed=0)``. ``--order`` lists t
 process (compare rates only within a run: a shared VM's speed drifts). The activation of the
 resizer's LeakyReLUs is ``fusable`` (the library's ``FusableLeakyReLU``, the default),
 ``lrelu`` (Keras' ``LeakyReLU``, which the resizer used before: under oneDNN it makes Grappler's
-remapper fail on the training graph, see ``resizer_lib.resizer.FusableLeakyReLU``) or ``max``
+remapper fail on the training graph, see ``resizer_lib.models.resizer.FusableLeakyReLU``) or ``max``
 (``max(x, 0.2 x)``, a first fix, measured and rejected). Each step's wall time is recorded
 (``StepTimer``); the first ``--warmup`` steps (graph build) are left out. The forward FLOPs of
 each model come from TensorFlow's profiler on the frozen graph; a training step is counted as
@@ -41,7 +41,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import numpy as np  # noqa: E402
 
 import resizer_lib  # noqa: E402, F401  (quiets TensorFlow's C++ log lines before TF is imported)
-from resizer_lib.imaging import IMAGE_EXTENSIONS  # noqa: E402
+from resizer_lib.data.imaging import IMAGE_EXTENSIONS  # noqa: E402
 
 RESIZER_ARMS = ("learned", "more_layers")
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "cats_vs_dogs"
@@ -106,7 +106,7 @@ def resizer_activation(name: str):
     """Build resizers with ``fusable`` (the library's), ``lrelu`` (Keras') or ``max`` LeakyReLUs."""
     import keras
 
-    import resizer_lib.resizer as resizer_module
+    import resizer_lib.models.resizer as resizer_module
 
     if name not in ACTIVATIONS:
         raise SystemExit(f"error: unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
@@ -199,8 +199,8 @@ def main(argv=None) -> int:
 
     from resizer_lib.models import build_classifier
     from resizer_lib.runtime import device_description
-    from resizer_lib.timing import StepTimer
     from resizer_lib.training import ExperimentConfig, load_experiment_data
+    from resizer_lib.training.timing import StepTimer
 
     if keras.backend.backend() != "tensorflow":
         print("error: this benchmark measures the TensorFlow backend; set KERAS_BACKEND=tensorflow",

@@ -48,7 +48,7 @@ if "google.colab" in sys.modules:  # Colab: install the course library from GitH
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
 
-from resizer_lib.notebook import setup
+from resizer_lib.course.notebook import setup
 
 PROFILE = setup()
 
@@ -63,7 +63,7 @@ PROFILE = setup()
 # %%
 import numpy as np
 
-from resizer_lib.resizer import build_resizer, resizer_param_count
+from resizer_lib.models.resizer import build_resizer, resizer_param_count
 
 resizer = build_resizer(target_size=(150, 150))
 resizer.summary()

@@ -46,7 +46,7 @@ if "google.colab" in sys.modules:  # Colab: install the course library from GitH
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
 
-from resizer_lib.notebook import setup
+from resizer_lib.course.notebook import setup
 
 PROFILE = setup()
 
@@ -100,12 +100,12 @@ by_loops = conv_by_loops(tiny, kernel, stride=2)
 print("input", tiny.shape, "kernel", kernel.shape, "-> output", by_loops.shape)
 
 # %% [markdown]
-# `resizer_lib.cnn_basics.conv2d_numpy` computes the same thing faster: one shifted, strided
+# `resizer_lib.course.cnn_basics.conv2d_numpy` computes the same thing faster: one shifted, strided
 # view of the input per kernel tap ($f_h f_w$ matrix products instead of $H' W' C$ dot
 # products). It also pads, which we need in section 4.
 
 # %%
-from resizer_lib.cnn_basics import conv2d_numpy
+from resizer_lib.course.cnn_basics import conv2d_numpy
 
 assert by_loops.shape == (2, 3, 4)
 np.testing.assert_allclose(conv2d_numpy(tiny, kernel, stride=2), by_loops)
@@ -119,8 +119,8 @@ np.testing.assert_allclose(conv2d_numpy(tiny, kernel, stride=2), by_loops)
 # looks like it.
 
 # %%
-from resizer_lib.cnn_basics import line_filters
-from resizer_lib.sample_images import load_sample
+from resizer_lib.course.cnn_basics import line_filters
+from resizer_lib.data.sample_images import load_sample
 from resizer_lib.viz import show_images
 
 
@@ -206,7 +206,7 @@ print("Conv2D with the line filters == convolution by hand")
 # %%
 import itertools
 
-from resizer_lib.cnn_basics import conv_output_size, same_padding
+from resizer_lib.course.cnn_basics import conv_output_size, same_padding
 from resizer_lib.viz import show_table
 
 rows = []
@@ -265,7 +265,7 @@ show_images([np.maximum(m, 0) for m in strided.values()],
 # centre output.
 
 # %%
-from resizer_lib.cnn_basics import empirical_receptive_field, receptive_fields
+from resizer_lib.course.cnn_basics import empirical_receptive_field, receptive_fields
 
 small_cnn_stack = [(3, 1), (2, 2)] * 4
 fields = receptive_fields(small_cnn_stack)
@@ -312,7 +312,7 @@ ax.set_title("receptive field of one unit, by stage");
 # That is why batch size, and image size (this course's theme), decide whether training fits.
 
 # %%
-from resizer_lib.cnn_basics import conv_layer_cost
+from resizer_lib.course.cnn_basics import conv_layer_cost
 
 cost = conv_layer_cost((150, 100, 3), filters=200, kernel_size=5, padding="same")
 show_table([cost.as_row()])
@@ -374,7 +374,7 @@ print(f"unchanged after a 1-pixel shift: {unchanged:.0%} of max-pooled outputs, 
 # max over the last axis.
 
 # %%
-from resizer_lib.cnn_basics import DepthwiseMaxPooling2D
+from resizer_lib.course.cnn_basics import DepthwiseMaxPooling2D
 
 oriented = line_filters(7, angles=(90, 45, 0, 135))  # (7, 7, 1, 4)
 maps = keras.ops.relu(keras.ops.conv(photos[:1], oriented, padding="same"))  # (1, 300, 400, 4)
@@ -445,7 +445,7 @@ print(f"{model.count_params():,} parameters, as counted by hand")
 # small.)
 
 # %%
-from resizer_lib.classify import fit_classifier
+from resizer_lib.course.classify import fit_classifier
 from resizer_lib.viz import plot_history
 
 history = fit_classifier(model, (x_train, y_train), (x_val, y_val), epochs=PROFILE.epochs,
@@ -466,7 +466,7 @@ plot_history({"small CNN": history});
 # the accuracy, which must agree with what Keras reported.
 
 # %%
-from resizer_lib.classify import (
+from resizer_lib.course.classify import (
     accuracy_from_confusion,
     confusion_matrix,
     plot_confusion_matrix,
@@ -494,7 +494,7 @@ plot_confusion_matrix(cm, data.class_names);
 # the same stride *projects* $x$ to the new shape.
 
 # %%
-from resizer_lib.cnn_basics import residual_unit
+from resizer_lib.course.cnn_basics import residual_unit
 
 
 def trainable_count(m):
@@ -524,7 +524,7 @@ assert trainable_count(projection_unit) == (
 # running mean and variance, which are not trained, as non-trainable weights.
 
 # %%
-from resizer_lib.cnn_basics import RESNET34_TRAINABLE_PARAMS, build_resnet34
+from resizer_lib.course.cnn_basics import RESNET34_TRAINABLE_PARAMS, build_resnet34
 
 resnet34 = build_resnet34(input_shape=(224, 224, 3), num_classes=1000)
 trainable = trainable_count(resnet34)
@@ -556,7 +556,7 @@ show_table([{"after": n, "output shape": str(resnet34.get_layer(n).output.shape)
 # **LeNet-5**, in today's layers (tanh, average pooling), on $32 \times 32$ grey digits:
 
 # %%
-from resizer_lib.cnn_basics import build_lenet5
+from resizer_lib.course.cnn_basics import build_lenet5
 
 lenet = build_lenet5(num_classes=10)
 print(f"LeNet-5: {lenet.count_params():,} parameters")
@@ -579,7 +579,7 @@ assert alex1.output_shape == (55, 55, 96) and alex1.params == 34_944
 # parameters:
 
 # %%
-from resizer_lib.cnn_basics import inception_module
+from resizer_lib.course.cnn_basics import inception_module
 
 x_in = keras.Input((28, 28, 192))
 inception = keras.Model(x_in, inception_module(x_in, 64, 96, 128, 16, 32, 32, name="3a"))
@@ -614,7 +614,7 @@ assert separable.count_params() == 9 * 128 + 128 * 256 + 256 == 34_176
 # is appended to a residual unit and applied to a batch of the photos' first-stage features:
 
 # %%
-from resizer_lib.cnn_basics import se_block
+from resizer_lib.course.cnn_basics import se_block
 
 x_in = keras.Input((75, 100, 64))
 unit_out = residual_unit(x_in, 64, name="unit")

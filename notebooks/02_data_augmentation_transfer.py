@@ -44,7 +44,7 @@ if "google.colab" in sys.modules:  # Colab: install the course library from GitH
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
 
-from resizer_lib.notebook import setup
+from resizer_lib.course.notebook import setup
 
 PROFILE = setup()
 
@@ -67,9 +67,9 @@ import tempfile
 
 import numpy as np
 
-from resizer_lib.file_pipeline import list_image_files, write_image_folder
-from resizer_lib.sample_images import shared_photos_dir
-from resizer_lib.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
+from resizer_lib.data.file_pipeline import list_image_files, write_image_folder
+from resizer_lib.data.sample_images import shared_photos_dir
+from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
 
 n_files = max(32, PROFILE.num_train // 2)
 photos_dir = shared_photos_dir("cats_vs_dogs")
@@ -123,12 +123,12 @@ show_images(images[:8].numpy(), [class_names[i] for i in batch_labels[:8]], ncol
             panel_size=1.6);
 
 # %% [markdown]
-# `resizer_lib.file_pipeline.files_dataset` is the same chain with a switch for each ingredient
+# `resizer_lib.data.file_pipeline.files_dataset` is the same chain with a switch for each ingredient
 # (and a counter of decoded files). Without shuffling it must give exactly the batches of the
 # chain above run in file order:
 
 # %%
-from resizer_lib.file_pipeline import DecodeCounter, files_dataset, time_epochs
+from resizer_lib.data.file_pipeline import DecodeCounter, files_dataset, time_epochs
 
 in_order = (tf.data.Dataset.from_tensor_slices((paths, labels)).map(load)
             .batch(PROFILE.batch_size))
@@ -207,7 +207,7 @@ fig.tight_layout();
 # the input area each output pixel covers). We shrink the cat 4 times:
 
 # %%
-from resizer_lib.sample_images import load_sample
+from resizer_lib.data.sample_images import load_sample
 
 cat = load_sample("chelsea")  # uint8 (300, 451, 3)
 cat_f = cat.astype(np.float32)
@@ -330,7 +330,7 @@ print("crop_or_pad = centre crop; crop_and_resize on the pixel grid = exact crop
 # One trap if you switch to JAX: Keras marks `RandomTranslation`, `RandomRotation` and
 # `RandomZoom` as not safe to compile (`supports_jit=False`, a TensorFlow XLA concern), and a single
 # such layer makes `compile()` run the *whole* model op by op. On a GPU that turned a DenseNet-121
-# run from seconds per epoch into no finished epoch in seven minutes. `resizer_lib.augment` uses
+# run from seconds per epoch into no finished epoch in seven minutes. `resizer_lib.models.augment` uses
 # twins of those three (`RandomShift`, `RandomTurn`, `RandomZoomJit`) that draw the same
 # transformations and compile on JAX.
 
@@ -340,11 +340,11 @@ print("keras.preprocessing.image now has:", [n for n in dir(keras.preprocessing.
 assert not hasattr(keras.preprocessing.image, "ImageDataGenerator")
 
 # %% [markdown]
-# `resizer_lib.augment.build_augmentation` assembles these layers for images in $0..255$. One
+# `resizer_lib.models.augment.build_augmentation` assembles these layers for images in $0..255$. One
 # effect at a time, five random draws each, on a $128 \times 128$ version of the cat:
 
 # %%
-from resizer_lib.augment import build_augmentation
+from resizer_lib.models.augment import build_augmentation
 
 cat_square = ways["Resizing(crop_to_aspect_ratio)"]  # float32 (128, 128, 3) in 0..255
 effects = {
@@ -391,7 +391,7 @@ print(f"of 8 flips: {sum(mirrored)} mirrored, {sum(unchanged)} unchanged")
 # draws new versions while the decoding is done only once:
 
 # %%
-from resizer_lib.augment import augment_dataset
+from resizer_lib.models.augment import augment_dataset
 
 augmented = augment_dataset(files_dataset(paths, labels, size, PROFILE.batch_size, cache=True),
                             everything)
@@ -415,13 +415,13 @@ show_images(np.clip(aug_images[:8].numpy(), 0, 255).astype(np.uint8),
 # recomputed from small target batches. The classic advice, "call the base with `training=False`",
 # no longer holds inside `fit` in Keras 3 (the training flag of `fit` wins; keras-team/keras
 # #20285). What does hold: a `BatchNormalization` layer with `trainable = False` runs in inference
-# mode. So `resizer_lib.transfer.unfreeze` makes the base trainable *except* its batch-norm layers.
+# mode. So `resizer_lib.course.transfer.unfreeze` makes the base trainable *except* its batch-norm layers.
 #
 # The usual starting point is a network pretrained on ImageNet (`weights="imagenet"`), which
 # needs a download the first time.
 
 # %%
-from resizer_lib.transfer import imagenet_weights_available
+from resizer_lib.course.transfer import imagenet_weights_available
 
 WEIGHTS_FILE = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_96_no_top.h5"
 # cached, or the server answers within 2 s; the smoke profile (CI) always takes the offline path
@@ -441,14 +441,14 @@ n_target = max(16, PROFILE.num_train // 4)  # a small target training set: where
 # features mean something.
 
 # %%
-from resizer_lib.classify import fit_classifier
-from resizer_lib.data import load_dataset, resolve_source
-from resizer_lib.transfer import (
+from resizer_lib.course.classify import fit_classifier
+from resizer_lib.course.transfer import (
     SOURCE_CLASS_NAMES,
     classifier_on,
     feature_extractor,
     make_source_task,
 )
+from resizer_lib.data import load_dataset, resolve_source
 from resizer_lib.viz import plot_history
 
 
@@ -501,7 +501,7 @@ assert target.counts["train"] == n_target
 # the same architecture from random weights trained for as many epochs in total.
 
 # %%
-from resizer_lib.transfer import batchnorm_layers, stage_table, transfer_study
+from resizer_lib.course.transfer import batchnorm_layers, stage_table, transfer_study
 
 
 def snapshot(variables):
@@ -553,7 +553,7 @@ for ax in fig.axes:
 # fine-tuned model:
 
 # %%
-from resizer_lib.classify import confusion_matrix, plot_confusion_matrix, predict_classes
+from resizer_lib.course.classify import confusion_matrix, plot_confusion_matrix, predict_classes
 
 tuned = result.models["fine-tuned"]
 cm = confusion_matrix(target.val[1], predict_classes(tuned, target.val[0]), target.num_classes)
@@ -650,7 +650,7 @@ assert across - down < 0.5 * 6.0  # most of the vertical-vs-horizontal evidence 
 # was trained on drift. One training-mode call, which is what `fit` makes at each step, shows it.
 
 # %%
-from resizer_lib.transfer import unfreeze
+from resizer_lib.course.transfer import unfreeze
 
 copy_base = new_base("copy")
 copy_base.set_weights(pretrained.get_weights())

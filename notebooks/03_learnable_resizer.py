@@ -42,7 +42,7 @@ if "google.colab" in sys.modules:  # Colab: install the course library from GitH
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
 
-from resizer_lib.notebook import setup
+from resizer_lib.course.notebook import setup
 
 PROFILE = setup()
 
@@ -80,13 +80,13 @@ PROFILE = setup()
 # %% [markdown]
 # ## 2 · The architecture, stage by stage
 #
-# The diagram below is drawn by `resizer_lib.anatomy.draw_resizer_diagram` for the keras.io
+# The diagram below is drawn by `resizer_lib.course.anatomy.draw_resizer_diagram` for the keras.io
 # setting ($300 \times 300 \to 150 \times 150$, 16 filters, one residual block). Orange boxes run
 # at the input resolution, blue ones at the target size; each box lists its output shape and its
 # parameters.
 
 # %%
-from resizer_lib.anatomy import draw_resizer_diagram
+from resizer_lib.course.anatomy import draw_resizer_diagram
 
 INPUT_SIZE, TARGET_SIZE = (300, 300), (150, 150)  # the keras.io example's setting
 fig = draw_resizer_diagram(INPUT_SIZE, TARGET_SIZE, filters=16, num_res_blocks=1)
@@ -112,8 +112,8 @@ fig = draw_resizer_diagram(INPUT_SIZE, TARGET_SIZE, filters=16, num_res_blocks=1
 # %%
 import numpy as np
 
-from resizer_lib.anatomy import resizer_stages
-from resizer_lib.resizer import build_resizer
+from resizer_lib.course.anatomy import resizer_stages
+from resizer_lib.models.resizer import build_resizer
 from resizer_lib.viz import show_table
 
 resizer = build_resizer(TARGET_SIZE)  # filters=16, num_res_blocks=1, bilinear
@@ -170,8 +170,8 @@ total_by_hand = sum(by_hand.values())
 print(f"by hand: {total_by_hand:,} parameters")
 
 # %%
-from resizer_lib.anatomy import sublayers
-from resizer_lib.resizer import resizer_param_count
+from resizer_lib.course.anatomy import sublayers
+from resizer_lib.models.resizer import resizer_param_count
 
 by_keras = {layer.name: layer.count_params() for layer in sublayers(resizer)}
 show_table([{"layer": name, "by hand": by_hand[name], "Keras": by_keras[name]} for name in by_keras]);
@@ -232,7 +232,7 @@ show_table(rows);
 # convolutions' multiply-adds per image:
 
 # %%
-from resizer_lib.anatomy import multiply_adds
+from resizer_lib.course.anatomy import multiply_adds
 
 cost_rows = []
 for size in [(300, 300), (600, 600)]:
@@ -258,7 +258,7 @@ assert multiply_adds((600, 600), TARGET_SIZE)["full_resolution"] == 4 * multiply
 # them), otherwise photos that ship with scikit-image.
 
 # %%
-from resizer_lib.sample_images import load_image_file, load_sample, shared_photo_paths
+from resizer_lib.data.sample_images import load_image_file, load_sample, shared_photo_paths
 from resizer_lib.viz import resize_image
 
 count = 2 if PROFILE.name == "smoke" else 4
@@ -352,11 +352,11 @@ assert np.allclose(result["difference"], (outputs[0] - naive[0]).mean(axis=-1), 
 #
 # ### 6.1 The keras.io example is the same network
 # The keras.io example "Learning to Resize in Computer Vision" builds the resizer with the
-# functional API. `resizer_lib.formulations.keras_io_resizer` is a faithful port of it (same
+# functional API. `resizer_lib.course.formulations.keras_io_resizer` is a faithful port of it (same
 # layers, same order). With the same weights it gives the same output as `build_resizer`:
 
 # %%
-from resizer_lib.formulations import keras_io_resizer
+from resizer_lib.course.formulations import keras_io_resizer
 
 theirs = keras_io_resizer(TARGET_SIZE)
 ours = build_resizer(TARGET_SIZE)
@@ -465,7 +465,7 @@ assert build_resizer(TARGET_SIZE, filters=32).count_params() == resizer_param_co
 # %%
 import matplotlib.pyplot as plt
 
-from resizer_lib.formulations import linear_resize_1d, source_coordinates
+from resizer_lib.course.formulations import linear_resize_1d, source_coordinates
 
 half = source_coordinates(300, 150)
 corners = source_coordinates(300, 150, align_corners=True)
@@ -499,7 +499,7 @@ assert not np.allclose(keras_bilinear, linear_resize_1d(signal, 4, align_corners
 # of each channel, so a constant added before it (a bias) is removed again:
 
 # %%
-from resizer_lib.formulations import pytorch_blog_counts
+from resizer_lib.course.formulations import pytorch_blog_counts
 
 norm = keras.layers.BatchNormalization()
 features = np.random.default_rng(3).normal(size=(4, 8, 8, 16)).astype("float32")

@@ -38,7 +38,7 @@ if "google.colab" in sys.modules:  # Colab: install the course library from GitH
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
 
-from resizer_lib.notebook import setup
+from resizer_lib.course.notebook import setup
 
 PROFILE = setup()
 
@@ -190,7 +190,7 @@ plot_history(histories, title=f"{config.backbone} on {SOURCE}");
 # ## The table
 
 # %%
-from resizer_lib.reporting import format_table
+from resizer_lib.training.reporting import format_table
 
 summary = results["summary"]
 print(format_table(summary))
@@ -245,7 +245,7 @@ for s in arms.values():
 # repository; the numbers, curves and provenance are.
 
 # %%
-from resizer_lib.reporting import load_results
+from resizer_lib.training.reporting import load_results
 
 study_files = sorted(Path("../results").glob("*.json"))
 print("committed studies:", [p.name for p in study_files] or "none yet")
@@ -269,7 +269,7 @@ for path in study_files:
 # not as results.
 
 # %%
-from resizer_lib.reporting import format_progress, load_runs
+from resizer_lib.training.reporting import format_progress, load_runs
 
 run_folders = sorted(p for p in Path("../results").glob("*/runs") if any(p.glob("*.json")))
 for folder in run_folders:
@@ -286,7 +286,7 @@ for folder in run_folders:
 # committed summary and asserts what the README says about them.
 
 # %%
-from resizer_lib.reporting import paired
+from resizer_lib.training.reporting import paired
 
 cpu = load_results("../results/photos_small_cnn_128to64.json")["summary"]
 for a, b in [("learned", "bilinear"), ("learned", "more_layers"), ("full_res", "bilinear")]:
@@ -400,7 +400,7 @@ assert max(plain_train) < 0.6  # inference mode fails even on *training* photos:
 # with statistics that match each model's weights:
 
 # %%
-from resizer_lib.stats import paired_difference
+from resizer_lib.training.stats import paired_difference
 
 recalibrated = {(r["arm"], r["seed"]): r["recalibrated"]["val"]["accuracy"] for r in diagnosis["runs"]}
 seeds = sorted({seed for arm, seed in recalibrated if arm == "bilinear"})

@@ -41,7 +41,7 @@ if "google.colab" in sys.modules:  # Colab: install the course library from GitH
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
 
-from resizer_lib.notebook import setup
+from resizer_lib.course.notebook import setup
 
 PROFILE = setup()
 
@@ -53,7 +53,7 @@ PROFILE = setup()
 # notebook 04), we use it. Otherwise we train a small one here, sized by the profile: the learned
 # arm of notebook 04 (a small CNN behind the resizer) on the offline **synthetic set**.
 #
-# A reminder of that set (`resizer_lib.synthetic`): smooth random pictures whose class is only
+# A reminder of that set (`resizer_lib.data.synthetic`): smooth random pictures whose class is only
 # a faint period-2 stripe pattern of $\pm a$ grey levels (`synthetic.DEFAULT_AMPLITUDE`),
 # vertical for class 0 and horizontal for class 1. An exact $2\times$ bilinear reduction averages each $2 \times 2$ block, and a
 # period-2 pattern averages to zero over any such block, so the naive resize erases the class
@@ -76,7 +76,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from resizer_lib.extract import extract_resizer, resizer_from_env
+from resizer_lib.course.extract import extract_resizer, resizer_from_env
 from resizer_lib.training import ExperimentConfig, load_experiment_data, train_run
 
 resizer = resizer_from_env()  # $RESIZER_MODEL, or None when it is not set
@@ -101,7 +101,7 @@ else:
           f"(chance: 50%; {'above chance' if accuracy >= 0.6 else 'the class signal is not found yet'})")
 
 # %%
-from resizer_lib.resizer import resizer_param_count
+from resizer_lib.models.resizer import resizer_param_count
 from resizer_lib.viz import model_target_size
 
 layer = resizer.get_layer("resizer")
@@ -130,7 +130,7 @@ if classifier is not None:  # the copy computes exactly what the classifier's re
 # magnitude spectrum of the resizer's output.
 
 # %%
-from resizer_lib.synthetic import (
+from resizer_lib.data.synthetic import (
     DEFAULT_AMPLITUDE,
     SYNTHETIC_CLASS_NAMES,
     make_synthetic,
@@ -200,7 +200,7 @@ assert np.abs(diffs["learned"]).max() > np.abs(diffs["naive"]).max()  # the resi
 # general, not a trick for cats:
 
 # %%
-from resizer_lib.sample_images import load_image_file, load_sample, shared_photo_paths
+from resizer_lib.data.sample_images import load_image_file, load_sample, shared_photo_paths
 
 photo_names = ["chelsea", "astronaut"] if PROFILE.name == "smoke" else ["chelsea", "astronaut", "coffee", "rocket"]
 photos = {name: load_sample(name) for name in photo_names}
@@ -319,7 +319,7 @@ for channel in "RGB":  # bilinear resizing keeps each channel's mean (exactly fo
 # HTML page, GitHub's viewer), the cell after next draws the same figure without them.
 
 # %%
-from resizer_lib.sample_images import SAMPLE_NAMES
+from resizer_lib.data.sample_images import SAMPLE_NAMES
 
 EXPLORER_IMAGES = {f"synthetic {name} ({INPUT[0]}x{INPUT[1]})": pair[k]
                    for k, name in enumerate(SYNTHETIC_CLASS_NAMES)}
@@ -329,7 +329,7 @@ print(f"{len(EXPLORER_IMAGES)} images (plus 'your file')")
 
 # %%
 # WIDGET-APP
-from resizer_lib.widgets import FILE_OPTION, enable_colab_widgets, resize_explorer
+from resizer_lib.viz.widgets import FILE_OPTION, enable_colab_widgets, resize_explorer
 
 enable_colab_widgets()  # Colab only
 app = resize_explorer(resizer, images=EXPLORER_IMAGES, size=64, mode="naive")
@@ -364,7 +364,7 @@ print("explorer checks passed;", probe.renders, "renders")
 # figure.
 
 # %%
-from resizer_lib.widgets import static_explorer
+from resizer_lib.viz.widgets import static_explorer
 
 fig = static_explorer(first, interpolation="bilinear", resizer_model=resizer, images=EXPLORER_IMAGES)
 assert len(fig.axes) == 6  # five panels and the difference map's colour bar
@@ -435,7 +435,7 @@ assert len(fig.axes) == len(fig2.axes) == 6
 
 # %%
 # 4. Same weights, no downsampling: the correction alone, on the input grid.
-from resizer_lib.resizer import build_resizer
+from resizer_lib.models.resizer import build_resizer
 
 same_size = build_resizer(tuple(INPUT), filters=layer.filters, num_res_blocks=layer.num_res_blocks,
                           interpolation=layer.interpolation)

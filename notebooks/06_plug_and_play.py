@@ -47,7 +47,7 @@ if "google.colab" in sys.modules:  # Colab: install the course library from GitH
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
 
-from resizer_lib.notebook import setup
+from resizer_lib.course.notebook import setup
 
 PROFILE = setup()
 
@@ -109,7 +109,7 @@ print(f"trained here: {TRAINED}; images {IMAGE} -> {TARGET}")
 # the receptive field grows by $k - 1$ grid cells per block, to $p\,(d(k-1) + 1)$ pixels.
 
 # %%
-from resizer_lib.convmixer import build_convmixer, convmixer_param_count
+from resizer_lib.models.convmixer import build_convmixer, convmixer_param_count
 
 convmixer = build_convmixer((32, 32, 3), num_classes=10)  # ConvMixer-256/8, k = 5, p = 2
 for name in ["patch_embed", "patch_bn", "mixer0_depthwise", "mixer0_residual",
@@ -183,7 +183,7 @@ assert len(set(sizes.values())) == 1
 
 # %%
 from resizer_lib.data import load_dataset
-from resizer_lib.synthetic import make_synthetic
+from resizer_lib.data.synthetic import make_synthetic
 
 PLAN = {  # examples, epochs, seeds for the backbone comparison, per profile
     "smoke": dict(num_train=16, num_val=8, batch_size=8, epochs=1, seeds=(0,)),  # 2 steps: the
@@ -209,7 +209,7 @@ assert x_train.shape[1:] == x_test.shape[1:] == (*IMAGE, 3)
 # batches in the same order, as in notebook 04; `summarise` then gives mean ± std per arm and the
 # paired difference per seed with its 95% t-interval. Two callbacks ride along:
 #
-# * `StepTimer` (from `resizer_lib.timing`) records the wall time of every training step,
+# * `StepTimer` (from `resizer_lib.training.timing`) records the wall time of every training step,
 #   leaving out the first, which includes building the graph;
 # * `keras.callbacks.ModelCheckpoint(save_best_only=True)` writes each run's best weights (by
 #   validation accuracy) to a temporary folder; the recipe section at the end uses them.
@@ -225,9 +225,9 @@ assert x_train.shape[1:] == x_test.shape[1:] == (*IMAGE, 3)
 import tempfile
 from pathlib import Path
 
-from resizer_lib.reporting import summarise
-from resizer_lib.timing import StepTimer
 from resizer_lib.training import ExperimentConfig, train_run
+from resizer_lib.training.reporting import summarise
+from resizer_lib.training.timing import StepTimer
 
 
 def best_weights_checkpoint(path: Path) -> keras.callbacks.ModelCheckpoint:
@@ -330,7 +330,7 @@ show_table([{"backbone": b, "bilinear": f"{n:,}", "learned": f"{n + 12_163:,}",
 # like "the resizer helps every backbone" needs `full`.
 
 # %%
-from resizer_lib.batchnorm import batchnorm_layers, batchnorm_momenta, recalibrate_batchnorm
+from resizer_lib.models.batchnorm import batchnorm_layers, batchnorm_momenta, recalibrate_batchnorm
 
 for backbone, records in runs.items():
     bilinear_model = next(r["model"] for r in records if r["arm"] == "bilinear")
@@ -390,14 +390,14 @@ show_table(recal);
 # %%
 import matplotlib.pyplot as plt
 
-from resizer_lib.convmixer import (
+from resizer_lib.models import backbone_weights
+from resizer_lib.models.convmixer import (
     depthwise_kernels,
     filter_mosaic,
     find_convmixer,
     normalise_per_filter,
     patch_embeddings,
 )
-from resizer_lib.models import backbone_weights
 from resizer_lib.training import build_arm, weights_checksum
 
 cm_config = ExperimentConfig(**(base.to_dict() | {"backbone": "convmixer"}))

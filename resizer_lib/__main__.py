@@ -3,7 +3,7 @@
 import os
 import sys
 
-from .cli import main
+from resizer_lib.cli import main
 
 try:
     raise SystemExit(main())

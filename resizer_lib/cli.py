@@ -155,9 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace):
     """An ``ExperimentConfig`` from parsed flags, with the profile's defaults underneath."""
-    from .data import resolve_source
-    from .profiles import get_profile
-    from .training import ExperimentConfig
+    from resizer_lib.data.loading import resolve_source
+    from resizer_lib.profiles import get_profile
+    from resizer_lib.training import ExperimentConfig
 
     prof = get_profile(args.profile)
     arms = (args.arm,) if args.command == "train" else args.arms
@@ -194,15 +194,15 @@ def config_from_args(args: argparse.Namespace):
 def _info() -> int:
     import keras
 
-    from . import __version__
-    from .profiles import PROFILES
-    from .runtime import device_description
+    from resizer_lib import __version__
+    from resizer_lib.profiles import PROFILES
+    from resizer_lib.runtime import device_description
 
     print(f"resizer_lib {__version__}, keras {keras.__version__}, backend {keras.backend.backend()}")
     print(f"device: {device_description()}")
     for p in PROFILES.values():
         print(f"profile {p.name}: {p.image_size} -> {p.target_size}, {p.backbone}, "
-              f"{p.epochs} epochs, {p.seeds} seeds, batch {p.batch_size}")
+              f"{p.epochs} epochs, {p.seeds} seeds, batch {p.batch_size} ({p.description})")
     return 0
 
 
@@ -210,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
-        from . import __version__
+        from resizer_lib import __version__
 
         print(__version__)
         return 0
@@ -224,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = config_from_args(args)
         if args.command == "compare":
-            from .training import compare
+            from resizer_lib.training import compare
 
             compare(config)
         else:
@@ -239,7 +239,12 @@ def _report(parser: argparse.ArgumentParser, path: str) -> int:
     import json
     from pathlib import Path
 
-    from .reporting import format_markdown, format_progress, load_results, load_runs
+    from resizer_lib.training.reporting import (
+        format_markdown,
+        format_progress,
+        load_results,
+        load_runs,
+    )
 
     if Path(path).is_dir():  # a study in progress: the grid of its finished runs
         try:
@@ -261,7 +266,7 @@ def _report(parser: argparse.ArgumentParser, path: str) -> int:
 def _train_one(config, save: str | None) -> None:
     from pathlib import Path
 
-    from .training import load_experiment_data, train_run
+    from resizer_lib.training import load_experiment_data, train_run
 
     if save and not save.endswith(".keras"):
         raise ValueError(f"--save must end in .keras; got {save!r}")

@@ -29,6 +29,7 @@ class Profile:
     seeds: int
     backbone: str
     max_train: int | None  # cap on real-data training examples (None: all)
+    description: str = ""  # what the profile is for, shown by ``python -m resizer_lib info``
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -38,9 +39,25 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "smoke": Profile("smoke", (32, 32), (16, 16), 64, 32, 16, 1, 1, "tiny_cnn", 64),
-    "quick": Profile("quick", (64, 64), (32, 32), 384, 128, 32, 4, 3, "small_cnn", 1024),
-    "full": Profile("full", (300, 300), (150, 150), 4096, 1024, 32, 25, 5, "densenet121", None),
+    p.name: p
+    for p in (
+        Profile(
+            name="smoke", image_size=(32, 32), target_size=(16, 16), num_train=64, num_val=32,
+            batch_size=16, epochs=1, seeds=1, backbone="tiny_cnn", max_train=64,
+            description="CI: seconds per notebook; checks that the code runs, shows nothing",
+        ),
+        Profile(
+            name="quick", image_size=(64, 64), target_size=(32, 32), num_train=384, num_val=128,
+            batch_size=32, epochs=4, seeds=3, backbone="small_cnn", max_train=1024,
+            description="a laptop CPU, minutes: the offline default shows a real difference",
+        ),
+        Profile(
+            name="full", image_size=(300, 300), target_size=(150, 150), num_train=4096,
+            num_val=1024, batch_size=32, epochs=25, seeds=5, backbone="densenet121",
+            max_train=None,
+            description="a GPU: the keras.io setting (DenseNet-121, 300 -> 150 px)",
+        ),
+    )
 }
 
 

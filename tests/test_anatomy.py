@@ -1,4 +1,4 @@
-"""Tests of resizer_lib.anatomy: stages, layers, multiply-adds and the diagram."""
+"""Tests of resizer_lib.course.anatomy: stages, layers, multiply-adds and the diagram."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Circle, FancyBboxPatch  # noqa: E402
 
-from resizer_lib.anatomy import draw_resizer_diagram, multiply_adds, resizer_stages, sublayers  # noqa: E402
-from resizer_lib.resizer import build_resizer, resizer_param_count  # noqa: E402
+from resizer_lib.course.anatomy import (  # noqa: E402
+    draw_resizer_diagram,
+    multiply_adds,
+    resizer_stages,
+    sublayers,
+)
+from resizer_lib.models.resizer import build_resizer, resizer_param_count  # noqa: E402
 
 pytestmark = pytest.mark.multibackend
 

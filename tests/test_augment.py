@@ -1,10 +1,10 @@
-"""``resizer_lib.augment``: Keras preprocessing layers, in a model and in a tf.data map."""
+"""``resizer_lib.models.augment``: Keras preprocessing layers, in a model and in a tf.data map."""
 
 import keras
 import numpy as np
 import pytest
 
-from resizer_lib.augment import (
+from resizer_lib.models.augment import (
     RandomShift,
     RandomTurn,
     RandomZoomJit,

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.batchnorm import batchnorm_layers, batchnorm_momenta, recalibrate_batchnorm
+from resizer_lib.models.batchnorm import batchnorm_layers, batchnorm_momenta, recalibrate_batchnorm
 
 pytestmark = pytest.mark.multibackend
 

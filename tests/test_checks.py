@@ -60,9 +60,9 @@ def test_the_tf_decodable_extensions_are_a_subset_of_the_image_extensions():
 
 def test_every_module_refuses_a_bad_size_with_the_same_message():
     """The validators that used to be written seven times now agree."""
-    from resizer_lib.cnn_basics import conv_layer_cost
-    from resizer_lib.resizer import build_resizer
-    from resizer_lib.synthetic import make_synthetic
+    from resizer_lib.course.cnn_basics import conv_layer_cost
+    from resizer_lib.data.synthetic import make_synthetic
+    from resizer_lib.models.resizer import build_resizer
 
     calls = [lambda: build_resizer((0, 5)), lambda: make_synthetic(4, image_size=(0, 5)),
              lambda: conv_layer_cost((8, 8, 3), 4, kernel_size=(0, 5))]

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from resizer_lib.classify import (
+from resizer_lib.course.classify import (
     accuracy_from_confusion,
     confusion_matrix,
     default_jit_compile,

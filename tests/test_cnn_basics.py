@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.cnn_basics import (
+from resizer_lib.course.cnn_basics import (
     RESNET34_TRAINABLE_PARAMS,
     DepthwiseMaxPooling2D,
     build_lenet5,

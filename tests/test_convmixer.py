@@ -6,7 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.convmixer import (
+from resizer_lib.models import BACKBONES, build_classifier, small_cnn
+from resizer_lib.models.convmixer import (
     build_convmixer,
     convmixer_param_count,
     depthwise_kernels,
@@ -15,7 +16,6 @@ from resizer_lib.convmixer import (
     normalise_per_filter,
     patch_embeddings,
 )
-from resizer_lib.models import BACKBONES, build_classifier, small_cnn
 
 pytestmark = pytest.mark.multibackend
 

@@ -9,8 +9,14 @@ import pytest
 from data_fixtures import PHOTOS, write_bad_files, write_good_images, write_small_class
 from PIL import Image
 
-from resizer_lib import tfds_source
-from resizer_lib.data import DataSplits, load_dataset, one_hot, resolve_backend, resolve_source
+from resizer_lib.data import (
+    DataSplits,
+    load_dataset,
+    one_hot,
+    resolve_backend,
+    resolve_source,
+    tfds_source,
+)
 
 SIZE = (12, 16)
 
@@ -398,8 +404,8 @@ def test_tfds_cats_vs_dogs_mocked_numpy_and_spill(mock_tfds, tmp_path):
 
 def test_tf_resize_matches_numpy_resize():
     tf = pytest.importorskip("tensorflow")
-    from resizer_lib.imaging import resize_image
-    from resizer_lib.pipeline import tf_resize
+    from resizer_lib.data.imaging import resize_image
+    from resizer_lib.data.pipeline import tf_resize
 
     image = np.random.default_rng(0).integers(0, 256, (30, 47, 3), dtype=np.uint8)
     for crop in (False, True):

@@ -1,4 +1,4 @@
-"""Tests of resizer_lib.extract: the trained resizer out of a classifier or a .keras file."""
+"""Tests of resizer_lib.course.extract: the trained resizer out of a classifier or a .keras file."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.extract import extract_resizer, find_resizer_layer, load_resizer, resizer_from_env
+from resizer_lib.course.extract import (
+    extract_resizer,
+    find_resizer_layer,
+    load_resizer,
+    resizer_from_env,
+)
 from resizer_lib.models import build_classifier
-from resizer_lib.resizer import LearnableResizer, build_resizer
+from resizer_lib.models.resizer import LearnableResizer, build_resizer
 from resizer_lib.training import ExperimentConfig, build_arm
 
 pytestmark = pytest.mark.multibackend

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from resizer_lib.file_pipeline import (
+from resizer_lib.data.file_pipeline import (
     DecodeCounter,
     files_dataset,
     list_image_files,

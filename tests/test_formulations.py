@@ -1,4 +1,4 @@
-"""Tests of resizer_lib.formulations: the keras.io port, its published bugs, align_corners."""
+"""Tests of resizer_lib.course.formulations: the keras.io port, its published bugs, align_corners."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.formulations import (
+from resizer_lib.course.formulations import (
     keras_io_resizer,
     linear_resize_1d,
     pytorch_blog_counts,
     source_coordinates,
 )
-from resizer_lib.resizer import build_resizer, resizer_param_count
+from resizer_lib.models.resizer import build_resizer, resizer_param_count
 
 pytestmark = pytest.mark.multibackend
 

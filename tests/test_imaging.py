@@ -6,7 +6,7 @@ import pytest
 from data_fixtures import write_bad_files, write_good_images
 from PIL import Image
 
-from resizer_lib.imaging import (
+from resizer_lib.data.imaging import (
     INTERPOLATIONS,
     check_image_file,
     check_interpolation,
@@ -107,8 +107,8 @@ def test_every_loader_decodes_to_the_same_pixels(tmp_path, mode):
     16-bit images. They now share one decoder: transparency over white, 16-bit scaled."""
     from PIL import Image
 
-    from resizer_lib.imaging import decode_image
-    from resizer_lib.sample_images import load_image_file
+    from resizer_lib.data.imaging import decode_image
+    from resizer_lib.data.sample_images import load_image_file
 
     rng = np.random.default_rng(0)
     if mode == "I;16":

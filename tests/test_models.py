@@ -12,7 +12,7 @@ from resizer_lib.models import (
     copy_backbone_weights,
     small_cnn,
 )
-from resizer_lib.resizer import LearnableResizer
+from resizer_lib.models.resizer import LearnableResizer
 
 pytestmark = pytest.mark.multibackend
 

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.resizer import (
+from resizer_lib.models.resizer import (
     FusableLeakyReLU,
     LearnableResizer,
     build_resizer,

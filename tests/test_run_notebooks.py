@@ -94,7 +94,7 @@ def test_a_notebook_that_trains_the_resizer_shows_no_tensorflow_log_lines(tmp_pa
     """What a learner sees in a kernel (which forwards fd-level stderr into cell outputs) on
     an Intel CPU, where TensorFlow turns oneDNN on: forced on here, so any CPU can check it."""
     nb = write_notebook(tmp_path / "train.ipynb",
-                        "from resizer_lib.notebook import setup\nPROFILE = setup('smoke')", TRAIN_CELL,
+                        "from resizer_lib.course.notebook import setup\nPROFILE = setup('smoke')", TRAIN_CELL,
                         "import time\ntime.sleep(1)")  # fd-level output arrives asynchronously
     result = run("--out", "out", nb.name, cwd=tmp_path,
                  env=kernel_env(TF_ENABLE_ONEDNN_OPTS="1", KERAS_BACKEND="tensorflow"))

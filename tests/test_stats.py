@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from results_fixtures import fake_results
 
-from resizer_lib.reporting import format_table, summarise
-from resizer_lib.stats import mean_ci, mean_std, paired_difference, t_critical
+from resizer_lib.training.reporting import format_table, summarise
+from resizer_lib.training.stats import mean_ci, mean_std, paired_difference, t_critical
 
 
 def test_t_critical_matches_tables():
@@ -64,7 +64,7 @@ def test_summary_pairs_by_seed():
 
 
 def test_markdown_report_numbers_come_from_the_runs():
-    from resizer_lib.reporting import format_markdown
+    from resizer_lib.training.reporting import format_markdown
 
     md = format_markdown(fake_results({"bilinear": [0.6, 0.65, 0.7], "learned": [0.8, 0.7, 0.9],
                                        "full_res": [0.9, 0.85, 0.95]}))
@@ -79,7 +79,7 @@ def test_markdown_report_numbers_come_from_the_runs():
 
 
 def test_paired_reads_a_difference_in_either_order():
-    from resizer_lib.reporting import paired
+    from resizer_lib.training.reporting import paired
 
     summary = fake_results({"bilinear": [0.6, 0.65, 0.7], "learned": [0.8, 0.7, 0.9]})["summary"]
     forward, backward = paired(summary, "learned", "bilinear"), paired(summary, "bilinear", "learned")
@@ -92,7 +92,7 @@ def test_paired_reads_a_difference_in_either_order():
 
 
 def test_markdown_report_names_the_versions_the_runs_trained_with():
-    from resizer_lib.reporting import format_markdown
+    from resizer_lib.training.reporting import format_markdown
 
     results = fake_results({"bilinear": [0.6, 0.7], "learned": [0.8, 0.7]})
     md = format_markdown(results)  # runs without versions: only the summarising call's are known
@@ -114,7 +114,7 @@ def test_run_records_say_what_they_trained_with():
 
 
 def test_markdown_report_of_one_seed_claims_no_spread():
-    from resizer_lib.reporting import format_markdown
+    from resizer_lib.training.reporting import format_markdown
 
     md = format_markdown(fake_results({"bilinear": [0.834], "learned": [0.815]}))
     assert "| bilinear | 83.4 % | 83.4 |" in md and "±" not in md.split("| paired")[0].split("\n", 2)[2]
@@ -127,7 +127,7 @@ def test_markdown_report_of_one_seed_claims_no_spread():
 
 
 def test_progress_grid_shows_finished_runs_and_gaps(tmp_path):
-    from resizer_lib.reporting import format_progress, load_runs
+    from resizer_lib.training.reporting import format_progress, load_runs
 
     runs = fake_results({"learned": [0.8, 0.7], "bilinear": [0.6, 0.65]})["runs"]
     runs = [r for r in runs if not (r["arm"] == "learned" and r["seed"] == 1)]  # still training
@@ -143,7 +143,7 @@ def test_progress_grid_shows_finished_runs_and_gaps(tmp_path):
 
 
 def test_load_runs_refuses_empty_and_foreign_folders(tmp_path):
-    from resizer_lib.reporting import load_runs
+    from resizer_lib.training.reporting import load_runs
 
     with pytest.raises(ValueError, match="No runs folder"):
         load_runs(tmp_path / "missing")
@@ -155,7 +155,7 @@ def test_load_runs_refuses_empty_and_foreign_folders(tmp_path):
 
 
 def test_study_order_puts_the_study_arms_first_and_other_interpolations_after():
-    from resizer_lib.reporting import study_order
+    from resizer_lib.training.reporting import study_order
 
     assert study_order(["nearest", "full_res", "learned", "bicubic", "bilinear", "learned"]) == [
         "bilinear", "learned", "full_res", "bicubic", "nearest"]

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.synthetic import DEFAULT_AMPLITUDE, SYNTHETIC_CLASS_NAMES, make_synthetic
+from resizer_lib.data.synthetic import DEFAULT_AMPLITUDE, SYNTHETIC_CLASS_NAMES, make_synthetic
 
 pytestmark = pytest.mark.multibackend
 

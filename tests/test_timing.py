@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.timing import StepTimer
+from resizer_lib.training.timing import StepTimer
 
 pytestmark = pytest.mark.multibackend
 

@@ -12,7 +12,7 @@ import pytest
 from resizer_lib.training import (
     EpochBatches,
     ExperimentConfig,
-    _assert_identical_initial_weights,
+    assert_identical_initial_weights,
     build_arm,
     compare,
     resolve_jit,
@@ -131,7 +131,7 @@ def test_compare_reuses_finished_runs_and_retrains_on_config_change(tmp_path, ca
 
 def test_mismatched_initial_weights_are_caught():
     with pytest.raises(AssertionError, match="different backbone weights"):
-        _assert_identical_initial_weights([
+        assert_identical_initial_weights([
             {"arm": "a", "seed": 0, "initial_backbone_checksum": "x"},
             {"arm": "b", "seed": 0, "initial_backbone_checksum": "y"},
         ])
@@ -222,7 +222,7 @@ def test_a_broken_run_record_is_set_aside_and_that_run_retrained(tmp_path, capsy
 
 
 def test_report_names_a_broken_record_and_the_way_forward(tmp_path):
-    from resizer_lib.reporting import load_runs
+    from resizer_lib.training.reporting import load_runs
 
     (tmp_path / "learned_seed0.json").write_text('{"arm": "lea')
     with pytest.raises(ValueError, match=r"learned_seed0.json is not valid JSON .*rerun the study"):

@@ -6,8 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.synthetic import make_synthetic
-from resizer_lib.transfer import (
+from resizer_lib.course.transfer import (
     _SOURCE_OFFSET,
     SOURCE_CLASS_NAMES,
     batchnorm_layers,
@@ -22,6 +21,7 @@ from resizer_lib.transfer import (
     transfer_study,
     unfreeze,
 )
+from resizer_lib.data.synthetic import make_synthetic
 
 pytestmark = pytest.mark.multibackend
 

@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from resizer_lib import viz  # noqa: E402
-from resizer_lib.resizer import build_resizer, supported_interpolations  # noqa: E402
+from resizer_lib.models.resizer import build_resizer, supported_interpolations  # noqa: E402
 
 pytestmark = pytest.mark.multibackend
 IS_TF = keras.backend.backend() == "tensorflow"

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from resizer_lib import sample_images  # noqa: E402
+from resizer_lib.data import sample_images  # noqa: E402
 from resizer_lib.viz import (  # noqa: E402
     channel_statistics,
     plot_spectral_gain,

@@ -6,8 +6,8 @@ import keras
 import pytest
 
 from resizer_lib._walk import walk_layers
-from resizer_lib.batchnorm import batchnorm_layers
 from resizer_lib.models import build_classifier
+from resizer_lib.models.batchnorm import batchnorm_layers
 
 pytestmark = pytest.mark.multibackend
 

@@ -1,4 +1,4 @@
-"""Tests of resizer_lib.widgets (the resize explorer) and resizer_lib.sample_images."""
+"""Tests of resizer_lib.viz.widgets (the resize explorer) and resizer_lib.data.sample_images."""
 
 from __future__ import annotations
 
@@ -15,15 +15,17 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from resizer_lib import widgets  # noqa: E402
-from resizer_lib.resizer import build_resizer  # noqa: E402
-from resizer_lib.sample_images import (  # noqa: E402
+from resizer_lib.data.sample_images import (  # noqa: E402
     SAMPLE_NAMES,
     load_image_file,
     load_sample,
     to_rgb_uint8,
 )
-from resizer_lib.viz import available_interpolations  # noqa: E402
+from resizer_lib.models.resizer import build_resizer  # noqa: E402
+from resizer_lib.viz import (
+    available_interpolations,  # noqa: E402
+    widgets,  # noqa: E402
+)
 
 pytestmark = pytest.mark.multibackend
 HAS_SKLEARN = importlib.util.find_spec("sklearn") is not None
@@ -229,7 +231,7 @@ def test_default_app_uses_package_photos():
 
 
 def test_app_synthetic_images():
-    pytest.importorskip("resizer_lib.synthetic", reason="resizer_lib.synthetic not written yet")
+    pytest.importorskip("resizer_lib.data.synthetic", reason="resizer_lib.data.synthetic not written yet")
     names = [n for n in widgets.default_image_names() if n.startswith(widgets.SYNTHETIC_PREFIX)]
     assert len(names) >= 2
     app = widgets.resize_explorer(images=names, size=16)

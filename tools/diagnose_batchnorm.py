@@ -36,15 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from resizer_lib.batchnorm import recalibrate_batchnorm  # noqa: E402
-from resizer_lib.cli import build_parser, config_from_args  # noqa: E402
-from resizer_lib.files import write_json_atomic  # noqa: E402
-from resizer_lib.reporting import study_order  # noqa: E402
-from resizer_lib.training import (  # noqa: E402
-    _classifier_of,
-    _load_run,
+from resizer_lib.cli import build_parser, config_from_args
+from resizer_lib.files import BrokenRecord, read_json, set_aside, write_json_atomic
+from resizer_lib.models.batchnorm import recalibrate_batchnorm
+from resizer_lib.training import (
+    classifier_of,
     data_fingerprint,
     device_description,
     load_experiment_data,
@@ -52,6 +48,7 @@ from resizer_lib.training import (  # noqa: E402
     software_description,
     train_run,
 )
+from resizer_lib.training.reporting import study_order
 
 
 def inference_view(classifier, images: np.ndarray, labels: np.ndarray, num_classes: int) -> dict:
@@ -70,7 +67,7 @@ def diagnose(config, arm: str, seed: int, data: dict, probe: int, run_dir: Path)
     k = len(data["class_names"])
     x_probe, y_probe = data["x_train"][:probe], data["y_train"][:probe]
     record = train_run(config, arm, seed, data, run_dir)
-    classifier = _classifier_of(record.pop("model"))  # without the augmentation wrapper
+    classifier = classifier_of(record.pop("model"))  # without the augmentation wrapper
     before = {"val": inference_view(classifier, data["x_val"], data["y_val"], k),
               "train_probe": inference_view(classifier, x_probe, y_probe, k)}
     layers = recalibrate_batchnorm(classifier, x_probe)
@@ -80,6 +77,18 @@ def diagnose(config, arm: str, seed: int, data: dict, probe: int, run_dir: Path)
             "initial_backbone_checksum": record["initial_backbone_checksum"],
             "train_seconds": record["train_seconds"], "moving_statistics": before,
             "recalibrated": after, "device": device_description(), "software": software_description()}
+
+
+def _kept(path: Path, key: str) -> bool:
+    """Whether ``path`` holds a finished diagnosis made with ``key``; a broken file is set aside."""
+    if not path.exists():
+        return False
+    try:
+        return read_json(path).get("fingerprint") == key
+    except BrokenRecord as err:
+        print(f"warning: {err}; moved it to {set_aside(path).name} and diagnosing that run again",
+              file=sys.stderr, flush=True)
+        return False
 
 
 def _write_atomic(path: Path, obj: dict) -> None:
@@ -126,7 +135,7 @@ def main(argv=None) -> int:
     for seed in config.seeds:
         for arm in config.arms:
             path = folder / f"{arm}_seed{seed}.json"
-            if _load_run(path, kept_key) is not None:
+            if _kept(path, kept_key):
                 print(f"{arm} seed {seed}: kept in {path}, not retrained", flush=True)
                 continue
             if mine.gather_only:

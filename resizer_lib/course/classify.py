@@ -1,0 +1,128 @@
+"""Train and evaluate a classifier on in-memory arrays: ``fit_classifier``, predicted classes,
+the confusion matrix and its figure.
+
+``confusion_matrix(y_true, y_pred, num_classes)[i, j]`` counts the examples of true class ``i``
+predicted as class ``j``: the diagonal holds the correct predictions, so
+``trace(cm) / cm.sum()`` is the accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from resizer_lib._checks import check_int
+from resizer_lib.runtime import resolve_jit
+
+__all__ = [
+    "accuracy_from_confusion",
+    "confusion_matrix",
+    "default_jit_compile",
+    "fit_classifier",
+    "plot_confusion_matrix",
+    "predict_classes",
+]
+
+
+def default_jit_compile() -> bool | str:
+    """The library's XLA policy (``runtime.resolve_jit("auto")``): on TensorFlow, XLA only where
+    a GPU is visible; on JAX, Keras' default (compiled: op by op is tens of times slower)."""
+    return resolve_jit("auto")
+
+
+def fit_classifier(
+    model: keras.Model,
+    train: tuple,
+    val: tuple,
+    epochs: int,
+    learning_rate: float = 1e-3,
+    batch_size: int = 32,
+    verbose: int = 0,
+    jit_compile: bool | None = None,
+) -> dict[str, list[float]]:
+    """Compile ``model`` (Adam, sparse cross-entropy, accuracy) and fit it on
+    ``train = (images (N, H, W, 3), int labels (N,))``, validating on ``val``.
+
+    Returns the history ``{"loss": [...], "accuracy": [...], "val_loss": [...], ...}`` (one
+    float per epoch). Compiling again is what makes a change of ``trainable`` take effect.
+    ``jit_compile=None`` uses ``default_jit_compile()``.
+    """
+    check_int(epochs, "epochs")
+    if not isinstance(learning_rate, (int, float)) or not learning_rate > 0:
+        raise ValueError(f"learning_rate must be a number > 0; got {learning_rate!r}")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        jit_compile=default_jit_compile() if jit_compile is None else jit_compile,
+    )
+    history = model.fit(
+        train[0], train[1], validation_data=val, epochs=epochs, batch_size=batch_size,
+        verbose=verbose, shuffle=True,
+    )
+    return {k: [float(v) for v in vs] for k, vs in history.history.items()}
+
+
+def predict_classes(model: keras.Model, images, batch_size: int = 64) -> np.ndarray:
+    """``int64 (N,)``: the arg-max class of ``model`` on ``images`` ``(N, H, W, C)``."""
+    probs = model.predict(images, batch_size=batch_size, verbose=0)
+    return np.argmax(np.asarray(probs), axis=-1)
+
+
+def confusion_matrix(y_true, y_pred, num_classes: int) -> np.ndarray:
+    """``int64 (num_classes, num_classes)``: row = true class, column = predicted class."""
+    check_int(num_classes, "num_classes", minimum=2)
+    t, p = np.asarray(y_true).reshape(-1), np.asarray(y_pred).reshape(-1)
+    if t.shape != p.shape:
+        raise ValueError(f"y_true and y_pred must have the same length; got {t.size} and {p.size}")
+    for name, v in (("y_true", t), ("y_pred", p)):
+        if v.size and (not np.issubdtype(v.dtype, np.integer) or v.min() < 0 or v.max() >= num_classes):
+            raise ValueError(
+                f"{name} must hold integer class ids in [0, {num_classes}); got values from "
+                f"{v.min()} to {v.max()} (dtype {v.dtype}). Take np.argmax of probabilities first"
+            )
+    cm = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(cm, (t, p), 1)
+    return cm
+
+
+def accuracy_from_confusion(cm: np.ndarray) -> float:
+    """The accuracy a confusion matrix implies: ``trace(cm) / cm.sum()``."""
+    cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.sum() == 0:
+        raise ValueError(f"expected a non-empty square confusion matrix; got shape {cm.shape}")
+    return float(np.trace(cm) / cm.sum())
+
+
+def plot_confusion_matrix(
+    cm: np.ndarray, class_names: Sequence[str], title: str | None = None, size: float = 3.5
+) -> Figure:
+    """Heat map of ``cm`` with counts and row percentages in each cell; returns the Figure."""
+    cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
+        raise ValueError(f"expected a square confusion matrix; got shape {cm.shape}")
+    if len(class_names) != cm.shape[0]:
+        raise ValueError(f"got {len(class_names)} class names for a {cm.shape[0]}-class matrix")
+    rows = cm.sum(axis=1, keepdims=True)
+    share = np.divide(cm, rows, out=np.zeros(cm.shape, dtype=float), where=rows > 0)
+    fig, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(share, cmap="Blues", vmin=0.0, vmax=1.0)
+    for i in range(cm.shape[0]):
+        for j in range(cm.shape[1]):
+            colour = "white" if share[i, j] > 0.6 else "black"
+            ax.text(j, i, f"{cm[i, j]}\n{100 * share[i, j]:.0f}%", ha="center", va="center",
+                    color=colour, fontsize=9)
+    ticks = np.arange(cm.shape[0])
+    ax.set_xticks(ticks, labels=list(class_names))
+    ax.set_yticks(ticks, labels=list(class_names))
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    if title is None:
+        title = f"accuracy {100 * accuracy_from_confusion(cm):.1f}%" if cm.sum() else ""
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

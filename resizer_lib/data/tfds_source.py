@@ -1,0 +1,116 @@
+"""The ``cats_vs_dogs`` dataset from TensorFlow Datasets: where it lives, whether it can be had.
+
+TFDS drops the corrupt JPEGs of the original Kaggle archive when it builds the dataset
+(23,262 usable images of 25,000), so what it serves decodes cleanly. The default splits are
+the keras.io "Learning to Resize" example's: ``train[:40%]`` and ``train[40%:50%]``.
+
+The data folder is, in order: the ``data_dir`` argument, ``$TFDS_DATA_DIR``, the repository's
+``data/tensorflow_datasets`` (ignored by git) when running from a checkout, else TFDS' own
+default (``~/tensorflow_datasets``). The network check is ``resizer_lib.network.can_reach`` on
+the archive TFDS downloads: one HTTPS ``HEAD``, at most ~2 s.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+from resizer_lib.network import PROBE_TIMEOUT_S, can_reach
+
+__all__ = [
+    "CATS_VS_DOGS_CLASS_NAMES",
+    "CATS_VS_DOGS_SPLITS",
+    "DOWNLOAD_URL",
+    "can_download",
+    "default_tfds_dir",
+    "is_cached",
+    "tfds_installed",
+    "unavailable_message",
+]
+
+CATS_VS_DOGS_SPLITS = ("train[:40%]", "train[40%:50%]")
+CATS_VS_DOGS_CLASS_NAMES = ["cat", "dog"]
+DOWNLOAD_URL = (  # the Kaggle archive TFDS fetches (tensorflow_datasets cats_vs_dogs._URL)
+    "https://download.microsoft.com/download/3/E/1/"
+    "3E1C3F21-ECDB-4869-8368-6DEBA77B919F/kagglecatsanddogs_5340.zip"
+)
+
+
+def default_tfds_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """The TFDS data folder: argument, else ``$TFDS_DATA_DIR``, else the repo's ``data/``."""
+    if data_dir:
+        return Path(data_dir).expanduser()
+    if os.environ.get("TFDS_DATA_DIR"):
+        return Path(os.environ["TFDS_DATA_DIR"]).expanduser()
+    repo = Path(__file__).resolve().parents[2]
+    if (repo / "pyproject.toml").is_file() and (repo / "resizer_lib").is_dir():
+        return repo / "data" / "tensorflow_datasets"
+    return Path.home() / "tensorflow_datasets"
+
+
+def tfds_installed() -> bool:
+    """Whether ``tensorflow_datasets`` (and so TensorFlow) can be imported."""
+    return all(
+        importlib.util.find_spec(m) is not None for m in ("tensorflow", "tensorflow_datasets")
+    )
+
+
+def is_cached(name: str = "cats_vs_dogs", data_dir: str | os.PathLike | None = None) -> bool:
+    """Whether TFDS has ``name`` downloaded and prepared under the data folder (no network)."""
+    folder = default_tfds_dir(data_dir)
+    if not tfds_installed() or not (folder / name).is_dir():  # no TensorFlow import needed
+        return False
+    import tensorflow_datasets as tfds
+
+    try:
+        return bool(tfds.builder(name, data_dir=str(folder)).is_prepared())
+    except Exception:  # a broken or partial cache counts as "not cached"
+        return False
+
+
+def can_download(url: str = DOWNLOAD_URL, timeout: float = PROBE_TIMEOUT_S) -> bool:
+    """Whether an HTTPS ``HEAD`` of ``url`` succeeds within ``timeout`` seconds (never longer)."""
+    return can_reach(url, timeout, require_ok=True)
+
+
+def unavailable_message(data_dir: str | os.PathLike | None = None) -> str:
+    """What to do when cats_vs_dogs is neither cached nor downloadable."""
+    where = default_tfds_dir(data_dir)
+    why = (
+        "tensorflow-datasets is not installed"
+        if not tfds_installed()
+        else f"it is not in the TFDS cache at {where} and {_host()} cannot be reached"
+    )
+    return (
+        f"cats_vs_dogs is unavailable: {why}. Either connect to the internet once (TFDS "
+        f"downloads ~800 MB into {where}), point TFDS_DATA_DIR (or data_dir=) at a folder that "
+        f"already holds it, or use source='synthetic' or a folder of images "
+        f"(train/<class>/ and val/<class>/)."
+    )
+
+
+def _host() -> str:
+    return DOWNLOAD_URL.split("/")[2]
+
+
+def load_cats_vs_dogs(splits: tuple[str, str], data_dir: str | os.PathLike | None = None):
+    """``(train, val)`` unbatched ``tf.data`` datasets of ``(uint8 (H, W, 3), int64 label)``.
+
+    Downloads and prepares the dataset first if needed (and possible), else raises
+    ``RuntimeError`` with ``unavailable_message``.
+    """
+    if not tfds_installed():
+        raise RuntimeError(unavailable_message(data_dir))
+    import tensorflow_datasets as tfds
+
+    folder = default_tfds_dir(data_dir)
+    builder = tfds.builder("cats_vs_dogs", data_dir=str(folder))
+    if not is_cached("cats_vs_dogs", folder):
+        if not can_download():
+            raise RuntimeError(unavailable_message(data_dir))
+        print(f"resizer_lib: downloading cats_vs_dogs (~800 MB) into {folder} ...", flush=True)
+        builder.download_and_prepare()
+    return tuple(
+        builder.as_dataset(split=split, as_supervised=True, shuffle_files=False) for split in splits
+    )

@@ -1,0 +1,317 @@
+"""The learnable resizer of Talebi & Milanfar (ICCV 2021), in backend-agnostic Keras 3.
+
+The layer maps a batch of images of any size ``(B, H, W, C)`` to ``(B, h, w, C)`` where
+``(h, w)`` is the target size. It adds a learned residual to a naive resize::
+
+    naive   = resize(x)                                   # (B, h, w, C)
+    f       = BN(lrelu(conv1x1(lrelu(conv7x7(x)))))       # (B, H, W, F), full resolution
+    b       = resize(f)                                   # (B, h, w, F), the bottleneck
+    r       = res_block_n(... res_block_1(b))             # (B, h, w, F), chained blocks
+    r       = BN(conv3x3(r)) + b                          # (B, h, w, F)
+    y       = naive + conv7x7(r)                          # (B, h, w, C)
+
+With ``resize_first=True`` the same blocks run *after* the naive resize (``x`` is resized
+first, the bottleneck resize is then the identity): identical parameters, but the network
+never sees full resolution. This is the course's "more layers" control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+from keras import layers, ops
+
+from resizer_lib._checks import NO_GRADIENT, check_int, check_size, interpolations_for
+
+__all__ = [
+    "FixedResize",
+    "LearnableResizer",
+    "FusableLeakyReLU",
+    "build_resizer",
+    "check_size",
+    "supported_interpolations",
+    "resizer_param_count",
+]
+
+def supported_interpolations(trainable: bool = False, backend: str | None = None) -> tuple[str, ...]:
+    """Interpolation names ``keras.ops.image.resize`` supports on ``backend`` (default: active).
+
+    With ``trainable=True``, drops the modes that have no gradient there (``area`` on TensorFlow),
+    since the learnable resizer must back-propagate through its feature resize.
+    """
+    return interpolations_for(backend, trainable=trainable)
+
+
+def _check_interpolation(interpolation: object, trainable: bool) -> str:
+    backend = keras.backend.backend()
+    allowed = supported_interpolations(trainable=trainable, backend=backend)
+    if interpolation in allowed:
+        return str(interpolation)
+    if trainable and interpolation in NO_GRADIENT.get(backend, ()):
+        raise ValueError(
+            f"interpolation={interpolation!r} has no gradient on the {backend} backend, so the "
+            f"learnable resizer cannot train through it; use one of {list(allowed)} "
+            f"(for a fixed, non-trainable resize, 'area' is fine in build_classifier)"
+        )
+    raise ValueError(
+        f"Unknown interpolation {interpolation!r} for the {backend} backend; "
+        f"choose one of {list(allowed)}"
+    )
+
+
+@keras.saving.register_keras_serializable(package="resizer_lib")
+class FusableLeakyReLU(layers.LeakyReLU):
+    """``keras.layers.LeakyReLU`` whose gradient reads its output, not its input: ``(...) -> (...)``.
+
+    Same forward op, same values, and the same gradient, since for ``a > 0`` the output
+    ``y = lrelu(x)`` has the sign of ``x`` (for ``a = 0`` both are 0 where ``x <= 0``): the
+    gradient is ``g`` where ``y > 0`` and ``a g`` elsewhere, exactly what TensorFlow's
+    ``LeakyReluGrad`` computes from ``x``.
+
+    Why: on CPUs where TensorFlow turns oneDNN on (Intel Xeons with AVX-512), Grappler's
+    remapper fuses ``Conv2D -> BiasAdd -> LeakyRelu`` into one kernel. In a training graph the
+    built-in gradient still reads the ``BiasAdd`` output, which the fusion removes, so the
+    rewrite fails ("remapper failed: ... fanout ... LeakyReluGrad exist for missing node ...
+    BiasAdd") and TensorFlow drops every remapper rewrite of that graph. Reading the output
+    (as ``ReluGrad`` does for ReLU) leaves the ``BiasAdd`` one consumer, and the fusion works.
+    On TensorFlow the gradient is the same ``LeakyReluGrad`` kernel fed the output; on other
+    backends the layer is the plain ``keras.ops.leaky_relu`` (they have no such rewrite).
+    """
+
+    def call(self, inputs):
+        if keras.backend.backend() != "tensorflow":
+            return ops.leaky_relu(inputs, self.negative_slope)
+        return _leaky_relu_output_gradient(inputs, self.negative_slope)
+
+
+def _leaky_relu_output_gradient(x, slope: float):
+    """TensorFlow only: ``leaky_relu(x)`` with its gradient computed from the output."""
+    import tensorflow as tf
+
+    @tf.custom_gradient
+    def forward(t):
+        y = tf.nn.leaky_relu(t, alpha=slope)
+
+        def grad(upstream):
+            return tf.raw_ops.LeakyReluGrad(gradients=upstream, features=y, alpha=slope)
+
+        return y, grad
+
+    return forward(x)
+
+
+@keras.saving.register_keras_serializable(package="resizer_lib")
+class LearnableResizer(layers.Layer):
+    """Learnable resizer layer: ``(B, H, W, C) -> (B, h, w, C)`` with ``(h, w) = target_size``.
+
+    Args:
+        target_size: ``(h, w)`` or an int for a square; any size, down or up.
+        filters: width ``F`` of the internal feature maps (>= 1).
+        num_res_blocks: number of chained residual blocks at the target size (>= 1).
+        interpolation: resize mode for the naive path and the bottleneck; must have a
+            gradient on the active backend (see ``supported_interpolations(trainable=True)``).
+        channels: ``C``, channels of the input and the output (1 for grey, 3 for RGB).
+        antialias: antialias the two resizes when downsampling (off in the paper).
+        resize_first: the "more layers" control: resize first, then run the same blocks.
+        bn_momentum: momentum of the BatchNorm moving statistics (Keras default 0.99; 0.9
+            lets them settle within the few hundred steps of a short CPU run).
+    """
+
+    def __init__(
+        self,
+        target_size: int | Sequence[int] = (150, 150),
+        filters: int = 16,
+        num_res_blocks: int = 1,
+        interpolation: str = "bilinear",
+        channels: int = 3,
+        antialias: bool = False,
+        resize_first: bool = False,
+        bn_momentum: float = 0.99,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.target_size = check_size(target_size, "target_size")
+        self.filters = check_int(filters, "filters")
+        self.num_res_blocks = check_int(num_res_blocks, "num_res_blocks")
+        self.channels = check_int(channels, "channels")
+        self.interpolation = _check_interpolation(interpolation, trainable=True)
+        self.antialias = bool(antialias)
+        self.resize_first = bool(resize_first)
+        if not 0.0 <= float(bn_momentum) < 1.0:
+            raise ValueError(f"bn_momentum must be in [0, 1); got {bn_momentum!r}")
+        self.bn_momentum = float(bn_momentum)
+        f = self.filters
+        self.stem_conv7 = layers.Conv2D(f, 7, padding="same", name="stem_conv7x7")
+        self.stem_act1 = FusableLeakyReLU(negative_slope=0.2, name="stem_lrelu1")
+        self.stem_conv1 = layers.Conv2D(f, 1, padding="same", name="stem_conv1x1")
+        self.stem_act2 = FusableLeakyReLU(negative_slope=0.2, name="stem_lrelu2")
+        m = self.bn_momentum
+        self.stem_bn = layers.BatchNormalization(momentum=m, name="stem_bn")
+        self.res_blocks = [_residual_block_layers(f, i, m) for i in range(self.num_res_blocks)]
+        self.tail_conv3 = layers.Conv2D(f, 3, padding="same", use_bias=False, name="tail_conv3x3")
+        self.tail_bn = layers.BatchNormalization(momentum=m, name="tail_bn")
+        self.out_conv7 = layers.Conv2D(self.channels, 7, padding="same", name="out_conv7x7")
+
+    # -- shapes -----------------------------------------------------------------------------
+    def build(self, input_shape):
+        if len(input_shape) != 4:
+            raise ValueError(
+                f"LearnableResizer expects a batch of images (B, H, W, C), rank 4; "
+                f"got input shape {tuple(input_shape)} (rank {len(input_shape)})"
+            )
+        if input_shape[-1] is not None and input_shape[-1] != self.channels:
+            raise ValueError(
+                f"LearnableResizer was built for channels={self.channels} but the input has "
+                f"{input_shape[-1]} channels (shape {tuple(input_shape)}); pass "
+                f"channels={input_shape[-1]} to build_resizer"
+            )
+        h, w = self.target_size
+        full = (None, None, None, self.channels)
+        if self.resize_first:
+            full = (None, h, w, self.channels)
+        feat_full = full[:3] + (self.filters,)
+        feat = (None, h, w, self.filters)
+        self.stem_conv7.build(full)
+        self.stem_conv1.build(feat_full)
+        self.stem_bn.build(feat_full)
+        for block in self.res_blocks:
+            for layer in block:
+                layer.build(feat)
+        self.tail_conv3.build(feat)
+        self.tail_bn.build(feat)
+        self.out_conv7.build(feat)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], *self.target_size, self.channels)
+
+    # -- forward ----------------------------------------------------------------------------
+    def _resize(self, x):
+        return ops.image.resize(
+            x, self.target_size, interpolation=self.interpolation, antialias=self.antialias
+        )
+
+    def stem(self, x, training=None):
+        """Full-resolution features ``(B, H, W, C) -> (B, H, W, F)``."""
+        x = self.stem_act1(self.stem_conv7(x))
+        x = self.stem_act2(self.stem_conv1(x))
+        return self.stem_bn(x, training=training)
+
+    def residual(self, bottleneck, training=None):
+        """Chained residual blocks and the tail ``(B, h, w, F) -> (B, h, w, F)``."""
+        x = bottleneck
+        for conv_a, bn_a, act, conv_b, bn_b in self.res_blocks:
+            y = act(bn_a(conv_a(x), training=training))
+            y = bn_b(conv_b(y), training=training)
+            x = x + y  # chained: each block feeds the next
+        x = self.tail_bn(self.tail_conv3(x), training=training)
+        return x + bottleneck
+
+    def call(self, inputs, training=None):
+        x = ops.cast(inputs, self.compute_dtype)
+        naive = self._resize(x)
+        features = self.stem(naive if self.resize_first else x, training=training)
+        bottleneck = features if self.resize_first else self._resize(features)
+        return naive + self.out_conv7(self.residual(bottleneck, training=training))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            target_size=list(self.target_size),
+            filters=self.filters,
+            num_res_blocks=self.num_res_blocks,
+            interpolation=self.interpolation,
+            channels=self.channels,
+            antialias=self.antialias,
+            resize_first=self.resize_first,
+            bn_momentum=self.bn_momentum,
+        )
+        return config
+
+
+@keras.saving.register_keras_serializable(package="resizer_lib")
+class FixedResize(layers.Layer):
+    """A plain, non-trainable resize ``(B, H, W, C) -> (B, h, w, C)`` (the baseline arms).
+
+    Unlike ``keras.layers.Resizing``, whose ``call`` defaults to ``training=True`` and so runs
+    the layers after it in training mode when a model is called without ``training=``, this
+    layer has no training behaviour at all. Any mode of ``supported_interpolations()``.
+    """
+
+    def __init__(self, target_size=(150, 150), interpolation="bilinear", antialias=False, **kwargs):
+        super().__init__(**kwargs)
+        self.target_size = check_size(target_size, "target_size")
+        self.interpolation = _check_interpolation(interpolation, trainable=False)
+        self.antialias = bool(antialias)
+
+    def call(self, inputs):
+        x = ops.cast(inputs, self.compute_dtype)
+        return ops.image.resize(
+            x, self.target_size, interpolation=self.interpolation, antialias=self.antialias
+        )
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], *self.target_size, input_shape[-1])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(target_size=list(self.target_size), interpolation=self.interpolation,
+                      antialias=self.antialias)
+        return config
+
+
+def _residual_block_layers(filters: int, index: int, momentum: float = 0.99) -> list[layers.Layer]:
+    """Conv3x3 (no bias) -> BN -> LeakyReLU -> Conv3x3 (no bias) -> BN; the skip is in call."""
+    p = f"res{index}_"
+    return [
+        layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_a"),
+        layers.BatchNormalization(momentum=momentum, name=p + "bn_a"),
+        FusableLeakyReLU(negative_slope=0.2, name=p + "lrelu"),
+        layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_b"),
+        layers.BatchNormalization(momentum=momentum, name=p + "bn_b"),
+    ]
+
+
+def build_resizer(
+    target_size: int | Sequence[int],
+    filters: int = 16,
+    num_res_blocks: int = 1,
+    interpolation: str = "bilinear",
+    channels: int = 3,
+    antialias: bool = False,
+    resize_first: bool = False,
+    name: str = "learnable_resizer",
+    bn_momentum: float = 0.99,
+) -> keras.Model:
+    """A functional model ``(B, None, None, channels) -> (B, h, w, channels)`` around the layer.
+
+    >>> build_resizer((150, 150)).count_params()
+    12163
+    """
+    layer = LearnableResizer(
+        target_size,
+        filters=filters,
+        num_res_blocks=num_res_blocks,
+        interpolation=interpolation,
+        channels=channels,
+        antialias=antialias,
+        resize_first=resize_first,
+        bn_momentum=bn_momentum,
+        name="resizer",
+    )
+    inputs = keras.Input(shape=(None, None, layer.channels), name="image")
+    return keras.Model(inputs, layer(inputs), name=name)
+
+
+def resizer_param_count(channels: int = 3, filters: int = 16, num_res_blocks: int = 1) -> int:
+    """The resizer's parameter count from the formula (trainable + BN moving statistics).
+
+    Conv7x7 C->F (+bias), Conv1x1 F->F (+bias), BN(F); per block 2 x Conv3x3 F->F (no bias)
+    + 2 x BN(F); Conv3x3 F->F (no bias) + BN(F); Conv7x7 F->C (+bias). Each BN holds 4F numbers.
+    """
+    c, f, n = channels, filters, num_res_blocks
+    stem = (49 * c * f + f) + (f * f + f) + 4 * f
+    blocks = n * (2 * 9 * f * f + 2 * 4 * f)
+    tail = 9 * f * f + 4 * f
+    out = 49 * f * c + c
+    return stem + blocks + tail + out

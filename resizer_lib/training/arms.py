@@ -1,0 +1,97 @@
+"""Recipes and arms: the optimizer of a recipe, the model of an arm, its jit checks."""
+
+from __future__ import annotations
+
+import keras
+
+from resizer_lib._walk import walk_layers
+from resizer_lib.models.augment import RandomShift
+from resizer_lib.models.classifier import build_classifier
+from resizer_lib.training.config import RECIPES, ExperimentConfig
+
+__all__ = ["build_arm", "classifier_of", "make_optimizer", "not_jit_safe_layers", "warn_if_not_compiled"]
+
+def make_optimizer(recipe: str, steps: int, learning_rate: float | None = None):
+    """The optimizer for a recipe; ``steps`` is the total number of training steps.
+
+    * ``keras_io``: ``SGD()`` with Keras defaults (lr 0.01, no momentum), as in the example.
+    * ``adamw_cosine``: AdamW (lr 1e-3, weight decay 1e-4) with a linear warm-up over the first
+      5% of steps and cosine decay to zero, so the final epochs settle instead of swinging.
+    """
+    if recipe == "keras_io":
+        return keras.optimizers.SGD(learning_rate=learning_rate or 0.01)
+    if recipe == "adamw_cosine":
+        peak = learning_rate or 1e-3
+        warmup = max(1, steps // 20)
+        schedule = keras.optimizers.schedules.CosineDecay(
+            0.0, decay_steps=max(1, steps - warmup), warmup_target=peak, warmup_steps=warmup
+        )
+        return keras.optimizers.AdamW(learning_rate=schedule, weight_decay=1e-4)
+    raise ValueError(f"Unknown recipe {recipe!r}; choose one of {list(RECIPES)}")
+
+
+def build_arm(config: ExperimentConfig, arm: str, num_classes: int, seed: int) -> keras.Model:
+    """The classifier for one arm; the backbone's initial weights depend only on ``seed``."""
+    target = config.image_size if arm == "full_res" else config.target_size
+    resizer = None if arm == "full_res" else arm
+    model = build_classifier(
+        config.backbone,
+        input_size=config.image_size,
+        target_size=target,
+        resizer=resizer,
+        num_classes=num_classes,
+        seed=seed,
+        filters=config.filters,
+        num_res_blocks=config.num_res_blocks,
+        interpolation=config.interpolation,
+        bn_momentum=config.bn_momentum,
+        name=f"{config.backbone}_{arm}",
+    )
+    if config.augment:
+        model = with_augmentation(model, seed)
+    return model
+
+
+def with_augmentation(model: keras.Model, seed: int) -> keras.Model:
+    """Random flips and small translations in front of the model (active in training only)."""
+    inputs = keras.Input(model.input_shape[1:], name="image")
+    x = keras.layers.RandomFlip("horizontal", seed=seed, name="aug_flip")(inputs)
+    x = RandomShift(0.05, 0.05, seed=seed + 1, name="aug_shift")(x)  # jit-safe on JAX
+    return keras.Model(inputs, model(x), name=model.name)
+
+
+def not_jit_safe_layers(model: keras.Model) -> list[str]:
+    """Names of the layers (nested models included) that declare ``supports_jit=False``."""
+    return [layer.name for layer in [model, *walk_layers(model)] if not getattr(layer, "supports_jit", True)]
+
+
+def warn_if_not_compiled(model: keras.Model) -> bool:
+    """On JAX, warn when a model compiled with jit will nevertheless train op by op.
+
+    Keras turns compilation off for the whole model when one layer says
+    ``supports_jit=False``; on JAX that is tens of times slower, and silent. Returns whether it
+    warned.
+    """
+    if keras.backend.backend() != "jax" or model.jit_compile:
+        return False
+    names = not_jit_safe_layers(model)
+    if not names:
+        return False
+    import warnings
+
+    warnings.warn(
+        f"{model.name} will train op by op on JAX (much slower): layers {names} declare "
+        "supports_jit=False, which turns compilation off for the whole model. For Keras' "
+        "RandomTranslation/RandomRotation/RandomZoom use resizer_lib.augment's RandomShift/"
+        "RandomTurn/RandomZoomJit.",
+        stacklevel=2,
+    )
+    return True
+
+
+def classifier_of(model: keras.Model) -> keras.Model:
+    """The ``build_classifier`` model inside an augmentation wrapper (or the model itself)."""
+    inner = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    if len(inner) == 1 and any(isinstance(x, keras.Model) for x in inner[0].layers):
+        return inner[0]
+    return model

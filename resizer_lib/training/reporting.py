@@ -1,0 +1,266 @@
+"""Summaries and files for a paired study: mean ± std per arm, paired differences with 95% CIs.
+
+``summarise(runs, arms)`` -> dict; ``format_table(summary)`` -> text table;
+``format_markdown(results)`` -> the Markdown tables quoted in the README (also
+``python -m resizer_lib report <name>.json``); ``write_outputs(results, out_dir)`` writes
+``<name>.json``, ``<name>.csv``, ``<name>.png`` and ``<name>.md``. For a study still running,
+``format_progress(load_runs(<out>/<name>/runs))`` (``python -m resizer_lib report
+<out>/<name>/runs``) tabulates the runs finished so far.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from itertools import combinations
+from pathlib import Path
+
+from resizer_lib.files import BrokenRecord, read_json, write_json_atomic, write_text_atomic
+from resizer_lib.training.stats import mean_std, paired_difference
+from resizer_lib.viz.tables import markdown_table
+
+__all__ = [
+    "METRIC",
+    "summarise",
+    "paired",
+    "format_table",
+    "format_markdown",
+    "format_progress",
+    "write_outputs",
+    "load_results",
+    "load_runs",
+]
+
+METRIC = "val_accuracy"  # final-epoch validation accuracy: never the best epoch
+
+
+def _scores(runs: list[dict], arm: str, metric: str) -> dict[int, float]:
+    return {r["seed"]: r["final"][metric] for r in runs if r["arm"] == arm}
+
+
+def summarise(runs: list[dict], arms, metric: str = METRIC) -> dict:
+    """Per arm: mean, std, n, per-seed scores. Per pair (a, b): ``a - b`` paired by seed, 95% CI."""
+    per_arm = {}
+    for arm in arms:
+        scores = _scores(runs, arm, metric)
+        mean, std = mean_std(list(scores.values()))
+        per_arm[arm] = {"mean": mean, "std": std, "n": len(scores), "per_seed": scores}
+    pairs = []
+    for a, b in combinations(arms, 2):
+        sa, sb = _scores(runs, a, metric), _scores(runs, b, metric)
+        seeds = sorted(set(sa) & set(sb))
+        ci = paired_difference([sa[s] for s in seeds], [sb[s] for s in seeds])
+        pairs.append({"a": a, "b": b, "seeds": seeds,
+                      "differences": [sa[s] - sb[s] for s in seeds], **ci.to_dict()})
+    return {"metric": metric, "arms": per_arm, "pairs": pairs}
+
+
+def paired(summary: dict, a: str, b: str) -> dict:
+    """The paired difference ``a − b`` of a ``summarise`` result, whichever order it was stored in:
+    ``{"mean", "low", "high", "n"}`` (fractions; ``low``/``high`` the 95% CI, NaN for one seed)."""
+    for pair in summary["pairs"]:
+        if (pair["a"], pair["b"]) == (a, b):
+            return {"mean": pair["mean"], "low": pair["low"], "high": pair["high"], "n": pair["n"]}
+        if (pair["a"], pair["b"]) == (b, a):
+            return {"mean": -pair["mean"], "low": -pair["high"], "high": -pair["low"], "n": pair["n"]}
+    raise ValueError(f"No pair {a!r} − {b!r}; the arms are {list(summary['arms'])}")
+
+
+def format_table(summary: dict) -> str:
+    """The summary as a plain-text table (accuracies in percent)."""
+    lines = [f"{'arm':<14}{'n':>3}  {summary['metric'] + ' mean ± std':>26}"]
+    for arm, s in summary["arms"].items():
+        spread = f"± {100 * s['std']:.2f} %" if s["n"] > 1 else "%  (one seed)"
+        lines.append(f"{arm:<14}{s['n']:>3}  {100 * s['mean']:>17.2f} {spread}")
+    lines.append("")
+    lines.append(f"{'paired difference (a - b)':<30}{'n':>3}  {'mean':>8}  {'95% CI':>20}")
+    for p in summary["pairs"]:
+        ci = "n/a (one seed)" if math.isnan(p["low"]) else f"[{100 * p['low']:+.2f}, {100 * p['high']:+.2f}]"
+        lines.append(f"{p['a'] + ' - ' + p['b']:<30}{p['n']:>3}  {100 * p['mean']:>+7.2f}%  {ci:>20}")
+    return "\n".join(lines)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def format_markdown(results: dict) -> str:
+    """A study as Markdown: provenance line, per-arm table, paired differences, resolution gap.
+
+    Every number comes from ``results`` (a ``compare`` JSON): final-epoch validation accuracy
+    per arm (mean ± sample std over seeds, then each seed), and for each pair of arms the mean
+    paired difference in points with its 95% t-interval on ``n - 1`` degrees of freedom (pairs
+    with the first arm, the baseline, read "arm − baseline"). When
+    the study has ``bilinear``, ``learned`` and ``full_res`` arms it adds the share of the
+    resolution gap (``full_res - bilinear``) that the resizer closes (ratio of mean gaps).
+    """
+    summary = results["summary"]
+    seeds = sorted({r["seed"] for r in results["runs"]})
+    spread_column = (f"{'mean ± std' if len(seeds) > 1 else 'final'} ({len(seeds)} seed"
+                     f"{'s' * (len(seeds) != 1)})")
+    seeds_column = f"per seed ({', '.join(map(str, seeds))})"
+    arm_rows = []
+    for arm, a in summary["arms"].items():
+        per_seed = ", ".join(_pct(a["per_seed"][k]) for k in sorted(a["per_seed"], key=int))
+        spread = f" ± {_pct(a['std'])}" if a["n"] > 1 else ""
+        arm_rows.append({"arm": arm, spread_column: f"{_pct(a['mean'])}{spread} %", seeds_column: per_seed})
+    pair_rows = []
+    baseline = next(iter(summary["arms"]))
+    for pair in summary["pairs"]:
+        a, b = pair["a"], pair["b"]
+        if a == baseline:  # every arm against the baseline reads "arm − baseline"
+            a, b = b, a
+        d = paired(summary, a, b)
+        mean, low, high = d["mean"], d["low"], d["high"]
+        ci = ("n/a (one seed)" if math.isnan(low)
+              else f"[{100 * low:+.1f}, {100 * high:+.1f}] ({pair['n'] - 1} d.f.)")
+        pair_rows.append({"paired difference": f"{a} − {b}", "seeds": str(pair["n"]),
+                          "mean": f"{100 * mean:+.1f} points", "95% CI": ci})
+    lines = [_provenance_line(results), "", markdown_table(arm_rows), "",
+             markdown_table(pair_rows) if pair_rows else "(one arm: no paired differences)"]
+    arms = summary["arms"]
+    if {"bilinear", "learned", "full_res"} <= set(arms):
+        gap = arms["full_res"]["mean"] - arms["bilinear"]["mean"]
+        gain = arms["learned"]["mean"] - arms["bilinear"]["mean"]
+        head = f"Resolution gap (full_res − bilinear): {100 * gap:+.1f} points"
+        if gap > 0:
+            lines += ["", f"{head}; the resizer recovers {100 * gain:+.1f} of them: {gain / gap:.0%} "
+                      "(ratio of means, no interval)."]
+        else:
+            lines += ["", f"{head}: this backbone did no better at full resolution, so there is no "
+                      "gap for the resizer to close (share undefined)."]
+    return "\n".join(lines)
+
+
+def _provenance_line(results: dict) -> str:
+    prov, cfg = results["provenance"], results["config"]
+    size = "x".join(map(str, cfg["image_size"])) + " → " + "x".join(map(str, cfg["target_size"]))
+    dates = sorted(r["finished_utc"] for r in results["runs"] if r.get("finished_utc"))
+    when = f"{dates[0][:10]} to {dates[-1][:10]}" if dates and dates[0][:10] != dates[-1][:10] else (
+        dates[0][:10] if dates else prov["date"][:10])
+    hours = sum(r["train_seconds"] for r in results["runs"]) / 3600
+    devices = sorted({r["device"] for r in results["runs"] if r.get("device")}) or [prov["device"]]
+    software = sorted({r["software"] for r in results["runs"] if r.get("software")})
+    if software and all(r.get("software") for r in results["runs"]):
+        versions = "; ".join(software)  # each run says what it trained with
+    else:  # runs from before runs recorded versions: only the summarising call's are known
+        versions = f"summarised with Keras {prov['keras']} / {prov['backend']} {prov['backend_version']}"
+    return (f"`{results['name']}`: {cfg['backbone']}, {size} px, {prov['dataset']} "
+            f"({prov['train_examples']:,} train / {prov['val_examples']:,} val), {cfg['epochs']} epochs, "
+            f"recipe {cfg['recipe']}, batch {cfg['batch_size']}; final-epoch "
+            f"{results['summary']['metric'].replace('_', ' ')}; {versions}; on {' and '.join(devices)}; "
+            f"runs finished {when}; {hours:.1f} h of training in all.")
+
+
+def write_outputs(results: dict, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``<name>.json`` (everything), ``<name>.csv`` (one row per run), ``<name>.png`` (the
+    learning curves) and ``<name>.md`` (``format_markdown``: the tables, readable on GitHub)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    name = results["name"]
+    paths = {ext: out / f"{name}.{ext}" for ext in ("json", "csv", "png", "md")}
+    write_json_atomic(paths["json"], results, default=float)
+    rows = io.StringIO(newline="")
+    writer = csv.writer(rows)
+    writer.writerow(["arm", "seed", "val_accuracy", "val_loss", "val_accuracy_last3",
+                     "params", "train_seconds"])
+    for r in results["runs"]:
+        fin = r["final"]
+        writer.writerow([r["arm"], r["seed"], fin["val_accuracy"], fin["val_loss"],
+                         fin["val_accuracy_last3"], r["params"], r["train_seconds"]])
+    write_text_atomic(paths["csv"], rows.getvalue())
+    _plot_curves(results, paths["png"])
+    write_text_atomic(paths["md"], f"# {name}\n\n{format_markdown(results)}\n\n"
+                      f"![learning curves]({name}.png)\n\n"
+                      f"Command: `{results['provenance']['command']}`\n")
+    print(format_table(results["summary"]))
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+    return paths
+
+
+def _plot_curves(results: dict, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    from resizer_lib.viz.curves import plot_history
+
+    histories: dict[str, list[dict]] = {}
+    for r in results["runs"]:
+        histories.setdefault(r["arm"], []).append(r["history"])
+    fig = plot_history(histories)
+    fig.suptitle(f"{results['name']}: {results['config']['backbone']} on {results['provenance']['dataset']}", y=1.03)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def load_results(path: str | Path) -> dict:
+    """Read a results JSON written by ``compare``; a clear error if it is missing."""
+    p = Path(path)
+    if not p.exists():
+        raise ValueError(f"No results file at {p}; run `python -m resizer_lib compare ...` first")
+    return json.loads(p.read_text())
+
+
+def load_runs(folder: str | Path) -> list[dict]:
+    """The finished runs of a study: every ``<arm>_seed<k>.json`` in ``folder`` (its ``runs/``)."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise ValueError(f"No runs folder at {root}; it is <out>/<name>/runs of a compare study")
+    runs = []
+    for path in sorted(root.glob("*.json")):
+        try:
+            record = read_json(path)
+            record["final"][METRIC], record["arm"], int(record["seed"])  # noqa: B018 - the fields used
+        except BrokenRecord as err:
+            raise ValueError(f"{err}: delete it, or rerun the study's compare command, which "
+                             f"sets it aside and trains that run again") from None
+        except (KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"{path} is not a finished run of compare ({type(err).__name__}: {err})") from None
+        runs.append(record)
+    if not runs:
+        raise ValueError(f"{root} holds no finished runs (*.json) yet")
+    return runs
+
+
+STUDY_ARMS = ("bilinear", "learned", "more_layers", "full_res")
+
+
+def study_order(arms) -> list[str]:
+    """``arms`` in the studies' order (bilinear, learned, more_layers, full_res), any other
+    arm (another interpolation) after them, alphabetically."""
+    rank = {a: i for i, a in enumerate(STUDY_ARMS)}
+    return sorted(set(arms), key=lambda a: (rank.get(a, len(STUDY_ARMS)), a))
+
+
+def format_progress(runs: list[dict]) -> str:
+    """Markdown grid of a study in progress: arm x seed, final-epoch validation accuracy (%)
+    and training minutes of each finished run, "—" where a run is missing, and per arm the
+    mean ± std over the seeds it has (not paired: the arms may have different seeds)."""
+    arms = study_order({r["arm"] for r in runs})
+    seeds = sorted({int(r["seed"]) for r in runs})
+    cell = {(r["arm"], int(r["seed"])): r for r in runs}
+    rows = []
+    for arm in arms:
+        row, scores = [], []
+        for s in seeds:
+            r = cell.get((arm, s))
+            if r is None:
+                row.append("—")
+                continue
+            scores.append(r["final"][METRIC])
+            row.append(_pct(scores[-1]) + _duration(r.get("train_seconds")))
+        mean, std = mean_std(scores)
+        spread = f"{_pct(mean)} ± {_pct(std)} %" if len(scores) > 1 else f"{_pct(mean)} %"
+        rows.append({"arm": arm, **{f"seed {s}": v for s, v in zip(seeds, row, strict=True)},
+                     "runs": str(len(scores)), "mean ± std": spread})
+    lines = [markdown_table(rows), "", f"{len(runs)} of {len(arms) * len(seeds)} (arm, seed) runs finished; final-epoch "
+              "validation accuracy in %, training time in brackets. Means over unequal seeds "
+              "are not paired comparisons: the study's summary (compare) gives those."]
+    return "\n".join(lines)
+
+
+def _duration(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    return f" ({seconds:.0f} s)" if seconds < 60 else f" ({seconds / 60:.0f} min)"

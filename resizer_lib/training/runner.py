@@ -1,0 +1,243 @@
+"""The runner: ``train_run`` trains one ``(arm, seed)``, ``compare`` a whole paired study."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from resizer_lib.models.classifier import backbone_weights
+from resizer_lib.runtime import (
+    backend_version,
+    device_description,
+    resolve_jit,
+    software_description,
+)
+from resizer_lib.training.arms import build_arm, classifier_of, make_optimizer, warn_if_not_compiled
+from resizer_lib.training.batches import EpochBatches, EpochSetter, RandomStateBackup
+from resizer_lib.training.config import ExperimentConfig
+from resizer_lib.training.record import (
+    RECORD_VERSION,
+    RunRecord,
+    assert_identical_initial_weights,
+    data_fingerprint,
+    load_run,
+    weights_checksum,
+)
+
+__all__ = ["compare", "load_experiment_data", "provenance", "train_run"]
+
+def _verbose(config: ExperimentConfig) -> int:
+    if config.verbose != "auto":
+        return int(config.verbose)
+    interactive = sys.stdout.isatty() or "ipykernel" in sys.modules
+    return 1 if interactive else 2  # progress bars when interactive, one line per epoch in CI
+
+
+def _history_from_csv(path: Path) -> dict[str, list[float]]:
+    """Per-epoch history from a CSVLogger file (the whole run, also across a resume)."""
+    import csv
+
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows = list({int(r["epoch"]): r for r in rows}.values())  # a resumed epoch replaces its row
+    keys = [k for k in rows[0] if k != "epoch"] if rows else []
+    return {k: [float(r[k]) for r in rows] for k in keys}
+
+
+def train_run(
+    config: ExperimentConfig,
+    arm: str,
+    seed: int,
+    data: dict,
+    run_dir: Path,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    strategy=None,
+) -> dict:
+    """Train one ``(arm, seed)`` and return its record (history, final metrics, provenance).
+
+    ``data`` holds ``x_train (N, H, W, 3) uint8``, ``y_train (N,)``, ``x_val``, ``y_val`` and
+    ``class_names``. ``run_dir`` holds the CSV log and the ``BackupAndRestore`` state, so an
+    interrupted run resumes from its last finished epoch.
+    """
+    num_classes = len(data["class_names"])
+    keras.utils.set_random_seed(seed)
+    train = EpochBatches(data["x_train"], data["y_train"], config.batch_size, num_classes, seed, endless=True)
+    val = EpochBatches(data["x_val"], data["y_val"], config.batch_size, num_classes, shuffle=False)
+    steps = len(train) * config.epochs
+    policy = keras.mixed_precision.dtype_policy()
+    if config.mixed_precision:
+        keras.mixed_precision.set_dtype_policy(config.mixed_precision)
+    try:
+        scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+        with scope:
+            model = build_arm(config, arm, num_classes, seed)
+            initial = weights_checksum(backbone_weights(classifier_of(model)))
+            model.compile(
+                optimizer=make_optimizer(config.recipe, steps, config.learning_rate),
+                loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
+                metrics=["accuracy"],
+                jit_compile=False if config.run_eagerly else resolve_jit(config.jit),
+                run_eagerly=config.run_eagerly,
+            )
+        if not config.run_eagerly and config.jit is not False:
+            warn_if_not_compiled(model)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        log = run_dir / f"{arm}_seed{seed}.csv"
+        backup = run_dir / "backup" / f"{arm}_seed{seed}"
+        if not backup.exists() and log.exists():
+            log.unlink()  # a stale log from a run that finished or was discarded
+        cbs = [
+            keras.callbacks.BackupAndRestore(str(backup), delete_checkpoint=True),
+            RandomStateBackup(backup.with_name(backup.name + "_rng.npz")),
+            keras.callbacks.CSVLogger(str(log), append=True),
+            EpochSetter(train),
+            *callbacks,
+        ]
+        if config.tensorboard:
+            cbs.append(keras.callbacks.TensorBoard(str(run_dir / "tensorboard" / f"{arm}_seed{seed}")))
+        start = time.perf_counter()
+        model.fit(train, validation_data=val, epochs=config.epochs, steps_per_epoch=len(train),
+                  shuffle=False, callbacks=cbs, verbose=_verbose(config))
+        seconds = time.perf_counter() - start
+        final = model.evaluate(val, verbose=0, return_dict=True)
+    finally:
+        keras.mixed_precision.set_dtype_policy(policy)
+    history = _history_from_csv(log)
+    log.unlink(missing_ok=True)
+    last = history.get("val_accuracy", [])[-3:]
+    return {
+        "arm": arm,
+        "seed": seed,
+        "history": history,
+        "final": {
+            "val_accuracy": float(final["accuracy"]),
+            "val_loss": float(final["loss"]),
+            "val_accuracy_last3": float(np.mean(last)) if last else float("nan"),
+        },
+        "params": int(model.count_params()),
+        "initial_backbone_checksum": initial,
+        "final_weights_checksum": weights_checksum(model.get_weights()),
+        "train_seconds": round(seconds, 2),
+        "model": model,
+    }
+
+
+def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) -> dict:
+    """Run (or resume) the paired study and write ``results/<name>.{json,csv,png}``.
+
+    Returns the results dict (JSON-serialisable): ``config``, ``provenance``, ``runs`` (one
+    record per arm and seed, histories included) and ``summary`` (per-arm mean ± std and the
+    paired differences with 95% t-intervals). Finished runs found under
+    ``out_dir/<name>/runs/`` with the same fingerprint are loaded instead of retrained.
+    """
+    from resizer_lib.training.reporting import summarise, write_outputs
+
+    data = data or load_experiment_data(config)
+    out = Path(config.out_dir)
+    run_dir = out / config.name / "runs"
+    fingerprint = config.fingerprint(data_fingerprint(data))
+    started = time.perf_counter()
+    runs, reused = [], 0
+    for seed in config.seeds:
+        for arm in config.arms:
+            path = run_dir / f"{arm}_seed{seed}.json"
+            record = load_run(path, fingerprint)
+            if record is None:
+                print(f"[{config.name}] training arm={arm} seed={seed}", flush=True)
+                record = train_run(config, arm, seed, data, run_dir, callbacks, strategy)
+                record.pop("model")
+                record["fingerprint"] = fingerprint
+                # a study can span several jobs and machines: each run says when and where it ran
+                record["finished_utc"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+                record["device"] = device_description()
+                record["software"] = software_description()
+                record["record_version"] = RECORD_VERSION
+                RunRecord.from_dict(record, source=str(path)).save(path)
+            else:
+                reused += 1
+                print(f"[{config.name}] reusing finished run arm={arm} seed={seed} ({path})", flush=True)
+            runs.append(record)
+        assert_identical_initial_weights([r for r in runs if r["seed"] == seed])
+    results = {
+        "name": config.name,
+        "config": config.to_dict(),
+        "fingerprint": fingerprint,
+        "provenance": provenance(config, data, time.perf_counter() - started, reused),
+        "runs": runs,
+        "summary": summarise(runs, config.arms),
+    }
+    write_outputs(results, out)
+    return results
+
+
+def load_experiment_data(config: ExperimentConfig) -> dict:
+    """Load train/val arrays for a study through ``resizer_lib.data.load_dataset`` (NumPy path)."""
+    from resizer_lib.data.loading import load_dataset
+
+    if config.data == "synthetic":  # generated: the counts are the sizes
+        sizes = {"num_train": config.num_train or 1024, "num_val": config.num_val or 256}
+    else:  # real data: the counts are caps (None: everything)
+        sizes = {"limit": {"train": config.num_train, "val": config.num_val}}
+    ds = load_dataset(config.data, image_size=config.image_size, batch_size=config.batch_size,
+                      seed=config.data_seed, backend="numpy", **sizes)
+    if not isinstance(ds.train, tuple):
+        raise ValueError(
+            f"{config.data} at {config.image_size} does not fit in memory as arrays; lower "
+            f"--image-size or cap the examples with --num-train/--num-val"
+        )
+    (x_train, y_train), (x_val, y_val) = ds.train, ds.val
+    return {
+        "x_train": x_train,
+        "y_train": y_train,
+        "x_val": x_val,
+        "y_val": y_val,
+        "class_names": list(ds.class_names),
+        "counts": ds.counts,
+        "source": config.data,
+    }
+
+
+def provenance(config: ExperimentConfig, data: dict, seconds: float, reused: int) -> dict:
+    """Who, where and how: command line, date, versions, device, dataset and its counts."""
+    import datetime
+    import platform
+
+    return {
+        "command": _command_line(),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "backend_version": backend_version(),
+        "python": platform.python_version(),
+        "device": device_description(),
+        "dataset": data.get("source", config.data),
+        "class_names": data.get("class_names"),
+        "counts": _jsonable(data.get("counts")),
+        "train_examples": int(len(data["y_train"])),
+        "val_examples": int(len(data["y_val"])),
+        "seeds": list(config.seeds),
+        "wall_seconds_this_call": round(seconds, 1),
+        "runs_reused": reused,
+        "profile": os.environ.get("RESIZER_PROFILE"),
+    }
+
+
+def _command_line() -> str:
+    """The command that is running, as a user would type it (``python -m resizer_lib ...``)."""
+    if not sys.argv:
+        return ""
+    prog = Path(sys.argv[0])
+    head = "python -m resizer_lib" if prog.name == "__main__.py" else prog.name
+    return " ".join([head, *sys.argv[1:]])
+
+
+def _jsonable(obj):
+    return json.loads(json.dumps(obj, default=lambda o: o.item() if hasattr(o, "item") else str(o)))

@@ -1,0 +1,68 @@
+"""The figures: display normalisation, image grids, learning curves, tables, spectra, resize
+comparisons, and the interactive explorer.
+
+``display`` (``to_display``, ``show_images``, ``save_figure``), ``curves`` (``plot_history``),
+``tables`` (``markdown_table``, ``show_table``), ``spectra`` (``magnitude_spectrum``,
+``spectral_gain``, ...), ``comparison`` (``compare_resizers``, ``resize_image``), ``widgets``
+(the resize explorer). Every name below is also importable from ``resizer_lib.viz``.
+"""
+
+from resizer_lib.viz.comparison import (  # noqa: F401
+    TF_ONLY_INTERPOLATIONS,
+    available_interpolations,
+    compare_resizers,
+    model_target_size,
+    plot_comparison,
+    resize_image,
+)
+from resizer_lib.viz.curves import (  # noqa: F401
+    aggregate_curves,
+    plot_history,
+)
+from resizer_lib.viz.display import (  # noqa: F401
+    DISPLAY_MODES,
+    clipping_warnings,
+    save_figure,
+    show_images,
+    to_display,
+    to_float,
+)
+from resizer_lib.viz.spectra import (  # noqa: F401
+    centred_fft,
+    channel_statistics,
+    magnitude_spectrum,
+    plot_spectra,
+    plot_spectral_gain,
+    radial_profile,
+    spectral_gain,
+)
+from resizer_lib.viz.tables import (  # noqa: F401
+    markdown_table,
+    show_table,
+)
+
+__all__ = [
+    "DISPLAY_MODES",
+    "TF_ONLY_INTERPOLATIONS",
+    "aggregate_curves",
+    "available_interpolations",
+    "centred_fft",
+    "channel_statistics",
+    "clipping_warnings",
+    "compare_resizers",
+    "magnitude_spectrum",
+    "markdown_table",
+    "model_target_size",
+    "plot_comparison",
+    "plot_history",
+    "plot_spectra",
+    "plot_spectral_gain",
+    "radial_profile",
+    "resize_image",
+    "save_figure",
+    "show_images",
+    "show_table",
+    "spectral_gain",
+    "to_display",
+    "to_float",
+]

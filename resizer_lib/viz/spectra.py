@@ -1,0 +1,228 @@
+"""Spectra: 2-D Fourier magnitude of an image's luminance, ring averages, and the gain of one
+image over another in dB. One FFT step (``centred_fft``) serves every function here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from resizer_lib.viz.display import check_image_rank, image_list, to_float
+
+_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, as Pillow's "L"
+
+
+__all__ = [
+    "centred_fft",
+    "channel_statistics",
+    "magnitude_spectrum",
+    "plot_spectra",
+    "plot_spectral_gain",
+    "radial_profile",
+    "spectral_gain",
+]
+
+# -- spectra -----------------------------------------------------------------------------------
+def _luminance(image: Any) -> np.ndarray:
+    """``(H, W)`` float luminance of one image (RGB weighted, grey as is)."""
+    arr = to_float(image)
+    if arr.ndim == 3 and arr.shape[-1] in (1, 3, 4):
+        arr = arr[..., 0] if arr.shape[-1] == 1 else arr[..., :3] @ _LUMA
+    if arr.ndim != 2:
+        raise ValueError(f"expected one image (H, W) or (H, W, C); got shape {arr.shape}")
+    return np.nan_to_num(arr.astype(np.float64))
+
+
+def magnitude_spectrum(
+    image: Any, remove_mean: bool = True, window: bool = False, floor: float = 1e-3
+) -> np.ndarray:
+    """``log(|F| + floor)`` of the centred 2-D FFT of the luminance: ``(H, W)`` float32.
+
+    The zero frequency is at ``(H // 2, W // 2)``; a pattern of ``k`` cycles across the width
+    peaks at ``(H // 2, W // 2 +- k)``. The FFT is orthonormal (``|F|`` scaled by
+    ``1 / sqrt(H W)``) so images of different sizes compare; for a ``[0, 1]`` image values run
+    from ``log(floor)`` (about -6.9) to a few units. ``remove_mean`` hides the DC spike;
+    ``window`` applies a Hann window, which removes the cross that the image borders add.
+    """
+    if not floor > 0:
+        raise ValueError(f"floor must be > 0 (it keeps log finite); got {floor!r}")
+    return np.log(np.abs(centred_fft(image, remove_mean, window)) + floor).astype(np.float32)
+
+
+def centred_fft(image: Any, remove_mean: bool = True, window: bool = False) -> np.ndarray:
+    """The centred, orthonormal 2-D FFT of the luminance of one image: complex ``(H, W)``.
+
+    The steps every spectrum here shares: luminance (RGB weighted), mean removed (optional),
+    Hann window (optional: it removes the cross that the image borders add), ``fft2`` with
+    ``norm="ortho"``, ``fftshift`` (zero frequency at ``(H // 2, W // 2)``).
+    """
+    lum = _luminance(image)
+    if remove_mean:
+        lum = lum - lum.mean()
+    if window:
+        lum = lum * np.outer(np.hanning(lum.shape[0]), np.hanning(lum.shape[1]))
+    return np.fft.fftshift(np.fft.fft2(lum, norm="ortho"))
+
+
+def show_spectrum(ax, spectrum: np.ndarray) -> Any:
+    """imshow a spectrum with robust limits (the 1st..99.9th percentiles)."""
+    low, high = np.percentile(spectrum, (1.0, 99.9))
+    return ax.imshow(spectrum, cmap="magma", vmin=low, vmax=max(high, low + 1e-6))
+
+
+def radial_profile(spectrum: np.ndarray, num_bins: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of a centred spectrum ``(H, W)`` per ring of radial frequency.
+
+    Returns ``(frequencies, profile)``, both ``(num_bins,)``: bin centres in cycles per pixel
+    (``0 .. 0.5``, the Nyquist limit; the corners beyond it are left out) and the mean value
+    in each ring (NaN where a ring holds no frequency). Default ``num_bins = min(H, W) // 2``.
+    """
+    spec = np.asarray(spectrum, dtype=np.float64)
+    if spec.ndim != 2:
+        raise ValueError(f"spectrum must be 2-D (H, W); got shape {spec.shape}")
+    h, w = spec.shape
+    bins = max(min(h, w) // 2, 1) if num_bins is None else num_bins
+    if not isinstance(bins, int) or bins < 1:
+        raise ValueError(f"num_bins must be a positive integer or None; got {num_bins!r}")
+    fy = (np.arange(h) - h // 2) / h
+    fx = (np.arange(w) - w // 2) / w
+    radius = np.hypot(fy[:, None], fx[None, :])
+    edges = np.linspace(0.0, 0.5, bins + 1)
+    index = np.digitize(radius, edges[1:-1])  # 0 .. bins-1 inside Nyquist
+    inside = radius <= 0.5
+    sums = np.bincount(index[inside], weights=spec[inside], minlength=bins)
+    counts = np.bincount(index[inside], minlength=bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        profile = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    return (edges[:-1] + edges[1:]) / 2, profile
+
+
+def plot_spectra(
+    images: Mapping[str, Any] | Sequence[Any],
+    titles: Sequence[str] | None = None,
+    window: bool = True,
+    num_bins: int | None = None,
+    panel_size: float = 2.8,
+) -> Figure:
+    """Top row: the magnitude spectrum of each image; bottom: their radial profiles overlaid
+    (frequency in cycles per pixel of each image). ``images``: ``{title: image}`` or a list."""
+    if isinstance(images, Mapping):
+        titles, items = list(images), list(images.values())
+    else:
+        items = image_list(images)
+        titles = list(titles) if titles is not None else [f"image {i}" for i in range(len(items))]
+    if not items or len(titles) != len(items):
+        raise ValueError(f"need one title per image; got {len(titles)} titles, {len(items)} images")
+    n = len(items)
+    fig = plt.figure(figsize=(panel_size * max(n, 2), panel_size * 2.1))
+    grid = fig.add_gridspec(2, n, height_ratios=(1, 0.9))
+    profile_ax = fig.add_subplot(grid[1, :])
+    for i, (title, image) in enumerate(zip(titles, items, strict=True)):
+        spectrum = magnitude_spectrum(image, window=window)
+        ax = fig.add_subplot(grid[0, i])
+        show_spectrum(ax, spectrum)
+        ax.set_title(f"{title}\n{spectrum.shape[0]}x{spectrum.shape[1]}", fontsize=9)
+        ax.set_axis_off()
+        freqs, profile = radial_profile(spectrum, num_bins)
+        profile_ax.plot(freqs, profile, label=title)
+    profile_ax.set_xlabel("radial frequency (cycles / pixel)")
+    profile_ax.set_ylabel("mean log |F|")
+    profile_ax.grid(alpha=0.3)
+    profile_ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _pairs(images: Any, reference: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Matching ``(image, reference)`` pairs from two images or two batches of one shape."""
+    a, b = to_float(images), to_float(reference)
+    if a.shape != b.shape:
+        raise ValueError(
+            f"image and reference must have the same shape (same size, e.g. a learned and a "
+            f"naive resize to one target); got {a.shape} and {b.shape}"
+        )
+    batched = check_image_rank(a)
+    return list(zip(a, b, strict=True)) if batched else [(a, b)]
+
+
+def _power_spectrum(image: Any, window: bool) -> np.ndarray:
+    """``|F|^2`` of the centred orthonormal FFT of the mean-removed luminance, ``(H, W)``."""
+    return np.abs(centred_fft(image, remove_mean=True, window=window)) ** 2
+
+
+def spectral_gain(
+    image: Any, reference: Any, num_bins: int | None = None, window: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """How much more (or less) of each spatial frequency ``image`` holds than ``reference``.
+
+    Both are one image ``(h, w[, C])`` or a batch ``(B, h, w, C)`` of the same shape (e.g. a
+    learned and a naive resize). Returns ``(frequencies, gain_db)``, both ``(num_bins,)``: the
+    radial frequency in cycles per pixel (``0 .. 0.5``) and the ratio of the luminance power in
+    each ring, summed over the batch, in dB (``10 log10(P_image / P_reference)``): ``> 0`` where
+    ``image`` boosts a frequency, ``0`` where it keeps it, ``< 0`` where it damps it; NaN for
+    an empty ring or a ring where the reference has no power.
+    """
+    power_img, power_ref = 0.0, 0.0
+    for img, ref in _pairs(image, reference):
+        freqs, p_img = radial_profile(_power_spectrum(img, window), num_bins)
+        _, p_ref = radial_profile(_power_spectrum(ref, window), num_bins)
+        power_img, power_ref = power_img + p_img, power_ref + p_ref
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gain = 10.0 * np.log10(power_img / power_ref)
+    return freqs, np.where(np.isfinite(gain), gain, np.nan)
+
+
+def plot_spectral_gain(
+    pairs: Mapping[str, tuple[Any, Any]],
+    reference_name: str = "naive",
+    num_bins: int | None = None,
+    figsize: tuple[float, float] = (6.0, 3.4),
+) -> Figure:
+    """One ``spectral_gain`` curve per entry of ``pairs`` (``{label: (image, reference)}``, each
+    an image or a batch, the two of one shape); a zero line marks "kept as is"."""
+    if not isinstance(pairs, Mapping) or not pairs:
+        raise ValueError("pairs must be a non-empty dict {label: (image, reference)}")
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.axhline(0.0, color="#555555", lw=0.8)
+    for label, pair in pairs.items():
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"pairs[{label!r}] must be a pair (image, reference)")
+        freqs, gain = spectral_gain(pair[0], pair[1], num_bins)
+        ax.plot(freqs, gain, marker=".", label=str(label))
+    ax.set_xlabel("radial frequency (cycles / pixel of the output)")
+    ax.set_ylabel(f"gain over {reference_name} (dB)")
+    ax.set_xlim(0.0, 0.5)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def channel_statistics(images: Mapping[str, Any], channel_names: str = "RGB") -> list[dict]:
+    """Per-channel statistics of each entry of ``images`` (``{label: image or batch}``).
+
+    One row per image and channel: ``image``, ``channel``, ``mean``, ``std``, ``min``, ``max``
+    and ``outside [0,1]`` (the fraction of values a ``[0, 1]`` display would clip), over all
+    pixels (and every image of a batch). ``uint8`` inputs are scaled to ``[0, 1]`` first, so
+    every row is on the same scale. Pass the rows to ``show_table``.
+    """
+    if not isinstance(images, Mapping) or not images:
+        raise ValueError("images must be a non-empty dict {label: image or batch}")
+    rows = []
+    for label, image in images.items():
+        arr = to_float(image)
+        check_image_rank(arr)
+        arr = arr[..., None] if arr.ndim == 2 else arr
+        for k in range(arr.shape[-1]):
+            values = arr[..., k].ravel()
+            name = channel_names[k] if k < len(channel_names) else str(k)
+            outside = float(np.mean((values < 0.0) | (values > 1.0)))
+            rows.append({
+                "image": str(label), "channel": name, "mean": float(values.mean()),
+                "std": float(values.std()), "min": float(values.min()),
+                "max": float(values.max()), "outside [0,1]": outside,
+            })
+    return rows
