@@ -15,9 +15,10 @@ import os
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
+
+import resizer_lib  # noqa: E402, F401  (quiets TensorFlow's C++ log lines before TF is imported)
 
 
 def time_step(model, x, steps: int) -> float:
@@ -42,7 +43,7 @@ def main(argv=None) -> None:
     import keras
     from keras import layers
 
-    from resizer_lib.models.resizer import build_resizer
+    from resizer_lib.models.resizer import FusableLeakyReLU, build_resizer
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", type=int, default=300)
@@ -61,8 +62,8 @@ def main(argv=None) -> None:
         return keras.Model(inp, fn(inp))
 
     def head(i):
-        x = layers.LeakyReLU(0.2)(layers.Conv2D(16, 7, padding="same")(i))
-        x = layers.LeakyReLU(0.2)(layers.Conv2D(16, 1, padding="same")(x))
+        x = FusableLeakyReLU(0.2)(layers.Conv2D(16, 7, padding="same")(i))
+        x = FusableLeakyReLU(0.2)(layers.Conv2D(16, 1, padding="same")(x))
         return layers.Resizing(lo, lo)(layers.BatchNormalization()(x))
 
     class NormaliseAfterResize(layers.Layer):
@@ -81,8 +82,8 @@ def main(argv=None) -> None:
                                                  scale=self.gamma, epsilon=1e-3)
 
     def head_after(i):
-        x = layers.LeakyReLU(0.2)(layers.Conv2D(16, 7, padding="same")(i))
-        x = layers.LeakyReLU(0.2)(layers.Conv2D(16, 1, padding="same")(x))
+        x = FusableLeakyReLU(0.2)(layers.Conv2D(16, 7, padding="same")(i))
+        x = FusableLeakyReLU(0.2)(layers.Conv2D(16, 1, padding="same")(x))
         return NormaliseAfterResize()(x)
 
     conv = 2 * b  # FLOPs per output pixel and multiply-add, times the batch
@@ -93,7 +94,7 @@ def main(argv=None) -> None:
          x_hi, None),
         ("  conv 7x7 3->16", model((hi, hi, 3), lambda i: layers.Conv2D(16, 7, padding="same")(i)), x_hi,
          conv * hi * hi * 16 * 147),
-        ("  LeakyReLU (16 ch)", model((hi, hi, 16), lambda i: layers.LeakyReLU(0.2)(i)), f_hi, None),
+        ("  LeakyReLU (16 ch)", model((hi, hi, 16), lambda i: FusableLeakyReLU(0.2)(i)), f_hi, None),
         ("  conv 1x1 16->16", model((hi, hi, 16), lambda i: layers.Conv2D(16, 1)(i)), f_hi,
          conv * hi * hi * 16 * 16),
         ("  BatchNorm (16 ch)", model((hi, hi, 16), lambda i: layers.BatchNormalization()(i)), f_hi, None),

@@ -1,0 +1,43 @@
+"""The README's module map matches the folders of ``resizer_lib``, and the old paths still import."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _documented() -> set[str]:
+    text = (REPO / "README.md").read_text()
+    section = text.split("### Module map of `resizer_lib`", 1)[1].split("\n## ", 1)[0]
+    found = set()
+    for row in re.findall(r"^\| (.+?) \|", section, flags=re.M):
+        for name in re.findall(r"`([\w/]+\.py)`", row):
+            found.add(name)
+    return found
+
+
+def test_every_module_is_in_the_readme_map_and_nothing_else():
+    root = REPO / "resizer_lib"
+    modules = {str(p.relative_to(root)) for p in root.rglob("*.py")}
+    packages = {m for m in modules if m.endswith("/__init__.py")}  # described by their folder row
+    assert _documented() == modules - packages
+
+
+@pytest.mark.parametrize("old", sorted(importlib.import_module("resizer_lib").MOVED))
+def test_the_module_paths_of_version_0_1_are_the_same_modules(old):
+    import resizer_lib
+
+    assert importlib.import_module(old) is importlib.import_module(resizer_lib.MOVED[old])
+
+
+def test_the_public_paths_of_the_course_stay():
+    from resizer_lib.resizer import LearnableResizer, build_resizer  # noqa: F401
+
+    from resizer_lib.data import load_dataset  # noqa: F401
+    from resizer_lib.models import build_classifier  # noqa: F401
+    from resizer_lib.training import ExperimentConfig, compare  # noqa: F401
