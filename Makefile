@@ -41,9 +41,9 @@ pytest:
 
 pytest-jax:
 	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n $(WORKERS) -m "multibackend and not slow and not browser" \
-	    tests/test_resizer.py tests/test_models.py tests/test_training.py tests/test_data.py tests/test_batchnorm.py \
-	    tests/test_augment.py tests/test_layer_contract.py tests/test_training_record.py tests/test_checks.py \
-	    tests/test_walk.py tests/test_network.py
+	    tests/test_resizer.py tests/test_classifier.py tests/test_runner.py tests/test_loading.py tests/test_batchnorm.py \
+	    tests/test_augment.py tests/test_layer_contract.py tests/test_record.py tests/test_checks.py \
+	    tests/test_walk.py tests/test_network.py tests/test_spec.py
 
 # Every notebook, the longest first: each runs in one kernel on one worker, so it should not start last.
 LONGEST := notebooks/06_plug_and_play.ipynb

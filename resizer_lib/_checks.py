@@ -17,6 +17,7 @@ __all__ = [
     "TF_IMAGE_ONLY_MODES",
     "TF_DECODABLE_EXTENSIONS",
     "check_int",
+    "check_interpolation",
     "check_size",
     "is_int",
     "interpolations_for",
@@ -93,3 +94,25 @@ def interpolations_for(backend: str | None = None, trainable: bool = False) -> t
     if trainable:
         modes = tuple(m for m in modes if m not in NO_GRADIENT.get(backend, ()))
     return modes
+
+
+def check_interpolation(interpolation: object, trainable: bool, backend: str | None = None) -> str:
+    """``interpolation`` if ``keras.ops.image.resize`` has it on ``backend`` (default: active),
+    with a gradient when ``trainable``; else ``ValueError`` naming the choices."""
+    if backend is None:
+        import keras
+
+        backend = keras.backend.backend()
+    allowed = interpolations_for(backend, trainable=trainable)
+    if interpolation in allowed:
+        return str(interpolation)
+    if trainable and interpolation in NO_GRADIENT.get(backend, ()):
+        raise ValueError(
+            f"interpolation={interpolation!r} has no gradient on the {backend} backend, so the "
+            f"learnable resizer cannot train through it; use one of {list(allowed)} "
+            f"(for a fixed, non-trainable resize, 'area' is fine in build_classifier)"
+        )
+    raise ValueError(
+        f"Unknown interpolation {interpolation!r} for the {backend} backend; "
+        f"choose one of {list(allowed)}"
+    )

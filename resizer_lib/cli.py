@@ -96,6 +96,8 @@ def _cap(value: int | str | None, default: int | None) -> int | None:
 
 
 def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
+    from resizer_lib.models.spec import ResizerSpec  # Keras-free: --help stays quick
+
     g = p.add_argument_group("experiment")
     g.add_argument("--profile", choices=["smoke", "quick", "full"],
                    help="sizes and epochs preset (default: $RESIZER_PROFILE or quick)")
@@ -114,9 +116,13 @@ def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--num-val", type=_count_or_all,
                    help="validation examples (synthetic: generated; else a cap, 'all' for none)")
     g.add_argument("--augment", action="store_true", help="random flips and shifts during training")
-    g.add_argument("--filters", type=_positive, default=16, help="resizer width (default 16)")
-    g.add_argument("--res-blocks", type=_positive, default=1, help="resizer residual blocks (default 1)")
-    g.add_argument("--interpolation", default="bilinear", help="resizer interpolation (default bilinear)")
+    spec = ResizerSpec  # the resizer's defaults, declared once (class attributes: no check, no Keras)
+    g.add_argument("--filters", type=_positive, default=spec.filters,
+                   help=f"resizer width (default {spec.filters})")
+    g.add_argument("--res-blocks", type=_positive, default=spec.num_res_blocks,
+                   help=f"resizer residual blocks (default {spec.num_res_blocks})")
+    g.add_argument("--interpolation", default=spec.interpolation,
+                   help=f"resizer interpolation (default {spec.interpolation})")
     g.add_argument("--mixed-precision", choices=["mixed_float16", "mixed_bfloat16"], help="dtype policy")
     g.add_argument("--jit", choices=["auto", "on", "off"], default="auto", help="XLA compilation")
     g.add_argument("--out", default="results", help="output folder (default: results/)")

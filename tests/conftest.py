@@ -7,7 +7,10 @@ from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from data_fixtures import write_bad_files, write_good_images, write_small_class  # noqa: E402
+from PIL import Image  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATASETS = REPO.parent / "shared" / "datasets"
@@ -36,3 +39,29 @@ def backend() -> str:
     import keras
 
     return keras.backend.backend()
+
+
+# -- image folders the data tests share -------------------------------------------------
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    """train/{cat,dog} + val/{cat,dog}; train/cat holds every awkward and every bad file."""
+    root = tmp_path_factory.mktemp("messy")
+    good = write_good_images(root / "train" / "cat")
+    bad = write_bad_files(root / "train" / "cat")
+    write_small_class(root / "train" / "dog", (0, 90, 0), 5)
+    write_small_class(root / "val" / "cat", (90, 0, 0), 2)
+    write_small_class(root / "val" / "dog", (0, 90, 0), 3)
+    noise = np.random.default_rng(0).integers(0, 256, (16, 20, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(root / "val" / "dog" / "cut.png")
+    png = (root / "val" / "dog" / "cut.png").read_bytes()
+    (root / "val" / "dog" / "cut.png").write_bytes(png[: len(png) // 2])  # truncated PNG
+    return root, len(good), bad
+
+
+@pytest.fixture(scope="module")
+def classes_only(tmp_path_factory):
+    """One folder of class subfolders (no train/val split): 10 + 10 images."""
+    root = tmp_path_factory.mktemp("classes")
+    write_small_class(root / "apple", (200, 0, 0), 10)
+    write_small_class(root / "pear", (0, 200, 0), 10)
+    return root

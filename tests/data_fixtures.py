@@ -83,3 +83,12 @@ def write_small_class(folder: Path, colour, count: int, size=(20, 16)) -> None:
     for i in range(count):
         shade = tuple(int(c + i) % 256 for c in colour)
         solid("RGB", size, shade).save(folder / f"img_{i:03d}.png")
+
+
+SIZE = (12, 16)  # the image size the data tests load at
+
+
+def tf_arrays(dataset):
+    """Concatenate a tf.data dataset of (images, labels) batches into two NumPy arrays."""
+    xs, ys = zip(*dataset.as_numpy_iterator(), strict=True)
+    return np.concatenate(xs), np.concatenate(ys)

@@ -63,3 +63,13 @@ def test_fit_classifier_learns_a_separable_toy_problem():
         fit_classifier(model, (x, y), (x, y), epochs=0)
     with pytest.raises(ValueError, match="learning_rate"):
         fit_classifier(model, (x, y), (x, y), epochs=1, learning_rate=-1)
+
+
+@pytest.mark.multibackend
+def test_the_classifier_loop_and_the_studies_share_one_jit_policy():
+    """They used to disagree on a JAX CPU (classify turned XLA off, training kept it on)."""
+    from resizer_lib.runtime import resolve_jit
+
+    assert default_jit_compile() == resolve_jit("auto")
+    if keras.backend.backend() == "jax":
+        assert default_jit_compile() == "auto"  # Keras' default: compiled (op by op is far slower)

@@ -18,7 +18,7 @@ SCRIPT = textwrap.dedent("""
     tf.config.set_logical_device_configuration(
         cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
     sys.path.insert(0, "tests")
-    from test_training import tiny_config, tiny_data
+    from test_runner import tiny_config, tiny_data
     from resizer_lib.training import train_run
     from pathlib import Path
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])

@@ -41,3 +41,12 @@ def test_the_public_paths_of_the_course_stay():
     from resizer_lib.data import load_dataset  # noqa: F401
     from resizer_lib.models import build_classifier  # noqa: F401
     from resizer_lib.training import ExperimentConfig, compare  # noqa: F401
+
+
+def test_every_module_has_a_test_module_of_its_own():
+    """``resizer_lib/<folder>/<name>.py`` is tested in ``tests/test_<name>.py`` (leading
+    underscore dropped), as Keras' tests mirror its sources."""
+    root = REPO / "resizer_lib"
+    names = {p.stem.lstrip("_") for p in root.rglob("*.py") if p.stem not in ("__init__", "__main__")}
+    missing = sorted(n for n in names if not (REPO / "tests" / f"test_{n}.py").is_file())
+    assert missing == []

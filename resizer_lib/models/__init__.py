@@ -1,11 +1,30 @@
 """The models: the learnable resizer, the classifier builder and its backbones, ConvMixer, the
 augmentation layers that sit in front, and BatchNorm recalibration.
 
-``resizer`` (``LearnableResizer``, ``build_resizer``, ``FixedResize``, ``FusableLeakyReLU``),
-``classifier`` (``build_classifier`` and the backbones; re-exported here, so that
-``resizer_lib.models.build_classifier`` is the public path), ``convmixer``, ``augment``,
-``batchnorm``. Model code is backend-agnostic Keras 3.
+``spec`` (``ResizerSpec``, the resizer's hyper-parameters), ``resizer`` (``LearnableResizer``,
+``build_resizer``, ``FixedResize``, ``FusableLeakyReLU``), ``classifier`` (``build_classifier``
+and the backbones), ``convmixer``, ``augment``, ``batchnorm``. Model code is backend-agnostic
+Keras 3. The classifier's names are re-exported here (``resizer_lib.models.build_classifier`` is
+the public path), lazily, so that importing ``resizer_lib.models.spec`` stays free of Keras.
 """
 
-from resizer_lib.models.classifier import *  # noqa: F403
-from resizer_lib.models.classifier import __all__  # noqa: F401
+from __future__ import annotations
+
+__all__ = [
+    "BACKBONES",
+    "RESIZER_ARMS",
+    "backbone_weights",
+    "build_backbone",
+    "build_classifier",
+    "copy_backbone_weights",
+    "get_backbone",
+    "small_cnn",
+]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from resizer_lib.models import classifier
+
+        return getattr(classifier, name)
+    raise AttributeError(f"module 'resizer_lib.models' has no attribute {name!r}")

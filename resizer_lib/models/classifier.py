@@ -22,6 +22,7 @@ from keras import layers
 
 from resizer_lib._checks import check_size
 from resizer_lib.models.resizer import FixedResize, LearnableResizer, supported_interpolations
+from resizer_lib.models.spec import ResizerSpec, resolve_spec
 
 __all__ = [
     "BACKBONES",
@@ -164,11 +165,9 @@ def build_classifier(
     num_classes: int = 2,
     weights: str | None = None,
     seed: int | None = None,
-    filters: int = 16,
-    num_res_blocks: int = 1,
-    interpolation: str = "bilinear",
     name: str | None = None,
-    bn_momentum: float = 0.99,
+    spec: ResizerSpec | None = None,
+    **spec_fields,
 ) -> keras.Model:
     """Build ``(B, H, W, 3) in 0..255 -> (B, num_classes)`` softmax probabilities.
 
@@ -181,8 +180,11 @@ def build_classifier(
         weights: ``None`` (random init) or ``"imagenet"`` (needs a network the first time).
         seed: seeds the backbone's (then the resizer's) initial weights; the same seed gives
             the same backbone weights in every arm.
-        filters, num_res_blocks, interpolation, bn_momentum: the learnable resizer's settings.
+        spec: the learnable resizer's hyper-parameters (``ResizerSpec``), or its fields as
+            keywords (``filters=``, ``num_res_blocks=``, ``interpolation=``, ``antialias=``,
+            ``bn_momentum=``); only used by the ``learned`` and ``more_layers`` arms.
     """
+    spec = resolve_spec(spec, spec_fields)
     target = check_size(target_size, "target_size")
     size = None if input_size is None else check_size(input_size, "input_size")
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
@@ -199,25 +201,18 @@ def build_classifier(
         keras.utils.set_random_seed(seed + 1)
     inputs = keras.Input(shape=(*(size or (None, None)), 3), name="image")
     x = layers.Rescaling(1.0 / 255, name="rescale")(inputs)
-    x = _resizing_layer(resizer, target, filters, num_res_blocks, interpolation, bn_momentum)(x)
+    x = _resizing_layer(resizer, target, spec)(x)
     outputs = net(x)
     arm = "none" if resizer is None else resizer
     return keras.Model(inputs, outputs, name=name or f"{net.name}_{arm}")
 
 
-def _resizing_layer(resizer, target, filters, num_res_blocks, interpolation, bn_momentum) -> layers.Layer:
+def _resizing_layer(resizer, target, spec: ResizerSpec) -> layers.Layer:
     if resizer is None:
         return layers.Identity(name="no_resize")
     if resizer in RESIZER_ARMS:
-        return LearnableResizer(
-            target,
-            filters=filters,
-            num_res_blocks=num_res_blocks,
-            interpolation=interpolation,
-            resize_first=resizer == "more_layers",
-            bn_momentum=bn_momentum,
-            name="resizer",
-        )
+        return LearnableResizer(target, resize_first=resizer == "more_layers", name="resizer",
+                                **spec.to_dict())
     if resizer in supported_interpolations():
         return FixedResize(target, interpolation=resizer, name=f"resize_{resizer}")
     raise ValueError(

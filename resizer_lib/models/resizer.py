@@ -22,17 +22,21 @@ from collections.abc import Sequence
 import keras
 from keras import layers, ops
 
-from resizer_lib._checks import NO_GRADIENT, check_int, check_size, interpolations_for
+from resizer_lib._checks import check_int, check_interpolation, check_size, interpolations_for
+from resizer_lib.models.spec import ResizerSpec, resolve_spec
 
 __all__ = [
     "FixedResize",
+    "ResizerSpec",
     "LearnableResizer",
     "FusableLeakyReLU",
     "build_resizer",
     "check_size",
+    "resolve_spec",
     "supported_interpolations",
     "resizer_param_count",
 ]
+
 
 def supported_interpolations(trainable: bool = False, backend: str | None = None) -> tuple[str, ...]:
     """Interpolation names ``keras.ops.image.resize`` supports on ``backend`` (default: active).
@@ -41,23 +45,6 @@ def supported_interpolations(trainable: bool = False, backend: str | None = None
     since the learnable resizer must back-propagate through its feature resize.
     """
     return interpolations_for(backend, trainable=trainable)
-
-
-def _check_interpolation(interpolation: object, trainable: bool) -> str:
-    backend = keras.backend.backend()
-    allowed = supported_interpolations(trainable=trainable, backend=backend)
-    if interpolation in allowed:
-        return str(interpolation)
-    if trainable and interpolation in NO_GRADIENT.get(backend, ()):
-        raise ValueError(
-            f"interpolation={interpolation!r} has no gradient on the {backend} backend, so the "
-            f"learnable resizer cannot train through it; use one of {list(allowed)} "
-            f"(for a fixed, non-trainable resize, 'area' is fine in build_classifier)"
-        )
-    raise ValueError(
-        f"Unknown interpolation {interpolation!r} for the {backend} backend; "
-        f"choose one of {list(allowed)}"
-    )
 
 
 @keras.saving.register_keras_serializable(package="resizer_lib")
@@ -107,40 +94,32 @@ class LearnableResizer(layers.Layer):
 
     Args:
         target_size: ``(h, w)`` or an int for a square; any size, down or up.
-        filters: width ``F`` of the internal feature maps (>= 1).
-        num_res_blocks: number of chained residual blocks at the target size (>= 1).
-        interpolation: resize mode for the naive path and the bottleneck; must have a
-            gradient on the active backend (see ``supported_interpolations(trainable=True)``).
+        filters, num_res_blocks, interpolation, antialias, bn_momentum: the hyper-parameters,
+            checked by ``ResizerSpec`` (which documents them); ``layer.spec`` holds them.
         channels: ``C``, channels of the input and the output (1 for grey, 3 for RGB).
-        antialias: antialias the two resizes when downsampling (off in the paper).
         resize_first: the "more layers" control: resize first, then run the same blocks.
-        bn_momentum: momentum of the BatchNorm moving statistics (Keras default 0.99; 0.9
-            lets them settle within the few hundred steps of a short CPU run).
     """
 
     def __init__(
         self,
         target_size: int | Sequence[int] = (150, 150),
-        filters: int = 16,
-        num_res_blocks: int = 1,
-        interpolation: str = "bilinear",
+        filters: int = ResizerSpec.filters,
+        num_res_blocks: int = ResizerSpec.num_res_blocks,
+        interpolation: str = ResizerSpec.interpolation,
         channels: int = 3,
-        antialias: bool = False,
+        antialias: bool = ResizerSpec.antialias,
         resize_first: bool = False,
-        bn_momentum: float = 0.99,
+        bn_momentum: float = ResizerSpec.bn_momentum,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.target_size = check_size(target_size, "target_size")
-        self.filters = check_int(filters, "filters")
-        self.num_res_blocks = check_int(num_res_blocks, "num_res_blocks")
+        self.spec = ResizerSpec(filters, num_res_blocks, interpolation, antialias, bn_momentum)
+        self.filters, self.num_res_blocks = self.spec.filters, self.spec.num_res_blocks
+        self.interpolation, self.antialias = self.spec.interpolation, self.spec.antialias
+        self.bn_momentum = self.spec.bn_momentum
         self.channels = check_int(channels, "channels")
-        self.interpolation = _check_interpolation(interpolation, trainable=True)
-        self.antialias = bool(antialias)
         self.resize_first = bool(resize_first)
-        if not 0.0 <= float(bn_momentum) < 1.0:
-            raise ValueError(f"bn_momentum must be in [0, 1); got {bn_momentum!r}")
-        self.bn_momentum = float(bn_momentum)
         f = self.filters
         self.stem_conv7 = layers.Conv2D(f, 7, padding="same", name="stem_conv7x7")
         self.stem_act1 = FusableLeakyReLU(negative_slope=0.2, name="stem_lrelu1")
@@ -241,7 +220,7 @@ class FixedResize(layers.Layer):
     def __init__(self, target_size=(150, 150), interpolation="bilinear", antialias=False, **kwargs):
         super().__init__(**kwargs)
         self.target_size = check_size(target_size, "target_size")
-        self.interpolation = _check_interpolation(interpolation, trainable=False)
+        self.interpolation = check_interpolation(interpolation, trainable=False)
         self.antialias = bool(antialias)
 
     def call(self, inputs):
@@ -274,31 +253,23 @@ def _residual_block_layers(filters: int, index: int, momentum: float = 0.99) -> 
 
 def build_resizer(
     target_size: int | Sequence[int],
-    filters: int = 16,
-    num_res_blocks: int = 1,
-    interpolation: str = "bilinear",
+    spec: ResizerSpec | None = None,
+    *,
     channels: int = 3,
-    antialias: bool = False,
     resize_first: bool = False,
     name: str = "learnable_resizer",
-    bn_momentum: float = 0.99,
+    **spec_fields,
 ) -> keras.Model:
     """A functional model ``(B, None, None, channels) -> (B, h, w, channels)`` around the layer.
+
+    The hyper-parameters are a ``ResizerSpec`` or its fields as keywords (``filters=8``,
+    ``num_res_blocks=2``, ``interpolation=``, ``antialias=``, ``bn_momentum=``), not both.
 
     >>> build_resizer((150, 150)).count_params()
     12163
     """
-    layer = LearnableResizer(
-        target_size,
-        filters=filters,
-        num_res_blocks=num_res_blocks,
-        interpolation=interpolation,
-        channels=channels,
-        antialias=antialias,
-        resize_first=resize_first,
-        bn_momentum=bn_momentum,
-        name="resizer",
-    )
+    layer = LearnableResizer(target_size, channels=channels, resize_first=resize_first,
+                             name="resizer", **resolve_spec(spec, spec_fields).to_dict())
     inputs = keras.Input(shape=(None, None, layer.channels), name="image")
     return keras.Model(inputs, layer(inputs), name=name)
 

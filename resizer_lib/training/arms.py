@@ -41,10 +41,7 @@ def build_arm(config: ExperimentConfig, arm: str, num_classes: int, seed: int) -
         resizer=resizer,
         num_classes=num_classes,
         seed=seed,
-        filters=config.filters,
-        num_res_blocks=config.num_res_blocks,
-        interpolation=config.interpolation,
-        bn_momentum=config.bn_momentum,
+        spec=config.resizer_spec(),
         name=f"{config.backbone}_{arm}",
     )
     if config.augment:

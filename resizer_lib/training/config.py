@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from resizer_lib._checks import check_int, check_size
 from resizer_lib.models.classifier import RESIZER_ARMS
 from resizer_lib.models.resizer import supported_interpolations
+from resizer_lib.models.spec import ResizerSpec
 
 __all__ = ["ARM_CONTROLS", "RECIPES", "ExperimentConfig"]
 
@@ -40,10 +41,10 @@ class ExperimentConfig:
     num_val: int | None = 256
     data_seed: int = 0
     augment: bool = False
-    filters: int = 16
-    num_res_blocks: int = 1
-    interpolation: str = "bilinear"
-    bn_momentum: float = 0.9  # the resizer's BatchNorm (Keras: 0.99); see LearnableResizer
+    filters: int = ResizerSpec.filters  # the resizer's hyper-parameters: see ResizerSpec
+    num_res_blocks: int = ResizerSpec.num_res_blocks
+    interpolation: str = ResizerSpec.interpolation
+    bn_momentum: float = 0.9  # the studies' BatchNorm momentum (ResizerSpec, Keras: 0.99)
     mixed_precision: str | None = None  # "mixed_float16" (GPU) or "mixed_bfloat16"
     jit: bool | str = "auto"
     run_eagerly: bool = False  # no graph or jit: far quicker for tiny smoke runs, slower otherwise
@@ -73,6 +74,12 @@ class ExperimentConfig:
             raise ValueError("seeds is empty; give at least one seed (five or more for a CI)")
         if len(set(self.seeds)) != len(self.seeds):
             raise ValueError(f"seeds has duplicates: {self.seeds}")
+
+    def resizer_spec(self) -> ResizerSpec:
+        """The resizer's hyper-parameters of this study (``filters``, ``num_res_blocks``,
+        ``interpolation``, ``bn_momentum``; no antialiasing)."""
+        return ResizerSpec(filters=self.filters, num_res_blocks=self.num_res_blocks,
+                           interpolation=self.interpolation, bn_momentum=self.bn_momentum)
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -1,0 +1,64 @@
+"""``ResizerSpec``: the learnable resizer's hyper-parameters, declared and checked once.
+
+Keras-free at import (the interpolation check looks the backend up when a spec is made), so the
+command line can take its defaults without importing TensorFlow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from resizer_lib._checks import check_int, check_interpolation
+
+__all__ = ["ResizerSpec", "resolve_spec"]
+
+
+@dataclass(frozen=True)
+class ResizerSpec:
+    """The learnable resizer's hyper-parameters, declared and checked here once.
+
+    ``LearnableResizer``, ``build_resizer``, ``build_classifier``, ``ExperimentConfig``
+    (``config.resizer_spec()``) and the command line's defaults all come from this class.
+
+    Args:
+        filters: width ``F`` of the internal feature maps (>= 1).
+        num_res_blocks: number of chained residual blocks at the target size (>= 1).
+        interpolation: resize mode for the naive path and the bottleneck; must have a
+            gradient on the active backend (see ``supported_interpolations(trainable=True)``).
+        antialias: antialias the two resizes when downsampling (off in the paper).
+        bn_momentum: momentum of the BatchNorm moving statistics (Keras default 0.99; the
+            course's studies use 0.9, which lets them settle within a short CPU run).
+    """
+
+    filters: int = 16
+    num_res_blocks: int = 1
+    interpolation: str = "bilinear"
+    antialias: bool = False
+    bn_momentum: float = 0.99
+
+    def __post_init__(self):
+        object.__setattr__(self, "filters", check_int(self.filters, "filters"))
+        object.__setattr__(self, "num_res_blocks", check_int(self.num_res_blocks, "num_res_blocks"))
+        object.__setattr__(self, "interpolation", check_interpolation(self.interpolation, trainable=True))
+        object.__setattr__(self, "antialias", bool(self.antialias))
+        if isinstance(self.bn_momentum, bool) or not isinstance(self.bn_momentum, (int, float)) \
+                or not 0.0 <= float(self.bn_momentum) < 1.0:
+            raise ValueError(f"bn_momentum must be a number in [0, 1); got {self.bn_momentum!r}")
+        object.__setattr__(self, "bn_momentum", float(self.bn_momentum))
+
+    def to_dict(self) -> dict:
+        """The fields as keyword arguments (``LearnableResizer(target, **spec.to_dict())``)."""
+        return asdict(self)
+
+
+def resolve_spec(spec: ResizerSpec | None, fields: dict) -> ResizerSpec:
+    """``spec``, or a ``ResizerSpec`` of ``fields``; a clear error for unknown or doubled ones."""
+    known = set(ResizerSpec.__dataclass_fields__)
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise TypeError(f"unknown resizer setting(s) {unknown}; the settings are {sorted(known)}")
+    if spec is not None and fields:
+        raise TypeError(f"give either spec= or the settings {sorted(fields)}, not both")
+    if spec is not None and not isinstance(spec, ResizerSpec):
+        raise TypeError(f"spec must be a ResizerSpec; got {type(spec).__name__}")
+    return spec or ResizerSpec(**fields)

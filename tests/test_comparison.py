@@ -1,0 +1,150 @@
+"""``resizer_lib.viz.comparison``: every interpolation side by side, a learned resizer beside them."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import keras  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from resizer_lib import viz  # noqa: E402
+from resizer_lib.models.resizer import build_resizer, supported_interpolations  # noqa: E402
+
+pytestmark = pytest.mark.multibackend
+IS_TF = keras.backend.backend() == "tensorflow"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def rgb() -> np.ndarray:
+    """A smooth RGB ``uint8 (40, 48, 3)`` image with some detail."""
+    y, x = np.mgrid[0:40, 0:48]
+    img = np.stack([x / 47, y / 39, 0.5 + 0.5 * np.sin(x / 2.0) * np.cos(y / 3.0)], axis=-1)
+    return (img * 255).astype(np.uint8)
+
+
+
+# -- resizing ----------------------------------------------------------------------------------
+def test_available_interpolations():
+    modes = viz.available_interpolations()
+    assert set(supported_interpolations()) <= set(modes)
+    assert ("gaussian" in modes) == IS_TF and ("mitchellcubic" in modes) == IS_TF
+
+
+def test_resize_image_every_mode_and_shape(rgb):
+    for mode in viz.available_interpolations():
+        out = viz.resize_image(rgb, (20, 24), mode)
+        assert out.shape == (20, 24, 3) and out.dtype == np.float32, mode
+        assert -0.5 < out.mean() < 1.5, mode  # uint8 became [0, 1]
+    assert viz.resize_image(rgb[..., 0], 10).shape == (10, 10)
+    assert viz.resize_image(np.stack([rgb] * 2), (8, 6), antialias=True).shape == (2, 8, 6, 3)
+    near, bil = viz.resize_image(rgb, 13, "nearest"), viz.resize_image(rgb, 13, "bilinear")
+    assert not np.allclose(near, bil)
+    assert not np.allclose(bil, viz.resize_image(rgb, 13, "bilinear", antialias=True))
+
+
+@pytest.mark.skipif(not IS_TF, reason="gaussian/mitchellcubic need the TensorFlow backend")
+def test_resize_image_tf_only_modes(rgb):
+    out = viz.resize_image(rgb, (10, 12), "gaussian", antialias=True)
+    assert out.shape == (10, 12, 3)
+    assert not np.allclose(out, viz.resize_image(rgb, (10, 12), "mitchellcubic"))
+
+
+@pytest.mark.skipif(IS_TF, reason="on TensorFlow gaussian is available")
+def test_resize_image_tf_only_modes_elsewhere(rgb):
+    with pytest.raises(ValueError, match="needs KERAS_BACKEND=tensorflow"):
+        viz.resize_image(rgb, 8, "gaussian")
+
+
+def test_resize_image_errors(rgb):
+    with pytest.raises(ValueError, match=r"Unknown interpolation 'cubic'.*bilinear"):
+        viz.resize_image(rgb, 8, "cubic")
+    with pytest.raises(ValueError, match="size must be a positive integer"):
+        viz.resize_image(rgb, (0, 8))
+    with pytest.raises(ValueError, match="shape"):
+        viz.resize_image(np.zeros(5), 2)
+
+
+# -- comparison --------------------------------------------------------------------------------
+def test_compare_resizers_naive(rgb):
+    result = viz.compare_resizers(rgb, (20, 16), "nearest", antialias=False)
+    assert result["input"].shape == (40, 48, 3) and result["input"].max() <= 1.0
+    assert result["naive"].shape == result["reference"].shape == (20, 16, 3)
+    assert result["difference"].shape == result["spectrum"].shape == (20, 16)
+    assert np.abs(result["difference"]).max() > 0.01
+    assert "learned" not in result and result["meta"]["target_size"] == (20, 16)
+
+
+def test_compare_resizers_identical_resizes_give_zero_difference(rgb):
+    result = viz.compare_resizers(rgb, 16, "bilinear", reference="bilinear")
+    np.testing.assert_array_equal(result["difference"], 0.0)
+
+
+@pytest.fixture(scope="module")
+def zero_residual_resizer():
+    """A (12, 10) resizer whose learned residual is zero: it outputs the plain bilinear resize."""
+    model = build_resizer((12, 10), filters=4)
+    out_conv = model.get_layer("resizer").out_conv7
+    out_conv.set_weights([np.zeros_like(w) for w in out_conv.get_weights()])
+    return model
+
+
+def test_compare_resizers_learned(rgb, zero_residual_resizer):
+    model = zero_residual_resizer
+    result = viz.compare_resizers(rgb, None, "bilinear", resizer_model=model)
+    assert result["learned"].shape == (12, 10, 3) and result["meta"]["target_size"] == (12, 10)
+    np.testing.assert_allclose(result["difference"], 0.0, atol=1e-5)
+    other = viz.compare_resizers(rgb, (12, 10), "nearest", resizer_model=model)
+    assert np.abs(other["difference"]).max() > 0.01
+    assert other["meta"]["compared"] == ("learned", "naive")
+
+
+def test_compare_resizers_fixed_input_model(rgb):
+    inputs = keras.Input((32, 32, 3))
+    model = keras.Model(inputs, keras.layers.Resizing(8, 8)(inputs))
+    result = viz.compare_resizers(rgb, None, resizer_model=model)
+    assert result["meta"]["input_resized_to"] == (32, 32) and result["learned"].shape == (8, 8, 3)
+
+
+def test_compare_resizers_errors(rgb, zero_residual_resizer):
+    model = zero_residual_resizer
+    with pytest.raises(ValueError, match=r"differs from the resizer model's output size \(12, 10\)"):
+        viz.compare_resizers(rgb, (16, 16), resizer_model=model)
+    with pytest.raises(ValueError, match="target_size=None needs a resizer_model"):
+        viz.compare_resizers(rgb, None)
+    classifier = keras.Sequential([keras.Input((None, None, 3)), keras.layers.GlobalAveragePooling2D()])
+    with pytest.raises(ValueError, match="not the classifier"):
+        viz.compare_resizers(rgb, None, resizer_model=classifier)
+    with pytest.raises(ValueError, match="one image"):
+        viz.compare_resizers(np.stack([rgb] * 2), 8)
+
+
+def test_plot_comparison_layout(rgb):
+    result = viz.compare_resizers(rgb, 16, "nearest")
+    fig = viz.plot_comparison(result)
+    axes = fig.get_axes()
+    assert len(axes) == 6  # five panels and the difference colorbar
+    diff_image = axes[3].images[0]
+    low, high = diff_image.get_clim()
+    assert low == -high == pytest.approx(-np.abs(result["difference"]).max())
+    assert diff_image.get_cmap().name == "RdBu_r"
+    np.testing.assert_allclose(np.asarray(diff_image.get_array()), result["difference"])
+    zero = viz.compare_resizers(rgb, 16, "bilinear")
+    assert viz.plot_comparison(zero).get_axes()[3].images[0].get_clim()[1] > 0  # no 0/0 limits
+
+
+# -- model_target_size, save_figure -----------------------------------------------------------
+def test_model_target_size(zero_residual_resizer):
+    model = zero_residual_resizer
+    assert viz.model_target_size(model) == (12, 10)
+    assert viz.model_target_size(model.get_layer("resizer")) == (12, 10)
+    assert viz.model_target_size(object()) is None
