@@ -87,3 +87,21 @@ def assert_close(a, b, path="summary"):
         assert a == pytest.approx(b, rel=1e-12, abs=1e-12, nan_ok=True), path
     else:
         assert a == b, path
+
+
+@pytest.mark.photos
+@pytest.mark.slow
+def test_rerunning_the_committed_photo_study_trains_nothing(photos_dir, tmp_path, monkeypatch):
+    """The same on the real photos (skipped where ``../shared/datasets`` is absent): the
+    128 -> 64 study's 20 committed runs are all reused, so its fingerprint is unchanged."""
+    import resizer_lib.training.runner as runner
+
+    name = "photos_small_cnn_128to64"
+    saved = json.loads((REPO / "results" / f"{name}.json").read_text())
+    shutil.copytree(REPO / "results" / name, tmp_path / name)
+    monkeypatch.setattr(runner, "train_run", lambda *a, **k: pytest.fail(f"retrained {a[1:3]}"))
+    config = ExperimentConfig.from_dict(saved["config"] | {"out_dir": str(tmp_path),
+                                                           "data": str(photos_dir)})
+    results = compare(config)
+    assert results["fingerprint"] == saved["fingerprint"]
+    assert results["provenance"]["runs_reused"] == len(saved["runs"]) == 20
