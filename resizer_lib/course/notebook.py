@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
+from packaging.version import Version
+
 from resizer_lib.profiles import Profile, get_profile
 
 __all__ = ["IN_COLAB", "MIN_VERSIONS", "setup", "check_versions"]
@@ -18,21 +20,13 @@ IN_COLAB = "google.colab" in sys.modules
 MIN_VERSIONS = {"keras": (3, 10), "numpy": (1, 26), "matplotlib": (3, 8)}
 
 
-def _version_tuple(text: str) -> tuple[int, ...]:
-    parts = []
-    for p in text.split(".")[:2]:
-        digits = "".join(ch for ch in p if ch.isdigit())
-        parts.append(int(digits or 0))
-    return tuple(parts)
-
-
 def check_versions(minimum: dict[str, tuple[int, int]] = MIN_VERSIONS) -> dict[str, str]:
     """Import each package and assert its version is at least ``minimum``; return the versions."""
     found = {}
     for name, low in minimum.items():
         module = __import__(name)
         found[name] = module.__version__
-        if _version_tuple(module.__version__) < low:
+        if Version(module.__version__) < Version(".".join(map(str, low))):
             raise RuntimeError(
                 f"{name} {module.__version__} is older than {'.'.join(map(str, low))}, which this "
                 f"course needs; run `make setup` (or `pip install -e .`) to update"

@@ -17,16 +17,16 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from resizer_lib._threads import default_workers, map_threads
 from resizer_lib.data.imaging import IMAGE_EXTENSIONS, check_image_file
 
-__all__ = ["FolderScan", "FolderSplit", "default_workers", "map_threads", "scan_folder"]
+__all__ = ["FolderScan", "FolderSplit", "scan_folder"]
 
 log = logging.getLogger("resizer_lib.data")
 
@@ -53,11 +53,6 @@ class FolderScan:
     class_names: list[str]
     splits: dict[str, FolderSplit]
     layout: str  # "train/val folders" or "class folders split by val_fraction=..."
-
-
-def default_workers() -> int:
-    """Threads for decoding: the CPU count, at most 8 (Pillow and NumPy release the GIL)."""
-    return max(1, min(8, os.cpu_count() or 1))
 
 
 def scan_folder(
@@ -176,13 +171,6 @@ def _cached_check(path: Path) -> str | None:
     if key not in _CHECKED:
         _CHECKED[key] = check_image_file(path)
     return _CHECKED[key]
-
-
-def map_threads(fn: Callable, items: Sequence, workers: int) -> list:
-    if workers <= 1 or len(items) < 2:
-        return [fn(x) for x in items]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, items, chunksize=16))
 
 
 def _warn_skipped(base: Path, name: str, bad: list[tuple[Path, str]], total: int) -> None:

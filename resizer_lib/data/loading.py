@@ -42,8 +42,9 @@ import numpy as np
 
 from resizer_lib._batching import one_hot
 from resizer_lib._checks import check_int, check_size
+from resizer_lib._threads import default_workers
 from resizer_lib.data import pipeline, tfds_source
-from resizer_lib.data.folder import default_workers, scan_folder
+from resizer_lib.data.folder import scan_folder
 from resizer_lib.data.imaging import check_interpolation, load_image
 from resizer_lib.data.synthetic import (
     SYNTHETIC_CLASS_NAMES,

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 
 from resizer_lib._batching import batch_rows, epoch_order, one_hot
-from resizer_lib.data.folder import map_threads
+from resizer_lib._threads import map_threads
 
 __all__ = ["Examples", "IndexBatches", "to_numpy", "to_tf", "tfds_to_numpy", "tfds_to_tf"]
 
