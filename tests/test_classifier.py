@@ -137,3 +137,23 @@ def test_calling_without_training_flag_leaves_batchnorm_statistics_alone():
     out = keras.ops.convert_to_numpy(model(x))
     assert _same(backbone_weights(model), before)
     np.testing.assert_allclose(out, keras.ops.convert_to_numpy(model(x, training=False)), atol=1e-6)
+
+
+def test_the_antialiased_arm_filters_what_plain_bilinear_aliases():
+    """At 4x, bilinear without antialiasing reads 2 of every 4 input pixels (at 4i + 1.5), so a
+    pattern of period 4 comes out as whatever those two pixels hold; with antialiasing the
+    output is the pattern's local mean."""
+    from resizer_lib.training import ExperimentConfig
+
+    assert "antialiased" in ExperimentConfig(arms=("bilinear", "antialiased")).arms
+    line = np.tile(np.array([0, 255, 255, 255], np.uint8), 8)  # period 4, mean 0.75
+    image = np.broadcast_to(line[None, :, None], (1, 32, 32, 3)).copy()
+    out = {}
+    for arm in ("bilinear", "antialiased"):
+        model = build_classifier("tiny_cnn", (32, 32), (8, 8), arm, seed=0)
+        assert model.get_layer(f"resize_{arm}").antialias == (arm == "antialiased")
+        resize = keras.Model(model.input, model.get_layer(f"resize_{arm}").output)
+        out[arm] = keras.ops.convert_to_numpy(resize(image))[0, 0, :, 0]  # in [0, 1]
+    inner = slice(1, -1)  # away from the borders
+    np.testing.assert_allclose(out["bilinear"][inner], 1.0, atol=1e-5)  # the dark pixel vanished
+    np.testing.assert_allclose(out["antialiased"][inner], 0.75, atol=0.05)  # the mean

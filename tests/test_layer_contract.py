@@ -36,6 +36,8 @@ CASES = {
                                          (2, 9, 9, 1), (2, 4, 4, 1), has_weights=True),
     "FixedResize": Case(FixedResize, {"target_size": (3, 7), "interpolation": "bicubic"},
                         (2, 6, 14, 3), (2, 3, 7, 3)),
+    "FixedResize antialiased": Case(FixedResize, {"target_size": 4, "antialias": True},
+                                    (2, 16, 16, 3), (2, 4, 4, 3)),
     "FusableLeakyReLU": Case(FusableLeakyReLU, {"negative_slope": 0.3}, (2, 4, 4, 2), (2, 4, 4, 2)),
     "DepthwiseMaxPooling2D": Case(DepthwiseMaxPooling2D, {"pool_size": 2}, (2, 4, 4, 6), (2, 4, 4, 3)),
     "RandomShift": Case(RandomShift, {"height_factor": 0.1, "width_factor": 0.1, "seed": 1},

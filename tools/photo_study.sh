@@ -34,7 +34,6 @@ missing() {  # missing NAME ARMS SEEDS: the (arm, seed) runs without a finished 
         [ -f "results/$1/runs/${arm}_seed$seed.json" ] || echo -n "$arm/$seed "
     done; done
 }
-export TF_CPP_MIN_LOG_LEVEL=2
 if [ "${1:-}" = summary ]; then  # reuse-only: refuses while a run is missing, so it never trains
     for study in "photos_small_cnn_128to64 bilinear,learned,more_layers,full_res 0,1,2,3,4 $MAIN" \
                  "photos_small_cnn_128to64_keras_io bilinear,learned 0,1 $REF"; do

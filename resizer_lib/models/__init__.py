@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "BACKBONES",
+    "NAMED_RESIZES",
     "RESIZER_ARMS",
     "backbone_weights",
     "build_backbone",

@@ -27,7 +27,7 @@ __all__ = [
     "weights_checksum",
 ]
 
-RECORD_VERSION = 1
+RECORD_VERSION = 1  # the typed record; adds precise-BN accuracy (final.*_recalibrated, precise_bn)
 
 
 @dataclass
@@ -47,10 +47,11 @@ class RunRecord:
     finished_utc: str | None = None  # absent in the first records
     device: str | None = None
     software: str | None = None
+    precise_bn: dict | None = None  # images, layers, seconds of the BatchNorm re-estimation
     record_version: int = 0  # 0: written before the schema (no such key in the file)
     extra: dict = field(default_factory=dict)  # keys of newer versions, kept as they are
 
-    _OPTIONAL = ("fingerprint", "finished_utc", "device", "software", "record_version")
+    _OPTIONAL = ("fingerprint", "finished_utc", "device", "software", "precise_bn", "record_version")
     _FINAL_KEYS = ("val_accuracy", "val_loss")
 
     @classmethod
@@ -69,7 +70,7 @@ class RunRecord:
     def to_dict(self) -> dict:
         """The JSON object, key for key as read (version-0 records gain no keys)."""
         d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
-        for name in ("finished_utc", "device", "software"):
+        for name in ("finished_utc", "device", "software", "precise_bn"):
             if d[name] is None:
                 del d[name]
         if self.record_version == 0:

@@ -23,7 +23,9 @@ from resizer_lib.viz.tables import markdown_table
 
 __all__ = [
     "METRIC",
+    "RECALIBRATED",
     "summarise",
+    "summarise_recalibrated",
     "paired",
     "format_table",
     "format_markdown",
@@ -34,10 +36,19 @@ __all__ = [
 ]
 
 METRIC = "val_accuracy"  # final-epoch validation accuracy: never the best epoch
+RECALIBRATED = "val_accuracy_recalibrated"  # the same, with precise-BN statistics
 
 
 def _scores(runs: list[dict], arm: str, metric: str) -> dict[int, float]:
     return {r["seed"]: r["final"][metric] for r in runs if r["arm"] == arm}
+
+
+def summarise_recalibrated(runs: list[dict], arms) -> dict | None:
+    """``summarise`` of the precise-BN accuracy, or ``None`` when a run lacks it (runs trained
+    before the runner measured it): never a summary of some of the runs."""
+    if not runs or any(RECALIBRATED not in r["final"] for r in runs):
+        return None
+    return summarise(runs, arms, metric=RECALIBRATED)
 
 
 def summarise(runs: list[dict], arms, metric: str = METRIC) -> dict:
@@ -98,6 +109,32 @@ def format_markdown(results: dict) -> str:
     """
     summary = results["summary"]
     seeds = sorted({r["seed"] for r in results["runs"]})
+    lines = [_provenance_line(results), "", *_summary_tables(summary, seeds)]
+    recalibrated = results.get("summary_recalibrated")
+    if recalibrated:
+        images = sorted({r["precise_bn"]["images"] for r in results["runs"] if r.get("precise_bn")})
+        lines += ["", f"With BatchNorm statistics re-estimated on {'/'.join(map(str, images))} "
+                  "training images, every weight as trained (precise BN, "
+                  "`val_accuracy_recalibrated`):", "", *_summary_tables(recalibrated, seeds)]
+    else:
+        lines += ["", "Precise-BN accuracy (re-estimated BatchNorm statistics): not recorded for "
+                  "these runs (trained before the runner measured it)."]
+    arms = summary["arms"]
+    if {"bilinear", "learned", "full_res"} <= set(arms):
+        gap = arms["full_res"]["mean"] - arms["bilinear"]["mean"]
+        gain = arms["learned"]["mean"] - arms["bilinear"]["mean"]
+        head = f"Resolution gap (full_res − bilinear): {100 * gap:+.1f} points"
+        if gap > 0:
+            lines += ["", f"{head}; the resizer recovers {100 * gain:+.1f} of them: {gain / gap:.0%} "
+                      "(ratio of means, no interval)."]
+        else:
+            lines += ["", f"{head}: this backbone did no better at full resolution, so there is no "
+                      "gap for the resizer to close (share undefined)."]
+    return "\n".join(lines)
+
+
+def _summary_tables(summary: dict, seeds: list[int]) -> list[str]:
+    """The per-arm table and the paired-difference table of one ``summarise`` result."""
     spread_column = (f"{'mean ± std' if len(seeds) > 1 else 'final'} ({len(seeds)} seed"
                      f"{'s' * (len(seeds) != 1)})")
     seeds_column = f"per seed ({', '.join(map(str, seeds))})"
@@ -118,20 +155,8 @@ def format_markdown(results: dict) -> str:
               else f"[{100 * low:+.1f}, {100 * high:+.1f}] ({pair['n'] - 1} d.f.)")
         pair_rows.append({"paired difference": f"{a} − {b}", "seeds": str(pair["n"]),
                           "mean": f"{100 * mean:+.1f} points", "95% CI": ci})
-    lines = [_provenance_line(results), "", markdown_table(arm_rows), "",
-             markdown_table(pair_rows) if pair_rows else "(one arm: no paired differences)"]
-    arms = summary["arms"]
-    if {"bilinear", "learned", "full_res"} <= set(arms):
-        gap = arms["full_res"]["mean"] - arms["bilinear"]["mean"]
-        gain = arms["learned"]["mean"] - arms["bilinear"]["mean"]
-        head = f"Resolution gap (full_res − bilinear): {100 * gap:+.1f} points"
-        if gap > 0:
-            lines += ["", f"{head}; the resizer recovers {100 * gain:+.1f} of them: {gain / gap:.0%} "
-                      "(ratio of means, no interval)."]
-        else:
-            lines += ["", f"{head}: this backbone did no better at full resolution, so there is no "
-                      "gap for the resizer to close (share undefined)."]
-    return "\n".join(lines)
+    return [markdown_table(arm_rows), "",
+            markdown_table(pair_rows) if pair_rows else "(one arm: no paired differences)"]
 
 
 def _provenance_line(results: dict) -> str:
@@ -165,17 +190,21 @@ def write_outputs(results: dict, out_dir: str | Path) -> dict[str, Path]:
     rows = io.StringIO(newline="")
     writer = csv.writer(rows)
     writer.writerow(["arm", "seed", "val_accuracy", "val_loss", "val_accuracy_last3",
-                     "params", "train_seconds"])
-    for r in results["runs"]:
+                     "val_accuracy_recalibrated", "val_loss_recalibrated", "params", "train_seconds"])
+    for r in results["runs"]:  # the recalibrated columns are blank for runs that lack them
         fin = r["final"]
         writer.writerow([r["arm"], r["seed"], fin["val_accuracy"], fin["val_loss"],
-                         fin["val_accuracy_last3"], r["params"], r["train_seconds"]])
+                         fin["val_accuracy_last3"], fin.get("val_accuracy_recalibrated", ""),
+                         fin.get("val_loss_recalibrated", ""), r["params"], r["train_seconds"]])
     write_text_atomic(paths["csv"], rows.getvalue())
     _plot_curves(results, paths["png"])
     write_text_atomic(paths["md"], f"# {name}\n\n{format_markdown(results)}\n\n"
                       f"![learning curves]({name}.png)\n\n"
                       f"Command: `{results['provenance']['command']}`\n")
     print(format_table(results["summary"]))
+    if results.get("summary_recalibrated"):
+        print("\nwith precise-BN statistics (re-estimated on training images):")
+        print(format_table(results["summary_recalibrated"]))
     print(f"wrote {', '.join(str(p) for p in paths.values())}")
     return paths
 
@@ -223,11 +252,11 @@ def load_runs(folder: str | Path) -> list[dict]:
     return runs
 
 
-STUDY_ARMS = ("bilinear", "learned", "more_layers", "full_res")
+STUDY_ARMS = ("bilinear", "antialiased", "learned", "more_layers", "full_res")
 
 
 def study_order(arms) -> list[str]:
-    """``arms`` in the studies' order (bilinear, learned, more_layers, full_res), any other
+    """``arms`` in the studies' order (bilinear, antialiased, learned, more_layers, full_res), any other
     arm (another interpolation) after them, alphabetically."""
     rank = {a: i for i, a in enumerate(STUDY_ARMS)}
     return sorted(set(arms), key=lambda a: (rank.get(a, len(STUDY_ARMS)), a))

@@ -23,6 +23,7 @@ from resizer_lib.runtime import (
 from resizer_lib.training.arms import build_arm, classifier_of, make_optimizer, warn_if_not_compiled
 from resizer_lib.training.batches import EpochBatches, EpochSetter, RandomStateBackup
 from resizer_lib.training.config import ExperimentConfig
+from resizer_lib.training.precise_bn import evaluate_recalibrated
 from resizer_lib.training.record import (
     RECORD_VERSION,
     RunRecord,
@@ -62,6 +63,11 @@ def train_run(
     strategy=None,
 ) -> dict:
     """Train one ``(arm, seed)`` and return its record (history, final metrics, provenance).
+
+    ``final`` holds the validation accuracy and loss twice: with the moving BatchNorm
+    statistics training left (``val_accuracy``, the number every study reports first) and with
+    statistics re-estimated on 512 training images (``val_accuracy_recalibrated``; see
+    ``training.precise_bn``); ``precise_bn`` says how many images and layers, and its seconds.
 
     ``data`` holds ``x_train (N, H, W, 3) uint8``, ``y_train (N,)``, ``x_val``, ``y_val`` and
     ``class_names``. ``run_dir`` holds the CSV log and the ``BackupAndRestore`` state, so an
@@ -108,6 +114,10 @@ def train_run(
                   shuffle=False, callbacks=cbs, verbose=_verbose(config))
         seconds = time.perf_counter() - start
         final = model.evaluate(val, verbose=0, return_dict=True)
+        # precise BN: re-estimated statistics, the model's own put back after (a new scope:
+        # a strategy's scope cannot be entered twice)
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            precise = evaluate_recalibrated(model, data["x_train"], val, seed, config.batch_size)
     finally:
         keras.mixed_precision.set_dtype_policy(policy)
     history = _history_from_csv(log)
@@ -121,7 +131,10 @@ def train_run(
             "val_accuracy": float(final["accuracy"]),
             "val_loss": float(final["loss"]),
             "val_accuracy_last3": float(np.mean(last)) if last else float("nan"),
+            "val_accuracy_recalibrated": precise["val_accuracy"],
+            "val_loss_recalibrated": precise["val_loss"],
         },
+        "precise_bn": {k: precise[k] for k in ("images", "layers", "seconds")},
         "params": int(model.count_params()),
         "initial_backbone_checksum": initial,
         "final_weights_checksum": weights_checksum(model.get_weights()),
@@ -138,7 +151,7 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
     paired differences with 95% t-intervals). Finished runs found under
     ``out_dir/<name>/runs/`` with the same fingerprint are loaded instead of retrained.
     """
-    from resizer_lib.training.reporting import summarise, write_outputs
+    from resizer_lib.training.reporting import summarise, summarise_recalibrated, write_outputs
 
     data = data or load_experiment_data(config)
     out = Path(config.out_dir)
@@ -173,6 +186,7 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
         "provenance": provenance(config, data, time.perf_counter() - started, reused),
         "runs": runs,
         "summary": summarise(runs, config.arms),
+        "summary_recalibrated": summarise_recalibrated(runs, config.arms),
     }
     write_outputs(results, out)
     return results
