@@ -144,11 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="paired study: every arm, several seeds, 95%% CIs",
                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES)
     c.add_argument("--arms", type=_arms, default=("bilinear", "learned", "more_layers"),
-                   help="comma-separated arms: bilinear (or any interpolation), antialiased, learned, more_layers, full_res")
+                   help="comma-separated arms: bilinear (or any interpolation), antialiased, learned, more_layers, muller, full_res")
     c.add_argument("--seeds", type=_seeds, help="number of seeds (5) or a list (0,1,2)")
     _add_experiment_flags(c)
     t = sub.add_parser("train", help="train one arm with one seed")
-    t.add_argument("--arm", default="learned", help="learned, more_layers, full_res, antialiased or an interpolation")
+    t.add_argument("--arm", default="learned", help="learned, more_layers, muller, full_res, antialiased or an interpolation")
     t.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     t.add_argument("--save", help="save the trained model to this .keras file")
     _add_experiment_flags(t)

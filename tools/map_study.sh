@@ -12,13 +12,13 @@
 #   python -m resizer_lib report results/map_small_cnn_128to32/runs   # finished runs so far
 #   bash tools/map_study.sh summary      # when every run of a factor is done: its summary
 #
-# Arms are added without retraining the others (the fingerprint leaves the arm list out), so
-# muller joins with ARMS=...,muller once it exists.
+# Arms are added without retraining the others (the fingerprint leaves the arm list out): runs
+# started before muller existed are reused, and a later call trains only the missing arms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 DATA=${DATA:-../shared/datasets/cats_vs_dogs}
-ARMS=${ARMS:-bilinear,antialiased,learned,more_layers}
+ARMS=${ARMS:-bilinear,antialiased,learned,more_layers,muller}
 SEEDS=${SEEDS:-0,1,2,3,4}
 CORES=${CORES:-0 1}
 [ -d "$DATA" ] || { echo "map_study: no dataset at $DATA (see results/README.md)" >&2; exit 2; }

@@ -2,7 +2,8 @@
 augmentation layers that sit in front, and BatchNorm recalibration.
 
 ``spec`` (``ResizerSpec``, the resizer's hyper-parameters), ``resizer`` (``LearnableResizer``,
-``build_resizer``, ``FixedResize``, ``FusableLeakyReLU``), ``classifier`` (``build_classifier``
+``build_resizer``, ``FixedResize``, ``FusableLeakyReLU``), ``muller`` (``MullerResizer``),
+``classifier`` (``build_classifier``
 and the backbones), ``convmixer``, ``augment``, ``batchnorm``. Model code is backend-agnostic
 Keras 3. The classifier's names are re-exported here (``resizer_lib.models.build_classifier`` is
 the public path), lazily, so that importing ``resizer_lib.models.spec`` stays free of Keras.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "BACKBONES",
+    "MULLER_ARM",
     "NAMED_RESIZES",
     "RESIZER_ARMS",
     "backbone_weights",

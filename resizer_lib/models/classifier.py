@@ -21,11 +21,13 @@ import keras
 from keras import layers
 
 from resizer_lib._checks import check_size
+from resizer_lib.models.muller import MullerResizer
 from resizer_lib.models.resizer import FixedResize, LearnableResizer, supported_interpolations
 from resizer_lib.models.spec import ResizerSpec, resolve_spec
 
 __all__ = [
     "BACKBONES",
+    "MULLER_ARM",
     "NAMED_RESIZES",
     "RESIZER_ARMS",
     "backbone_weights",
@@ -40,6 +42,7 @@ RESIZER_ARMS = ("learned", "more_layers")
 # fixed resizes under a name of their own: a fair naive baseline beside the paper's
 # non-antialiased bilinear (which aliases beyond 2x)
 NAMED_RESIZES = {"antialiased": ("bilinear", True)}
+MULLER_ARM = "muller"  # MULLER (Tu et al., 2023): a plain resize plus learned Laplacian details
 
 
 def small_cnn(
@@ -179,7 +182,7 @@ def build_classifier(
         backbone: a name in ``BACKBONES`` or a ``keras.Model`` taking ``(h, w, 3)`` in ``[0, 1]``.
         input_size: ``(H, W)``; ``None`` accepts any size (only with a resizing arm).
         target_size: ``(h, w)``, the backbone's input size.
-        resizer: ``"learned"``, ``"more_layers"``, an interpolation name (no antialiasing, as
+        resizer: ``"learned"``, ``"more_layers"``, ``"muller"``, an interpolation name (no antialiasing, as
             in the paper), ``"antialiased"`` (bilinear with antialiasing), or ``None``.
         num_classes: number of output classes (>= 2).
         weights: ``None`` (random init) or ``"imagenet"`` (needs a network the first time).
@@ -218,13 +221,15 @@ def _resizing_layer(resizer, target, spec: ResizerSpec) -> layers.Layer:
     if resizer in RESIZER_ARMS:
         return LearnableResizer(target, resize_first=resizer == "more_layers", name="resizer",
                                 **spec.to_dict())
+    if resizer == MULLER_ARM:  # two scalars per layer, no BatchNorm; starts as the plain resize
+        return MullerResizer(target, interpolation=spec.interpolation, name="muller")
     if resizer in NAMED_RESIZES:
         mode, antialias = NAMED_RESIZES[resizer]
         return FixedResize(target, interpolation=mode, antialias=antialias, name=f"resize_{resizer}")
     if resizer in supported_interpolations():
         return FixedResize(target, interpolation=resizer, name=f"resize_{resizer}")
     raise ValueError(
-        f"Unknown resizer {resizer!r}; use 'learned', 'more_layers', 'antialiased', None, or an interpolation "
+        f"Unknown resizer {resizer!r}; use 'learned', 'more_layers', 'muller', 'antialiased', None, or an interpolation "
         f"name: {list(supported_interpolations())}"
     )
 

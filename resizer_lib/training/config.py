@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 
 from resizer_lib._checks import check_int, check_size
-from resizer_lib.models.classifier import NAMED_RESIZES, RESIZER_ARMS
+from resizer_lib.models.classifier import MULLER_ARM, NAMED_RESIZES, RESIZER_ARMS
 from resizer_lib.models.resizer import supported_interpolations
 from resizer_lib.models.spec import ResizerSpec
 
@@ -21,7 +21,7 @@ ARM_CONTROLS = ("full_res",)  # the backbone trained directly at the input resol
 class ExperimentConfig:
     """Everything that defines a study. Fields marked *bookkeeping* do not change results.
 
-    Arms: ``"learned"``, ``"more_layers"`` (same blocks after a naive resize),
+    Arms: ``"learned"``, ``"more_layers"`` (same blocks after a naive resize), ``"muller"``,
     ``"full_res"`` (no downsampling: the resolution control), ``"antialiased"`` (bilinear with
     antialiasing: the fair naive baseline) or any interpolation name
     (``"bilinear"``, ``"bicubic"``, ...: a fixed resize).
@@ -61,7 +61,7 @@ class ExperimentConfig:
         self.seeds = tuple(int(s) for s in self.seeds)
         if not self.arms:
             raise ValueError("arms is empty; choose from 'bilinear', 'learned', 'more_layers', 'full_res'")
-        valid = (*RESIZER_ARMS, *ARM_CONTROLS, *NAMED_RESIZES, *supported_interpolations())
+        valid = (*RESIZER_ARMS, MULLER_ARM, *ARM_CONTROLS, *NAMED_RESIZES, *supported_interpolations())
         for arm in self.arms:
             if arm not in valid:
                 raise ValueError(f"Unknown arm {arm!r}; choose from {list(valid)}")

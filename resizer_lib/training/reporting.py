@@ -252,11 +252,11 @@ def load_runs(folder: str | Path) -> list[dict]:
     return runs
 
 
-STUDY_ARMS = ("bilinear", "antialiased", "learned", "more_layers", "full_res")
+STUDY_ARMS = ("bilinear", "antialiased", "learned", "more_layers", "muller", "full_res")
 
 
 def study_order(arms) -> list[str]:
-    """``arms`` in the studies' order (bilinear, antialiased, learned, more_layers, full_res), any other
+    """``arms`` in the studies' order (bilinear, antialiased, learned, more_layers, muller, full_res), any other
     arm (another interpolation) after them, alphabetically."""
     rank = {a: i for i, a in enumerate(STUDY_ARMS)}
     return sorted(set(arms), key=lambda a: (rank.get(a, len(STUDY_ARMS)), a))
