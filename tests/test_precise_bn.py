@@ -73,3 +73,13 @@ def test_reports_show_both_or_say_the_second_was_not_recorded(tmp_path):
                      "runs": [r | {"final": {k: v for k, v in r["final"].items() if "recal" not in k}}
                               for r in results["runs"]]}
     assert "not recorded for these runs" in format_markdown(old)
+
+
+def test_every_run_keeps_its_per_image_predictions_for_paired_tests(tmp_path):
+    data = tiny_data()
+    record = train_run(tiny_config(tmp_path, arms=("bilinear",)), "bilinear", 0, data, tmp_path)
+    preds = record["val_predictions"]
+    for view, metric in (("moving", "val_accuracy"), ("recalibrated", "val_accuracy_recalibrated")):
+        assert len(preds[view]) == len(data["y_val"]) and set(preds[view]) <= {0, 1}
+        accuracy = np.mean(np.array(preds[view]) == data["y_val"])
+        assert accuracy == pytest.approx(record["final"][metric], abs=1e-6)

@@ -48,10 +48,12 @@ class RunRecord:
     device: str | None = None
     software: str | None = None
     precise_bn: dict | None = None  # images, layers, seconds of the BatchNorm re-estimation
+    val_predictions: dict | None = None  # {"moving": [class per val image], "recalibrated": [...]}
     record_version: int = 0  # 0: written before the schema (no such key in the file)
     extra: dict = field(default_factory=dict)  # keys of newer versions, kept as they are
 
-    _OPTIONAL = ("fingerprint", "finished_utc", "device", "software", "precise_bn", "record_version")
+    _OPTIONAL = ("fingerprint", "finished_utc", "device", "software", "precise_bn", "val_predictions",
+                 "record_version")
     _FINAL_KEYS = ("val_accuracy", "val_loss")
 
     @classmethod
@@ -70,7 +72,7 @@ class RunRecord:
     def to_dict(self) -> dict:
         """The JSON object, key for key as read (version-0 records gain no keys)."""
         d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
-        for name in ("finished_utc", "device", "software", "precise_bn"):
+        for name in ("finished_utc", "device", "software", "precise_bn", "val_predictions"):
             if d[name] is None:
                 del d[name]
         if self.record_version == 0:

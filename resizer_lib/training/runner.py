@@ -23,7 +23,7 @@ from resizer_lib.runtime import (
 from resizer_lib.training.arms import build_arm, classifier_of, make_optimizer, warn_if_not_compiled
 from resizer_lib.training.batches import EpochBatches, EpochSetter, RandomStateBackup
 from resizer_lib.training.config import ExperimentConfig
-from resizer_lib.training.precise_bn import evaluate_recalibrated
+from resizer_lib.training.precise_bn import evaluate_recalibrated, predicted_classes
 from resizer_lib.training.record import (
     RECORD_VERSION,
     RunRecord,
@@ -114,6 +114,7 @@ def train_run(
                   shuffle=False, callbacks=cbs, verbose=_verbose(config))
         seconds = time.perf_counter() - start
         final = model.evaluate(val, verbose=0, return_dict=True)
+        predicted = predicted_classes(model, val)
         # precise BN: re-estimated statistics, the model's own put back after (a new scope:
         # a strategy's scope cannot be entered twice)
         with strategy.scope() if strategy is not None else contextlib.nullcontext():
@@ -135,6 +136,8 @@ def train_run(
             "val_loss_recalibrated": precise["val_loss"],
         },
         "precise_bn": {k: precise[k] for k in ("images", "layers", "seconds")},
+        # per validation image, in order: for per-photo tests between arms (McNemar, bootstrap)
+        "val_predictions": {"moving": predicted, "recalibrated": precise["val_predictions"]},
         "params": int(model.count_params()),
         "initial_backbone_checksum": initial,
         "final_weights_checksum": weights_checksum(model.get_weights()),
