@@ -123,3 +123,21 @@ def test_study_order_puts_the_study_arms_first_and_other_interpolations_after():
 
     assert study_order(["nearest", "full_res", "learned", "bicubic", "bilinear", "learned"]) == [
         "bilinear", "learned", "full_res", "bicubic", "nearest"]
+
+
+def test_a_study_with_per_photo_predictions_reports_bootstrap_and_mcnemar(tmp_path):
+    from test_runner import tiny_config, tiny_data
+
+    from resizer_lib.training import compare
+    from resizer_lib.training.reporting import format_markdown
+
+    results = compare(tiny_config(tmp_path, epochs=1, seeds=(0, 1)), data=tiny_data())
+    assert len(results["val_labels"]) == 16
+    for view in ("moving", "recalibrated"):
+        pairs = results["per_photo"][view]
+        assert [(p["a"], p["b"]) for p in pairs] == [("bilinear", "learned")]
+        ci, tests = pairs[0]["bootstrap"], pairs[0]["mcnemar"]
+        assert ci["low"] <= ci["mean"] <= ci["high"] and [t["seed"] for t in tests] == [0, 1]
+        assert all(0.0 <= t["p_value"] <= 1.0 for t in tests)
+    text = format_markdown(results)
+    assert "Per photo (16 validation photos, moving" in text and "McNemar p per seed" in text

@@ -17,14 +17,17 @@ import math
 from itertools import combinations
 from pathlib import Path
 
+import numpy as np
+
 from resizer_lib.files import BrokenRecord, read_json, write_json_atomic, write_text_atomic
-from resizer_lib.training.stats import mean_std, paired_difference
+from resizer_lib.training.stats import mcnemar, mean_std, paired_bootstrap, paired_difference
 from resizer_lib.viz.tables import markdown_table
 
 __all__ = [
     "METRIC",
     "RECALIBRATED",
     "summarise",
+    "summarise_per_photo",
     "summarise_recalibrated",
     "paired",
     "format_table",
@@ -49,6 +52,31 @@ def summarise_recalibrated(runs: list[dict], arms) -> dict | None:
     if not runs or any(RECALIBRATED not in r["final"] for r in runs):
         return None
     return summarise(runs, arms, metric=RECALIBRATED)
+
+
+def summarise_per_photo(runs: list[dict], arms, labels, view: str = "moving",
+                        resamples: int = 10_000) -> list[dict] | None:
+    """Per pair of arms, the photo-level view of ``a − b``: a paired bootstrap CI over photos
+    and seeds (``stats.paired_bootstrap``) and McNemar's exact test per seed (``stats.mcnemar``).
+
+    ``labels``: the validation labels ``(photos,)``; ``view``: ``"moving"`` or
+    ``"recalibrated"`` (which statistics the predictions were made with). ``None`` when a run
+    lacks its per-photo predictions (runs trained before they were recorded).
+    """
+    if not runs or any(not r.get("val_predictions") for r in runs):
+        return None
+    labels = np.asarray(labels)
+    correct = {(r["arm"], r["seed"]): np.asarray(r["val_predictions"][view]) == labels for r in runs}
+    out = []
+    for a, b in combinations(arms, 2):
+        seeds = sorted({s for (arm, s) in correct if arm == a} & {s for (arm, s) in correct if arm == b})
+        ca = np.stack([correct[(a, s)] for s in seeds])
+        cb = np.stack([correct[(b, s)] for s in seeds])
+        ci = paired_bootstrap(ca, cb, resamples=resamples, seed=0)
+        tests = [mcnemar(ca[i], cb[i]) | {"seed": s} for i, s in enumerate(seeds)]
+        out.append({"a": a, "b": b, "seeds": seeds, "view": view, "bootstrap": ci.to_dict(),
+                    "mcnemar": tests})
+    return out
 
 
 def summarise(runs: list[dict], arms, metric: str = METRIC) -> dict:
@@ -119,6 +147,9 @@ def format_markdown(results: dict) -> str:
     else:
         lines += ["", "Precise-BN accuracy (re-estimated BatchNorm statistics): not recorded for "
                   "these runs (trained before the runner measured it)."]
+    for view, pairs in (results.get("per_photo") or {}).items():
+        if pairs:
+            lines += ["", _per_photo_table(pairs, view, len(results.get("val_labels") or []))]
     arms = summary["arms"]
     if {"bilinear", "learned", "full_res"} <= set(arms):
         gap = arms["full_res"]["mean"] - arms["bilinear"]["mean"]
@@ -131,6 +162,20 @@ def format_markdown(results: dict) -> str:
             lines += ["", f"{head}: this backbone did no better at full resolution, so there is no "
                       "gap for the resizer to close (share undefined)."]
     return "\n".join(lines)
+
+
+def _per_photo_table(pairs: list[dict], view: str, photos: int) -> str:
+    """The photo-level view of each pair (``summarise_per_photo``) as a short Markdown table."""
+    rows = []
+    for p in pairs:
+        ci, tests = p["bootstrap"], p["mcnemar"]
+        ps = [t["p_value"] for t in tests]
+        rows.append({"pair": f"{p['a']} − {p['b']}", "mean": f"{100 * ci['mean']:+.1f} points",
+                     "95% CI, photos and seeds": f"[{100 * ci['low']:+.1f}, {100 * ci['high']:+.1f}]",
+                     "McNemar p per seed": f"{min(ps):.2g}-{max(ps):.2g}" if len(ps) > 1 else f"{ps[0]:.2g}"})
+    head = (f"Per photo ({photos} validation photos, {view} BatchNorm statistics; paired bootstrap "
+            f"over photos and seeds, McNemar's exact test within each seed):")
+    return head + "\n\n" + markdown_table(rows)
 
 
 def _summary_tables(summary: dict, seeds: list[int]) -> list[str]:

@@ -154,7 +154,12 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
     paired differences with 95% t-intervals). Finished runs found under
     ``out_dir/<name>/runs/`` with the same fingerprint are loaded instead of retrained.
     """
-    from resizer_lib.training.reporting import summarise, summarise_recalibrated, write_outputs
+    from resizer_lib.training.reporting import (
+        summarise,
+        summarise_per_photo,
+        summarise_recalibrated,
+        write_outputs,
+    )
 
     data = data or load_experiment_data(config)
     out = Path(config.out_dir)
@@ -190,6 +195,9 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
         "runs": runs,
         "summary": summarise(runs, config.arms),
         "summary_recalibrated": summarise_recalibrated(runs, config.arms),
+        "val_labels": [int(y) for y in data["y_val"]],  # what the per-photo predictions are scored against
+        "per_photo": {view: summarise_per_photo(runs, config.arms, data["y_val"], view)
+                      for view in ("moving", "recalibrated")},
     }
     write_outputs(results, out)
     return results
