@@ -456,7 +456,8 @@ plot_history({"small CNN": history});
 
 # %% [markdown]
 # On the synthetic set, validation accuracy typically sits near chance (50%) for a few epochs, then
-# climbs steeply: the network first has to discover that a 3-grey-level stripe is what matters.
+# climbs steeply: the network first has to discover that a faint stripe (±24 grey levels, the
+# synthetic set's default amplitude) is what matters.
 # The validation curve can jump around on the way, while the batch-norm statistics settle. (With
 # the `smoke` profile there is only one epoch: the numbers mean nothing, the code path is
 # tested.)
@@ -489,7 +490,10 @@ plot_confusion_matrix(cm, data.class_names);
 # $$ y = \mathrm{ReLU}\big(F(x) + x\big). $$
 #
 # If the identity is what is needed, $F$ just has to go to zero, which is easy; and the gradient
-# flows through the `+ x` path unchanged, however deep the network. When a unit changes the shape
+# reaches the block's input through the `+ x` path without passing through $F$'s layers, however
+# deep the network. (Not *unchanged*: the ReLU after the addition still zeroes it where the sum is
+# negative. The pre-activation ResNets of He et al., 2016b, move that ReLU into $F$, and only
+# there does the gradient pass the skip path untouched.) When a unit changes the shape
 # (stride 2, more filters), the skip path cannot be the identity: a $1 \times 1$ convolution with
 # the same stride *projects* $x$ to the new shape.
 

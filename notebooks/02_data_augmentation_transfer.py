@@ -435,8 +435,8 @@ n_target = max(16, PROFILE.num_train // 4)  # a small target training set: where
 # `make_source_task` makes a four-class task of faint periodic patterns on synthetic backgrounds
 # (vertical stripes, horizontal stripes, checkerboard, none) with a range of strengths, 16 times
 # larger than our target training set; we pretrain the course's `small_cnn` trunk on it. The
-# target is the synthetic set's vertical-or-horizontal question at the faintest strength, with only
-# `n_target` training images. The source task is related to the target but broader and easier
+# target is the synthetic set's vertical-or-horizontal question at its default amplitude (±24 grey
+# levels, stronger than the source task's 3 to 12), with only `n_target` training images. The source task is related to the target but broader and easier
 # to learn from, as ImageNet (which has cat and dog classes) is to cats vs dogs: so the frozen
 # features mean something.
 

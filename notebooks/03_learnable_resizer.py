@@ -50,10 +50,11 @@ PROFILE = setup()
 # ## 1 · The idea: resize for the machine, not for the eye
 #
 # Shrinking a $300 \times 300$ image to $150 \times 150$ throws away three quarters of the
-# pixels. A fixed kernel decides *which* information survives: bilinear interpolation averages
-# neighbours, so it keeps smooth shapes and removes fine, high-frequency detail (exactly what
-# stops the small image from looking jagged). Whether that detail mattered for the task is never
-# asked.
+# pixels. A fixed kernel decides *which* information survives. At exactly 2x, bilinear
+# interpolation averages pairs of neighbours, which removes the finest detail; beyond 2x, without
+# antialiasing (as in the paper, keras.io and Keras' default), it reads only some of the pixels,
+# so fine detail is not removed but *aliased* into false coarser patterns (notebook 02 shows it).
+# Whether that detail mattered for the task is never asked.
 #
 # The learnable resizer keeps the fixed resize as a baseline and learns a correction on top:
 #
@@ -66,10 +67,13 @@ PROFILE = setup()
 # * $R$ then shrinks those *features* (the "bottleneck"), and $g_\theta$, a few convolutions at
 #   the target size, turns them into a 3-channel correction.
 #
-# Two properties follow directly. Because of the skip term $R(x)$, the classifier always gets at
-# least the naive image, and the network only has to learn what to *add*. And because every
-# operation is a convolution or a resize, nothing depends on the input or target size: the same
-# 12,163 weights work for any of them. Gradients reach $f_\theta$ through the feature resize, so
+# Two properties follow directly. Because of the skip term $R(x)$, the naive image is the
+# *starting point*: the network learns what to add, and a correction near zero gives back the
+# naive resize (the correction is unconstrained, so the skip is not a floor: a trained resizer can
+# also make things worse). And because every operation is a convolution or a resize, nothing
+# depends on the input or target size: the same 12,163 weights *run* at any of them. Whether
+# weights trained for one scale factor help at another is a separate question that nothing in this
+# course measures. Gradients reach $f_\theta$ through the feature resize, so
 # the whole thing trains end to end with the classifier behind it.
 #
 # Nothing asks the output to look like a photograph. After training it often does not, and that
@@ -201,8 +205,10 @@ for filters, blocks in [(8, 1), (16, 3), (32, 2)]:
 # ## 4 · Any target size, any aspect ratio
 #
 # The target size is fixed when a resizer is built (it is an argument of the two resizes), but
-# the weights do not depend on it. So weights trained for $150 \times 150$ can be copied into a
-# resizer for $96 \times 160$, or for upsampling to $450 \times 450$. The input size is free too:
+# the weights' shapes do not depend on it. So weights trained for $150 \times 150$ can be copied
+# into a resizer for $96 \times 160$, or for upsampling to $450 \times 450$, and they run there;
+# whether they still *help* at another scale factor is not shown here (that would need training
+# at one factor and testing at another). The input size is free too:
 # one resizer accepts any $H \times W$ (all images *within a batch* must share it, since a batch
 # is one tensor).
 #
@@ -246,9 +252,11 @@ show_table(cost_rows, floatfmt=".1f");
 assert multiply_adds((600, 600), TARGET_SIZE)["full_resolution"] == 4 * multiply_adds(INPUT_SIZE, TARGET_SIZE)["full_resolution"]
 
 # %% [markdown]
-# About 440 million multiply-adds per $300 \times 300$ image: small next to DenseNet-121
-# (roughly 2.9 billion at $224 \times 224$), but it grows with the *input* area, which is the
-# price of looking at full resolution.
+# About 440 million multiply-adds per $300 \times 300$ image. The backbone behind it runs at the
+# *target* size: DenseNet-121 at $150 \times 150$ is about 2.5 GFLOP per image forward, 3.4 with
+# the resizer in front (`benchmarks/README.md`, TensorFlow's profiler), so the resizer adds about
+# 35 % of the FLOPs, and the cost grows with the *input* area, the price of looking at full
+# resolution.
 #
 # ## 5 · What an untrained resizer does to photos
 #
@@ -514,6 +522,14 @@ assert gap.max() < 1e-4
 assert counts["parameters"] == trainable + counts["bias_before_bn"] == 12_083
 stem_bn = resizer.get_layer("resizer").stem_bn
 assert (stem_bn.momentum, stem_bn.epsilon) == (0.99, 1e-3)  # Keras defaults (PyTorch: 0.1, 1e-5)
+
+# %% [markdown]
+# `build_resizer` keeps Keras' default momentum 0.99, as the paper's code does. Every resizer
+# this course *trains* (notebooks 04-06, the studies in `results/`) uses 0.9 instead
+# (`ExperimentConfig.bn_momentum`): with 0.99 the moving statistics remember the first
+# few hundred steps for a long time, and a short CPU run has only a few hundred steps in all,
+# so they would still be far from what the layers see at the end (the course's DenseNet study
+# shows how far that can go).
 
 # %% [markdown]
 # ## Exercises

@@ -49,8 +49,8 @@ PROFILE = setup()
 # ## 1 · A trained resizer
 #
 # If the environment variable `RESIZER_MODEL` names a saved Keras model (a `.keras` file holding a
-# classifier with a learned resizer, or a resizer on its own, e.g. one saved at the end of
-# notebook 04), we use it. Otherwise we train a small one here, sized by the profile: the learned
+# classifier with a learned resizer, or a resizer on its own, e.g. one saved by
+# `python -m resizer_lib train --arm learned --save resizer_model.keras`), we use it. Otherwise we train a small one here, sized by the profile: the learned
 # arm of notebook 04 (a small CNN behind the resizer) on the offline **synthetic set**.
 #
 # A reminder of that set (`resizer_lib.data.synthetic`): smooth random pictures whose class is only

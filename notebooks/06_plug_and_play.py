@@ -544,8 +544,8 @@ show_table(recipe_rows, floatfmt=".3f");
 #    $224 \times 224$ images with 1000 classes and reports 21.1 M parameters. Work the count
 #    out by hand, then check it with `convmixer_param_count`. Which part dominates now?
 # 2. **Receptive field.** Show experimentally that one ConvMixer block with $k = 3$ lets a
-#    single input pixel influence $3$ grid cells in each direction after the block, and two
-#    blocks $5$: perturb one pixel of a zero image and count the grid cells that change.
+#    single input pixel influence a $3 \times 3$ block of grid cells after the block (3 across),
+#    and two blocks $5 \times 5$: perturb one pixel of a zero image and count the cells that change.
 # 3. **What does the resizer cost per step?** With a light backbone (`small_cnn`), time a
 #    training step (use `StepTimer`) with the bilinear and with the learned resizer, for inputs
 #    of $64 \times 64$ and $128 \times 128$ resized to the same $32 \times 32$. Which arm's
