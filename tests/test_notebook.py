@@ -21,6 +21,26 @@ def test_setup_seeds_reports_and_returns_the_profile(monkeypatch, capsys):
 
 
 def test_an_old_package_is_named_with_the_fix():
-    with pytest.raises(RuntimeError, match=r"numpy .* is older than 99.0, which this course needs"):
+    with pytest.raises(RuntimeError, match=r"numpy \S+ does not satisfy numpy>=99.0, which this course needs"):
         check_versions({"numpy": (99, 0)})
-    assert "keras" in check_versions()
+    versions = check_versions()  # every declared dependency, as pyproject.toml states them
+    assert {"keras", "tensorflow", "tensorflow-datasets", "ipywidgets", "matplotlib", "numpy"} <= set(versions)
+
+
+def test_the_bounds_logic_on_made_up_versions():
+    """What an install cell in Colab relies on: a preinstalled TensorFlow or Keras that
+    satisfies the bounds is accepted as it is; one outside them is named with the fix."""
+    from packaging.requirements import Requirement
+
+    from resizer_lib.course.notebook import declared_requirements, requirement_problems
+
+    reqs = [Requirement("tensorflow>=2.18"), Requirement("keras>=3.10,<4"), Requirement("ipywidgets>=8.1")]
+    colab = {"tensorflow": "2.19.0", "keras": "3.10.0", "ipywidgets": "7.7.1"}
+    problems = requirement_problems(reqs, colab.get)
+    assert problems == ["ipywidgets 7.7.1 does not satisfy ipywidgets>=8.1, which this course needs "
+                        "(pip install 'ipywidgets>=8.1', or `make setup` in a checkout)"]
+    assert requirement_problems(reqs, {"tensorflow": "2.21.0rc1", "keras": "3.15.1", "ipywidgets": "8.1.9"}.get) == []
+    missing = requirement_problems(reqs, {"tensorflow": "2.18.0", "keras": "4.0.0"}.get)
+    assert "keras 4.0.0 does not satisfy keras<4,>=3.10" in missing[0] and "not installed" in missing[1]
+    names = {r.name for r in declared_requirements()}
+    assert "pytest" not in names and {"keras", "tensorflow"} <= names  # extras left out

@@ -7,31 +7,66 @@ with, so a learner sees a clear message instead of a confusing error ten cells l
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import sys
 
-from packaging.version import Version
+from packaging.requirements import Requirement
 
 from resizer_lib.profiles import Profile, get_profile
 
-__all__ = ["IN_COLAB", "MIN_VERSIONS", "setup", "check_versions"]
+__all__ = ["IN_COLAB", "MIN_VERSIONS", "check_versions", "declared_requirements",
+           "requirement_problems", "setup"]
 
 IN_COLAB = "google.colab" in sys.modules
-MIN_VERSIONS = {"keras": (3, 10), "numpy": (1, 26), "matplotlib": (3, 8)}
+# used only where the package metadata is missing (a bare checkout on sys.path): the bounds of
+# pyproject.toml's dependencies, which are the ones checked whenever resizer_lib is installed
+MIN_VERSIONS = {"keras": (3, 10), "tensorflow": (2, 18), "tensorflow-datasets": (4, 9),
+                "numpy": (1, 26), "matplotlib": (3, 8), "ipywidgets": (8, 1)}
 
 
-def check_versions(minimum: dict[str, tuple[int, int]] = MIN_VERSIONS) -> dict[str, str]:
-    """Import each package and assert its version is at least ``minimum``; return the versions."""
-    found = {}
-    for name, low in minimum.items():
-        module = __import__(name)
-        found[name] = module.__version__
-        if Version(module.__version__) < Version(".".join(map(str, low))):
-            raise RuntimeError(
-                f"{name} {module.__version__} is older than {'.'.join(map(str, low))}, which this "
-                f"course needs; run `make setup` (or `pip install -e .`) to update"
-            )
-    return found
+def declared_requirements() -> list[Requirement]:
+    """The run-time dependencies ``resizer_lib`` declares (``pyproject.toml``), without extras."""
+    try:
+        texts = importlib.metadata.requires("resizer_lib") or []
+    except importlib.metadata.PackageNotFoundError:
+        texts = [f"{name}>={'.'.join(map(str, low))}" for name, low in MIN_VERSIONS.items()]
+    reqs = [Requirement(t) for t in texts]
+    return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
+
+
+def requirement_problems(requirements: list[Requirement], version_of) -> list[str]:
+    """What is missing or out of bounds: one line per requirement that ``version_of(name)``
+    (the installed version, or ``None``) does not satisfy, each with the fix."""
+    problems = []
+    for req in requirements:
+        found = version_of(req.name)
+        if found is None:
+            problems.append(f"{req.name} is not installed; this course needs {req} "
+                            f"(pip install '{req}')")
+        elif not req.specifier.contains(found, prereleases=True):
+            problems.append(f"{req.name} {found} does not satisfy {req}, which this course needs "
+                            f"(pip install '{req}', or `make setup` in a checkout)")
+    return problems
+
+
+def _installed(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def check_versions(minimum: dict[str, tuple[int, int]] | None = None) -> dict[str, str]:
+    """Check every declared dependency (or only ``minimum``: ``{name: (major, minor)}``) against
+    the installed versions, without importing them; ``RuntimeError`` listing every problem.
+    Returns ``{name: installed version}``."""
+    reqs = (declared_requirements() if minimum is None else
+            [Requirement(f"{n}>={'.'.join(map(str, low))}") for n, low in minimum.items()])
+    problems = requirement_problems(reqs, _installed)
+    if problems:
+        raise RuntimeError("; ".join(problems))
+    return {r.name: _installed(r.name) for r in reqs}
 
 
 def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> Profile:
@@ -49,6 +84,9 @@ def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> P
 
         extra = " (Colab)" if IN_COLAB else ""
         print(f"keras {versions['keras']} on {keras.backend.backend()}{extra}; device: {device_description()}")
+        shown = ("tensorflow", "tensorflow-datasets", "numpy", "matplotlib", "ipywidgets")
+        print(f"{len(versions)} dependencies within the course's bounds, among them "
+              + ", ".join(f"{n} {versions[n]}" for n in shown if n in versions))
         print(f"profile {prof.name!r}: images {prof.image_size} -> {prof.target_size}, "
               f"{prof.epochs} epochs, {prof.seeds} seed(s)  (set RESIZER_PROFILE=smoke|quick|full)")
     return prof
