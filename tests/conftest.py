@@ -7,6 +7,7 @@ from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from data_fixtures import write_bad_files, write_good_images, write_small_class  # noqa: E402
@@ -65,3 +66,19 @@ def classes_only(tmp_path_factory):
     write_small_class(root / "apple", (200, 0, 0), 10)
     write_small_class(root / "pear", (0, 200, 0), 10)
     return root
+
+
+# -- figures and images the viz tests share --------------------------------------------
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every test's matplotlib figures are closed after it."""
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def rgb() -> np.ndarray:
+    """A smooth RGB ``uint8 (40, 48, 3)`` image with some detail."""
+    y, x = np.mgrid[0:40, 0:48]
+    img = np.stack([x / 47, y / 39, 0.5 + 0.5 * np.sin(x / 2.0) * np.cos(y / 3.0)], axis=-1)
+    return (img * 255).astype(np.uint8)

@@ -23,18 +23,6 @@ pytestmark = pytest.mark.multibackend
 IS_TF = keras.backend.backend() == "tensorflow"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def rgb() -> np.ndarray:
-    """A smooth RGB ``uint8 (40, 48, 3)`` image with some detail."""
-    y, x = np.mgrid[0:40, 0:48]
-    img = np.stack([x / 47, y / 39, 0.5 + 0.5 * np.sin(x / 2.0) * np.cos(y / 3.0)], axis=-1)
-    return (img * 255).astype(np.uint8)
 
 
 

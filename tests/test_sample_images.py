@@ -7,7 +7,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -16,11 +15,6 @@ from resizer_lib.data import sample_images  # noqa: E402
 pytestmark = pytest.mark.multibackend
 IS_TF = keras.backend.backend() == "tensorflow"
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # -- the licensed photos next to the checkout -------------------------------------------------

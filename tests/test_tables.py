@@ -7,7 +7,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from resizer_lib import viz  # noqa: E402
@@ -15,11 +14,6 @@ from resizer_lib import viz  # noqa: E402
 pytestmark = pytest.mark.multibackend
 IS_TF = keras.backend.backend() == "tensorflow"
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # -- tables ------------------------------------------------------------------------------------
