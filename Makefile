@@ -48,7 +48,7 @@ pytest-jax:
 	    tests/test_batching.py tests/test_muller.py
 
 # Every notebook, the longest first: each runs in one kernel on one worker, so it should not start last.
-LONGEST := notebooks/06_plug_and_play.ipynb
+LONGEST := notebooks/08_plug_and_play.ipynb
 NOTEBOOKS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard notebooks/*.ipynb)))
 
 nbval:

@@ -94,4 +94,4 @@ assert with_resizer.count_params() - without.count_params() == 12_163
 
 # %% [markdown]
 # ## Where next
-# Notebook 01 starts from convolution itself. If you already know CNNs, jump to 03.
+# Notebook 01 starts from convolution itself. If you already know CNNs, jump to 05.

@@ -599,7 +599,7 @@ assert counter.count == 3 * len(paths)
 # symmetric kernel weighs the two pixels of opposite sign equally, so a period-2 pattern cancels
 # (`nearest` keeps one pixel of each pair: a constant shift that no longer says "vertical" or
 # "horizontal"; the long Lanczos kernels leave a trace at the image borders, where they are cut
-# off). This is the detail the learnable resizer of notebook 03 is designed to rescue.
+# off). This is the detail the learnable resizer of notebook 05 is designed to rescue.
 
 # %%
 with_stripes, _ = make_synthetic(4, (64, 64), seed=5, amplitude=3)

@@ -4,7 +4,7 @@
 
 Why not `jupyter nbconvert --execute`: with the current jupyter_client / pyzmq, nbclient can
 miss the wake-up for a cell's reply on the shell channel after an ipywidgets app renders a
-figure (notebook 05's explorer), and then sits idle until the cell timeout (it was 30 minutes
+figure (notebook 07's explorer), and then sits idle until the cell timeout (it was 30 minutes
 in `make run`) although the cell finished in a second. This runner is nbclient with one change:
 it polls the shell channel in half-second slices, so a reply already waiting is picked up.
 It also prints each notebook's wall time and stops at the first failing notebook with one line.
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("build/notebooks"))
     parser.add_argument("--timeout", type=int, default=10800,
-                        help="seconds per cell (10800: notebook 06 trains eight networks in one cell)")
+                        help="seconds per cell (10800: notebook 08 trains eight networks in one cell)")
     args = parser.parse_args(argv)
     missing = [str(p) for p in args.notebooks if not p.is_file()]
     if missing:

@@ -126,7 +126,7 @@ def _backbones() -> dict[str, Callable]:
         "mobilenetv2": _application(apps.MobileNetV2, "tf"),
         "efficientnetb0": _application(_efficientnet_b0, "none"),
     }
-    try:  # ConvMixer lives in its own module (notebook 06)
+    try:  # ConvMixer lives in its own module (notebook 08)
         from resizer_lib.models.convmixer import build_convmixer
 
         table["convmixer"] = lambda input_shape, num_classes, weights=None: build_convmixer(

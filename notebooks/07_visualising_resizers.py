@@ -9,12 +9,12 @@
 # ---
 
 # %% [markdown]
-# # 05 · What the resizer does to images
+# # 07 · What the resizer does to images
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/05_visualising_resizers.ipynb)
-# · source: [`05_visualising_resizers.py`](05_visualising_resizers.py) (the `.ipynb` is generated from it with jupytext)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/07_visualising_resizers.ipynb)
+# · source: [`07_visualising_resizers.py`](07_visualising_resizers.py) (the `.ipynb` is generated from it with jupytext)
 #
-# Notebook 04 measured *whether* the learnable resizer helps a classifier. This one looks at
+# Notebook 08 measured *whether* the learnable resizer helps a classifier. This one looks at
 # *what* it does to the pictures: the trained resizer's output next to the naive resize, the
 # difference between them, which spatial frequencies it boosts or keeps, and how its colour
 # channels drift. It ends with an interactive explorer for comparing interpolations,
@@ -51,7 +51,7 @@ PROFILE = setup()
 # If the environment variable `RESIZER_MODEL` names a saved Keras model (a `.keras` file holding a
 # classifier with a learned resizer, or a resizer on its own, e.g. one saved by
 # `python -m resizer_lib train --arm learned --save resizer_model.keras`), we use it. Otherwise we train a small one here, sized by the profile: the learned
-# arm of notebook 04 (a small CNN behind the resizer) on the offline **synthetic set**.
+# arm of notebook 06 (a small CNN behind the resizer) on the offline **synthetic set**.
 #
 # A reminder of that set (`resizer_lib.data.synthetic`): smooth random pictures whose class is only
 # a faint period-2 stripe pattern of $\pm a$ grey levels (`synthetic.DEFAULT_AMPLITUDE`),
@@ -59,7 +59,7 @@ PROFILE = setup()
 # period-2 pattern averages to zero over any such block, so the naive resize erases the class
 # evidence *exactly*. A classifier behind a bilinear resize is at chance by construction; one
 # behind the learnable resizer *can* read the stripes at full resolution; whether a short run
-# finds them is another matter (notebook 04 measures how often it does). `smoke` trains for a
+# finds them is another matter (notebook 06 measures how often it does). `smoke` trains for a
 # few seconds, just enough to run the code; `quick` for a few minutes. The accuracy printed below
 # tells you which case you are looking at: near 50%, the figures show what end-to-end training
 # did to the resizer *without* finding the class signal (still instructive); clearly above, they
@@ -86,7 +86,7 @@ if resizer is not None:
 else:
     small = PROFILE.backbone if PROFILE.backbone in ("tiny_cnn", "small_cnn") else "small_cnn"
     config = ExperimentConfig(
-        name="notebook05", backbone=small, data="synthetic", arms=("learned",), seeds=(0,),
+        name="notebook07", backbone=small, data="synthetic", arms=("learned",), seeds=(0,),
         image_size=PROFILE.image_size, target_size=PROFILE.target_size, epochs=PROFILE.epochs,
         batch_size=PROFILE.batch_size, num_train=PROFILE.num_train, num_val=PROFILE.num_val,
     )
@@ -125,7 +125,7 @@ if classifier is not None:  # the copy computes exactly what the classifier's re
 # We take validation images of the synthetic set (the same ones the classifier was evaluated on)
 # and pass them through both: the bilinear resize and the trained resizer. Each row of
 # `plot_comparison` shows the input, the naive resize, the resizer's output (clipped to
-# $[0, 1]$ for display, as in notebook 03), the signed difference *learned − naive* averaged over
+# $[0, 1]$ for display, as in notebook 05), the signed difference *learned − naive* averaged over
 # the colour channels (red: the resizer is brighter, blue: darker, on a symmetric scale) and the
 # magnitude spectrum of the resizer's output.
 
@@ -380,7 +380,7 @@ assert len(fig.axes) == 6  # five panels and the difference map's colour bar
 #    amplitude=0)`). What is left of the stripes, and does it tell the classes apart?
 # 3. **Your own photo.** Save any image to a file (or use one of yours) and show it with
 #    `static_explorer(path, ...)`, first naive bicubic at 48 pixels, then with the learned resizer.
-# 4. **Another target size.** The resizer's weights do not depend on the sizes (notebook 03).
+# 4. **Another target size.** The resizer's weights do not depend on the sizes (notebook 05).
 #    Copy them into a resizer that keeps the input size (`build_resizer(INPUT)`) and compare its
 #    output with the input: what does the trained correction look like without any downsampling?
 #

@@ -9,10 +9,10 @@
 # ---
 
 # %% [markdown]
-# # 04 · Training with and without the resizer: a paired experiment
+# # 06 · Training with and without the resizer: a paired experiment
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/04_training_with_and_without.ipynb)
-# · source: [`04_training_with_and_without.py`](04_training_with_and_without.py)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/06_training_with_and_without.ipynb)
+# · source: [`06_training_with_and_without.py`](06_training_with_and_without.py)
 #
 # Does the learnable resizer help? The published anchors disagree. The keras.io example reports
 # 67.67 % with the resizer against 60.19 % without, but its two arms were fed differently scaled
@@ -325,7 +325,7 @@ for arm in ("bilinear", "learned"):
 # part of the photo. Resolution is worth
 # something only to a network that can use it; with none to recover, a learned resizer has
 # nothing to add. Whether a bigger backbone, longer training or more data changes that is an
-# open question this CPU cannot answer (notebook 06 plugs the resizer into other backbones).
+# open question this CPU cannot answer (notebook 08 plugs the resizer into other backbones).
 
 # %% [markdown]
 # ### Reading the DenseNet study: why the controls matter
@@ -364,7 +364,7 @@ assert resolution["low"] < 0 < resolution["high"]  # 300 px is no better than 15
 # ### Had the plain DenseNet learned nothing?
 # The plain arms sit near 50 % on validation while their training accuracy climbs past 80 %.
 # Two stories fit: the weights memorised the training photos, or the weights learned and the
-# *moving BatchNorm statistics* used in inference mode do not match them (notebook 06 meets
+# *moving BatchNorm statistics* used in inference mode do not match them (notebook 08 meets
 # this trap with MobileNetV2). `tools/diagnose_batchnorm.py` told them apart on the GPU: it
 # retrained nine runs (seeds 0-2 of bilinear, learned and full_res) exactly as the study did
 # and evaluated each before and after `recalibrate_batchnorm` re-estimated every moving mean

@@ -9,16 +9,16 @@
 # ---
 
 # %% [markdown]
-# # 06 · Plug and play: one resizer in front of many backbones, ConvMixer included
+# # 08 · Plug and play: one resizer in front of many backbones, ConvMixer included
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/06_plug_and_play.ipynb)
-# · source: [`06_plug_and_play.py`](06_plug_and_play.py) (the `.ipynb` is generated from it with jupytext)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/08_plug_and_play.ipynb)
+# · source: [`08_plug_and_play.py`](08_plug_and_play.py) (the `.ipynb` is generated from it with jupytext)
 #
 # Talebi & Milanfar present the learnable resizer as a *drop-in* front end: whatever vision
 # network you use, put the resizer in front of it and train the two together. This notebook
 # takes the claim literally. The same resizer goes in front of DenseNet-121, ResNet-50,
 # MobileNetV2 and ConvMixer, and each pair (with / without the resizer) is trained with the
-# paired method of notebook 04.
+# paired method of notebook 06.
 #
 # **What you will learn here**
 # * why the resizer can be put in front of *any* image network, and what that costs in
@@ -168,14 +168,14 @@ assert len(set(sizes.values())) == 1
 
 # %% [markdown]
 # ## The data
-# The offline synthetic set (see notebook 04): the class is a faint period-2 stripe that a
+# The offline synthetic set (see notebook 06): the class is a faint period-2 stripe that a
 # bilinear 2× downscale erases exactly. So the *bilinear* arm of every backbone should stay at
 # chance (50%) whatever the backbone, and any gain must come from the resizer reading the
 # stripes at full resolution. A third, disjoint slice of the same generator serves as a
 # **test** set for the checkpoint recipe at the end.
 #
 # These networks are slow to train on a CPU, so this notebook uses fewer examples, epochs and
-# seeds than notebook 04 (the `PLAN` below, per profile): `smoke` only checks that the code
+# seeds than notebook 06 (the `PLAN` below, per profile): `smoke` only checks that the code
 # runs, `quick` gives real numbers for one seed, `full` (a GPU) the numbers worth quoting, with
 # confidence intervals. The method is the same in all three. Plan the time: on a 2-core laptop
 # CPU the whole notebook takes about **30 minutes under `quick`** (eight networks are trained;
@@ -206,7 +206,7 @@ assert x_train.shape[1:] == x_test.shape[1:] == (*IMAGE, 3)
 # ## The paired comparison across backbones
 # For each backbone and seed, `train_run` trains the two arms, `bilinear` and `learned`: both
 # start from the same backbone weights (the records carry a checksum of them) and see the same
-# batches in the same order, as in notebook 04; `summarise` then gives mean ± std per arm and the
+# batches in the same order, as in notebook 06; `summarise` then gives mean ± std per arm and the
 # paired difference per seed with its 95% t-interval. Two callbacks ride along:
 #
 # * `StepTimer` (from `resizer_lib.training.timing`) records the wall time of every training step,

@@ -9,10 +9,10 @@
 # ---
 
 # %% [markdown]
-# # 03 · The learnable resizer, block by block
+# # 05 · The learnable resizer, block by block
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/03_learnable_resizer.ipynb)
-# · source: [`03_learnable_resizer.py`](03_learnable_resizer.py) (the `.ipynb` is generated from it with jupytext)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/05_learnable_resizer.ipynb)
+# · source: [`05_learnable_resizer.py`](05_learnable_resizer.py) (the `.ipynb` is generated from it with jupytext)
 #
 # Before a photo reaches a classifier it is shrunk, almost always by a fixed interpolation
 # (bilinear, bicubic, area). Those kernels were designed so that the small picture still *looks*
@@ -78,7 +78,7 @@ PROFILE = setup()
 #
 # Nothing asks the output to look like a photograph. After training it often does not, and that
 # is the point: it is tuned to the classifier. (The paper reports gains on ImageNet for
-# DenseNet-121, ResNet-50, MobileNet-v2 and EfficientNet; notebook 04 tests the idea here with a
+# DenseNet-121, ResNet-50, MobileNet-v2 and EfficientNet; notebook 06 tests the idea here with a
 # paired, multi-seed design.)
 
 # %% [markdown]
@@ -345,7 +345,7 @@ assert all(0.0 <= p.min() and p.max() <= 1.0 for p in panels[2::5])
 # `compare_resizers` + `plot_comparison` show one photo with the signed difference (resizer output
 # − naive, averaged over channels, on a symmetric diverging scale) and the output's magnitude
 # spectrum. (The panels say "learned" for the resizer's output even though nothing has been
-# learned yet; notebook 05 shows a *trained* resizer.)
+# learned yet; notebook 07 shows a *trained* resizer.)
 
 # %%
 from resizer_lib.viz import compare_resizers, plot_comparison
@@ -525,7 +525,7 @@ assert (stem_bn.momentum, stem_bn.epsilon) == (0.99, 1e-3)  # Keras defaults (Py
 
 # %% [markdown]
 # `build_resizer` keeps Keras' default momentum 0.99, as the paper's code does. Every resizer
-# this course *trains* (notebooks 04-06, the studies in `results/`) uses 0.9 instead
+# this course *trains* (notebooks 08-08, the studies in `results/`) uses 0.9 instead
 # (`ExperimentConfig.bn_momentum`): with 0.99 the moving statistics remember the first
 # few hundred steps for a long time, and a short CPU run has only a few hundred steps in all,
 # so they would still be far from what the layers see at the end (the course's DenseNet study
