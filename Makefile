@@ -10,7 +10,7 @@ PROFILE ?= quick
 # pytest-xdist processes for the test stages (the CI machine has 2 cores)
 WORKERS ?= 2
 
-.PHONY: setup lab run test lint pytest pytest-jax nbval browser sync clean
+.PHONY: setup lab run test lint pytest pytest-jax nbval colab browser sync clean
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -29,11 +29,12 @@ run: setup
 	RESIZER_PROFILE=$(PROFILE) $(BIN)/python tools/run_notebooks.py --out build/notebooks notebooks/*.ipynb
 	@echo "Executed notebooks are in build/notebooks/; results in results/."
 
-test: setup lint pytest pytest-jax nbval browser
+test: setup lint pytest pytest-jax nbval colab browser
 
 lint:
 	$(BIN)/ruff check resizer_lib tests benchmarks notebooks tools
 	$(BIN)/python tools/check_notebooks.py notebooks
+	$(BIN)/python tools/sync_notebooks.py
 	for f in tools/*.sh .ci/run; do bash -n $$f || exit 1; done
 
 pytest:
@@ -45,7 +46,8 @@ pytest-jax:
 	    tests/test_augment.py tests/test_layer_contract.py tests/test_record.py tests/test_checks.py \
 	    tests/test_walk.py tests/test_network.py tests/test_spec.py tests/test_folder.py tests/test_pipeline.py \
 	    tests/test_tfds_source.py tests/test_config.py tests/test_batches.py tests/test_arms.py tests/test_precise_bn.py \
-	    tests/test_batching.py tests/test_muller.py
+	    tests/test_batching.py tests/test_muller.py tests/test_studies.py tests/test_profiles.py \
+	    tests/test_sampling.py
 
 # Every notebook, the longest first: each runs in one kernel on one worker, so it should not start last.
 LONGEST := notebooks/08_plug_and_play.ipynb
@@ -55,12 +57,20 @@ nbval:
 	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope \
 	    --nbval-lax --nbval-current-env $(NOTEBOOKS)
 
+# Colab, played: the wheel in a fresh environment, the notebooks alone in an empty folder, a
+# stub google.colab, pip's index off (tools/colab_stage.sh says what it checks).
+colab:
+	WORKERS=$(WORKERS) BIN=$(BIN) bash tools/colab_stage.sh
+
 browser:
 	bash tools/setup_browser.sh
 	RESIZER_PROFILE=smoke $(BIN)/python -m pytest -q -m browser tests/test_browser.py
 
-# Regenerate the .ipynb files from their jupytext .py sources (the source of truth).
+# Regenerate what is generated: the badges and install cells (from pyproject.toml), the package's
+# copies of the committed study summaries (from results/), then the .ipynb files from their
+# jupytext .py sources (the source of truth).
 sync:
+	$(BIN)/python tools/sync_notebooks.py --write
 	$(BIN)/jupytext --update --to ipynb notebooks/*.py  # --update keeps cell ids
 
 clean:

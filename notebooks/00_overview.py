@@ -11,7 +11,7 @@
 # %% [markdown]
 # # 00 · Course overview: the learnable resizer in ten minutes
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/00_overview.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/00_overview.ipynb)
 # · source: [`00_overview.py`](00_overview.py) (the `.ipynb` is generated from it with jupytext)
 #
 # Vision networks are trained at small, fixed sizes (224 × 224, 150 × 150, ...), so every photo is
@@ -35,18 +35,22 @@
 
 # %% [markdown]
 # ## Setup
-# In Colab this cell installs the course library; locally `make lab` has already done it.
-# `setup()` checks versions, seeds everything and prints the active profile:
-# `smoke` (seconds, for CI), `quick` (minutes on a laptop CPU, the default) or `full` (a GPU).
+# In Colab this cell installs the course library, release 0.1.0 (git tag `v0.1.0`,
+# the release this notebook belongs to; set `RESIZER_INSTALL` to a wheel file, a fork or another
+# tag to install that instead). pip keeps Colab's own TensorFlow and Keras when they already
+# meet the course's bounds (`keras>=3.10` and `tensorflow>=2.18`). Locally, `make lab` has installed everything.
+# `setup()` checks every package the course needs, seeds everything and prints the profile
+# (`RESIZER_PROFILE`: `smoke`, `quick`, `colab` or `full`) and the device.
 
 # %%
+import os
 import sys
 
-if "google.colab" in sys.modules:  # Colab: install the course library from GitHub
+if "google.colab" in sys.modules:  # Colab: install the course library, pinned to its release
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
+    INSTALL = os.environ.get("RESIZER_INSTALL", "resizer_lib @ git+https://github.com/learning-to-resize/learning-to-resize@v0.1.0")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", INSTALL], check=True)
 
 from resizer_lib.course.notebook import setup
 

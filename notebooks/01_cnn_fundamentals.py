@@ -11,7 +11,7 @@
 # %% [markdown]
 # # 01 · CNN fundamentals: convolution, padding, pooling, ResNet
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/01_cnn_fundamentals.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/01_cnn_fundamentals.ipynb)
 # · source: [`01_cnn_fundamentals.py`](01_cnn_fundamentals.py) (the `.ipynb` is generated from it with jupytext)
 #
 # The learnable resizer of this course is a small convolutional network placed in front of a
@@ -27,24 +27,30 @@
 #   `"valid"` (proved by assertion);
 # * receptive fields, and the parameter, memory and compute cost of one layer;
 # * max, average, depth-wise max and global average pooling;
+# * a kernel *learned* by gradient descent from examples, the bridge to a learned resizer;
 # * a small CNN trained on the course data, with its learning curves and confusion matrix;
 # * residual units and a ResNet-34 whose parameter count matches the published one;
-# * LeNet-5, AlexNet, GoogLeNet, ResNet, Xception and SENet: the one idea each added.
+# * LeNet-5, AlexNet, VGG, GoogLeNet, ResNet, Xception and SENet: the one idea each added; then
+#   DenseNet, MobileNetV2 and EfficientNet, the backbones this course puts the resizer in front of.
 
 # %% [markdown]
 # ## Setup
-# In Colab this cell installs the course library; locally `make lab` has already done it.
-# `setup()` checks versions, seeds everything and prints the active profile:
-# `smoke` (seconds, for CI), `quick` (minutes on a laptop CPU, the default) or `full` (a GPU).
+# In Colab this cell installs the course library, release 0.1.0 (git tag `v0.1.0`,
+# the release this notebook belongs to; set `RESIZER_INSTALL` to a wheel file, a fork or another
+# tag to install that instead). pip keeps Colab's own TensorFlow and Keras when they already
+# meet the course's bounds (`keras>=3.10` and `tensorflow>=2.18`). Locally, `make lab` has installed everything.
+# `setup()` checks every package the course needs, seeds everything and prints the profile
+# (`RESIZER_PROFILE`: `smoke`, `quick`, `colab` or `full`) and the device.
 
 # %%
+import os
 import sys
 
-if "google.colab" in sys.modules:  # Colab: install the course library from GitHub
+if "google.colab" in sys.modules:  # Colab: install the course library, pinned to its release
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
+    INSTALL = os.environ.get("RESIZER_INSTALL", "resizer_lib @ git+https://github.com/learning-to-resize/learning-to-resize@v0.1.0")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", INSTALL], check=True)
 
 from resizer_lib.course.notebook import setup
 
@@ -189,6 +195,86 @@ conv.set_weights([filters, np.zeros(2, dtype=np.float32)])
 set_maps = keras.ops.convert_to_numpy(conv(photos))
 np.testing.assert_allclose(set_maps, by_hand, atol=1e-4)
 print("Conv2D with the line filters == convolution by hand")
+
+# %% [markdown]
+# ### Learning a kernel from examples
+# So far *we* chose the kernels. A network finds its own: it starts from random weights and
+# moves them, step by step, in the direction that lowers a loss. The smallest version of that
+# (Dive into Deep Learning does it in its convolution chapter): take a kernel we know, the
+# $1 \times 2$ vertical-edge detector $k = [1, -1]$ (it responds where a pixel differs from its
+# right-hand neighbour), make targets $y = x \star k$ from a photo $x$, and forget $k$. Can
+# gradient descent find it again from the pairs $(x, y)$ alone?
+#
+# With a guess $w$ the output is $z = x \star w$ and the loss is the mean squared error over the
+# $N$ output pixels, $L(w) = \frac1N \sum_{i,j} (z_{ij} - y_{ij})^2$. Since
+# $z_{ij} = \sum_{u,v} x_{i+u,\,j+v}\, w_{u,v}$, each weight's gradient is
+#
+# $$ \frac{\partial L}{\partial w_{u,v}} = \frac{2}{N} \sum_{i,j} (z_{ij} - y_{ij})\;
+#    x_{i+u,\,j+v}, $$
+#
+# the error correlated with the input shifted by $(u, v)$: the same sliding window as the
+# convolution itself. We write it by hand in NumPy and check it against finite differences first.
+
+# %%
+true_kernel = np.array([[1.0, -1.0]])[:, :, None, None]  # (1, 2, 1, 1): a vertical-edge detector
+x_small = photos[0, ::4, ::4].astype(np.float64)  # the cat, 75 x 100 x 1
+y_target = conv2d_numpy(x_small, true_kernel)  # (75, 99, 1): what the kernel makes of it
+
+
+def loss_and_gradient(w, x, y):
+    """Mean squared error of conv(x, w) against y, and its gradient dL/dw (same shape as w)."""
+    error = conv2d_numpy(x, w) - y  # (H', W', 1)
+    fh, fw = w.shape[:2]
+    out_h, out_w = error.shape[:2]
+    grad = np.zeros_like(w)
+    for u in range(fh):
+        for v in range(fw):
+            grad[u, v, 0, 0] = 2 * np.mean(error[..., 0] * x[u : u + out_h, v : v + out_w, 0])
+    return float(np.mean(error**2)), grad
+
+
+w = rng.normal(size=true_kernel.shape)  # a random start
+_, grad = loss_and_gradient(w, x_small, y_target)
+for u, v in [(0, 0), (0, 1)]:  # finite differences: (L(w + h) - L(w - h)) / 2h
+    step = np.zeros_like(w)
+    step[u, v] = 1e-6
+    numeric = (loss_and_gradient(w + step, x_small, y_target)[0]
+               - loss_and_gradient(w - step, x_small, y_target)[0]) / 2e-6
+    assert abs(numeric - grad[u, v, 0, 0]) < 1e-6 * max(1.0, abs(numeric))
+print("start:", w.ravel().round(3), "gradient:", grad.ravel().round(3), "(matches finite differences)")
+
+# %% [markdown]
+# Now the descent itself, $w \leftarrow w - \eta\, \nabla L(w)$, with a step size $\eta = 1.5$
+# (try 3: the steps overshoot and the weights blow up).
+
+# %%
+import matplotlib.pyplot as plt
+
+learning_rate, losses = 1.5, []
+for _ in range(1000):
+    loss, grad = loss_and_gradient(w, x_small, y_target)
+    losses.append(loss)
+    w = w - learning_rate * grad
+print("learned kernel:", w.ravel().round(4), " true kernel:", true_kernel.ravel())
+assert np.abs(w - true_kernel).max() < 1e-2
+assert losses[-1] < 1e-4 * losses[0]
+
+fig, ax = plt.subplots(figsize=(5, 2.6))
+ax.semilogy(losses)
+ax.set_xlabel("gradient step")
+ax.set_ylabel("mean squared error")
+ax.set_title("recovering the kernel [1, -1]")
+fig.tight_layout();
+
+# %% [markdown]
+# The first steps fix the overall size of the kernel; most of the rest are spent on the last
+# digits, because neighbouring pixels of a photo are much alike, so the loss changes only slowly
+# along the direction $[1, -1]$ that tells them apart (a photo with more fine detail, or noise,
+# would need fewer steps). Everything else in this course is this loop, made bigger: Keras
+# computes the gradients for us (back-propagation), the kernels number in the thousands, and the
+# loss is a classifier's error rather than the distance to a known answer. The learnable resizer
+# of notebook 05 is exactly that: convolution kernels that nobody sets by hand, found by gradient
+# descent on the loss of the classifier behind them.
 
 # %% [markdown]
 # ## 4. Stride, padding and output sizes
@@ -552,10 +638,14 @@ show_table([{"after": n, "output shape": str(resnet34.get_layer(n).output.shape)
 # |---|---|---|
 # | LeNet-5 | 1998 | convolution + subsampling stacks, trained end to end, for digits |
 # | AlexNet | 2012 | much bigger, on GPUs; ReLU, dropout and data augmentation; convolutions stacked directly on each other |
+# | VGG | 2014 | depth from small kernels only: stacks of 3 × 3 convolutions and 2 × 2 max-pools |
 # | GoogLeNet | 2014 | the inception module: parallel 1 × 1, 3 × 3, 5 × 5 and pooling branches, with 1 × 1 "bottleneck" convolutions that make it cheap |
 # | ResNet | 2015 | skip connections: learn a residual $F(x)$ and add $x$ back (section 9) |
 # | Xception | 2016 | depth-wise separable convolutions: spatial patterns per channel, then 1 × 1 across channels |
+# | DenseNet | 2017 | dense connectivity: every layer of a block reads the concatenated outputs of all earlier ones |
 # | SENet | 2017 | squeeze-and-excitation: reweight the channels of a block by what the whole image contains |
+# | MobileNetV2 | 2018 | inverted residuals: expand, filter depth-wise, project back to a thin, linear bottleneck |
+# | EfficientNet | 2019 | MBConv blocks (inverted residual + SE) and compound scaling of depth, width and resolution |
 #
 # **LeNet-5**, in today's layers (tanh, average pooling), on $32 \times 32$ grey digits:
 
@@ -577,6 +667,36 @@ show_table([alex1.as_row()])
 assert alex1.output_shape == (55, 55, 96) and alex1.params == 34_944
 
 # %% [markdown]
+# **VGG** (Simonyan & Zisserman, 2014) went the other way: nothing but $3 \times 3$ convolutions
+# (stride 1, `"same"`) and $2 \times 2$ max-pools, in five stages; VGG-16 has 2, 2, 3, 3 and 3
+# convolutions of 64, 128, 256, 512 and 512 filters, then three dense layers. Two stacked
+# $3 \times 3$ convolutions see a $5 \times 5$ window (section 5's recurrence) with
+# $2 \cdot 9 C^2$ weights instead of $25 C^2$ and a ReLU in between; three see $7 \times 7$. Its
+# size, by hand, against `keras.applications.VGG16` built without weights (nothing is downloaded):
+
+# %%
+vgg16_stages = [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)]  # (convolutions, filters)
+vgg_convs, c_in = 0, 3
+for n_convs, width in vgg16_stages:
+    for _ in range(n_convs):
+        vgg_convs += 9 * c_in * width + width  # 3x3 kernel + bias
+        c_in = width
+vgg_dense = (7 * 7 * 512 * 4096 + 4096) + (4096 * 4096 + 4096) + (4096 * 1000 + 1000)  # at 224 px
+vgg16 = keras.applications.VGG16(weights=None, include_top=False, input_shape=(64, 64, 3))
+print(f"VGG-16: convolutions {vgg_convs:,} (Keras: {vgg16.count_params():,}), dense layers "
+      f"{vgg_dense:,}, in all {vgg_convs + vgg_dense:,}")
+assert vgg16.count_params() == vgg_convs == 14_714_688
+assert vgg_convs + vgg_dense == 138_357_544  # the published VGG-16, 1000 classes
+assert receptive_fields([(3, 1), (3, 1)])[-1][0] == 5 and receptive_fields([(3, 1)] * 3)[-1][0] == 7
+first_dense_share = (7 * 7 * 512 * 4096 + 4096) / (vgg_convs + vgg_dense)
+print(f"the first dense layer alone: {first_dense_share:.0%} of all weights")
+assert 0.74 < first_dense_share < 0.75
+
+# %% [markdown]
+# Three quarters of VGG-16's weights sit in its first dense layer, which flattens a
+# $7 \times 7 \times 512$ map; global average pooling (section 7) is what later networks use
+# instead.
+#
 # **GoogLeNet**'s inception module "3a" on a $28 \times 28 \times 192$ input gives 256 channels.
 # The $1 \times 1$ reduce layers cut the channels before the expensive $3 \times 3$ and
 # $5 \times 5$ convolutions; without them the same module would need more than twice the
@@ -652,9 +772,81 @@ ax.legend(fontsize=8);
 # %% [markdown]
 # Untrained, the weights hover around 0.5; trained, they learn to depend on the image, and the
 # block costs less than 1% of the unit's parameters.
+
+# %% [markdown]
+# ### Three backbones of notebook 08
+# Notebook 08 puts the resizer in front of DenseNet-121, ResNet-50, MobileNetV2, EfficientNet-B0
+# and ConvMixer. ResNet is section 9; the other three each add one idea to the ones above:
 #
+# * **DenseNet** (Huang et al., 2017): *dense connectivity*. Inside a dense block every layer
+#   (BN → ReLU → 1 × 1 conv → BN → ReLU → 3 × 3 conv) receives the **concatenation** of the block's
+#   input and of all earlier layers' outputs, and adds $k$ new feature maps (the *growth rate*,
+#   32 in DenseNet-121). Features are reused instead of recomputed, so the layers can be thin.
+#   Between blocks a *transition* (1 × 1 conv halving the channels, 2 × 2 average pooling)
+#   shrinks the maps.
+# * **MobileNetV2** (Sandler et al., 2018): the *inverted residual*. A 1 × 1 convolution
+#   *expands* a thin input 6 times, a 3 × 3 **depth-wise** convolution filters each channel on
+#   its own (Xception's separable convolution, above), and a 1 × 1 convolution *projects* back
+#   to a thin output, with **no** activation after it (a "linear bottleneck": a ReLU on so few
+#   channels would destroy information). The skip connection joins the thin ends, the reverse of
+#   ResNet's bottleneck.
+# * **EfficientNet** (Tan & Le, 2019): *compound scaling*. Its block, **MBConv**, is
+#   MobileNetV2's inverted residual with a squeeze-and-excitation block inside. The B0 network
+#   was found by a search; B1 to B7 scale depth, width and input resolution *together*, by
+#   $\alpha^\phi, \beta^\phi, \gamma^\phi$ with $\alpha = 1.2$, $\beta = 1.1$, $\gamma = 1.15$,
+#   chosen so that $\alpha \beta^2 \gamma^2 \approx 2$: each step of $\phi$ about doubles the
+#   FLOPs.
+#
+# We build the three from `keras.applications` without weights (nothing is downloaded), at a
+# small input since parameter counts do not depend on it, and check each idea on the built model:
+
+# %%
+import time
+
+start = time.perf_counter()
+backbones = {
+    "DenseNet-121": keras.applications.DenseNet121,
+    "MobileNetV2": keras.applications.MobileNetV2,
+    "EfficientNet-B0": keras.applications.EfficientNetB0,
+}
+backbones = {name: make(weights=None, include_top=False, input_shape=(64, 64, 3), pooling="avg")
+             for name, make in backbones.items()}
+rows = []
+for name, net in backbones.items():
+    feats = net.output.shape[-1]
+    rows.append({"backbone": name, "layers": len(net.layers), "features": feats,
+                 "parameters (no head)": net.count_params(),
+                 "with a 1000-class head": net.count_params() + feats * 1000 + 1000})
+rows.append({"backbone": "ResNet-34 (section 9)", "layers": len(resnet34.layers), "features": 512,
+             "parameters (no head)": resnet34.count_params() - (512 * 1000 + 1000),
+             "with a 1000-class head": resnet34.count_params()})
+show_table(rows)
+print(f"built in {time.perf_counter() - start:.1f} s")
+totals = {r["backbone"]: r["with a 1000-class head"] for r in rows}
+assert totals["DenseNet-121"] == 8_062_504  # Keras' counts, moving statistics included
+assert totals["MobileNetV2"] == 3_538_984
+assert totals["EfficientNet-B0"] == 5_330_571
+
+# %%
+densenet, mobilenet, effnet = backbones.values()
+# DenseNet: block 1 starts from 64 channels; each of its 6 layers concatenates 32 more
+assert densenet.get_layer("conv2_block6_concat").output.shape[-1] == 64 + 6 * 32
+assert densenet.get_layer("pool2_conv").output.shape[-1] == (64 + 6 * 32) // 2  # the transition
+# MobileNetV2: block 2 is 24 -> 144 (expand) -> depth-wise 3x3 -> 24 (project), plus its input
+block2 = [lay for lay in mobilenet.layers if lay.name.startswith("block_2_")]
+expand, depthwise, project = 24 * 144, 9 * 144, 144 * 24  # no biases: each feeds a batch norm
+assert sum(lay.count_params() for lay in block2) == expand + depthwise + project + 4 * (144 + 144 + 24)
+assert isinstance(mobilenet.get_layer("block_2_add"), keras.layers.Add)
+# EfficientNet-B0: 16 MBConv blocks, each with a squeeze-and-excitation step
+assert sum(lay.name.endswith("se_squeeze") for lay in effnet.layers) == 16
+assert abs(1.2 * 1.1**2 * 1.15**2 - 2) < 0.1
+print(f"MobileNetV2's block 2: {len(block2)} layers, {expand + depthwise + project:,} conv weights; "
+      f"its depth-wise 3x3 on 144 channels takes {depthwise:,}, a full 3x3 conv 144 -> 144 "
+      f"would take {9 * 144 * 144:,}")
+
+# %% [markdown]
 # ## Exercises
-# 1. **Sizes.** A VGG-style stack: conv 3 × 3 (`"same"`) twice, max-pool 2 × 2, conv 3 × 3 twice,
+# 1. **Sizes.** A VGG-style stack (section 10): conv 3 × 3 (`"same"`) twice, max-pool 2 × 2, conv 3 × 3 twice,
 #    max-pool 2 × 2, on $150 \times 150$ images. Compute the output size and the receptive field
 #    of the last layer with the formulas, then check the size with a Keras model and the field with
 #    `empirical_receptive_field`.
@@ -669,11 +861,30 @@ ax.legend(fontsize=8);
 #    section 8 and compare the validation accuracy (use the `quick` profile for a meaningful
 #    number).
 
-# %% [markdown]
-# ## Solutions
-# **1. Sizes.** Same-padding convs keep the size and pools halve it: $150 \to 75 \to 37$.
+# %% tags=["exercise"]
+# Exercise 1: your code here
+out_size = None  # the side of the last layer's output, from the formulas of section 4
+field = None  # its receptive field, from the recurrence of section 5
 
-# %%
+# %% tags=["exercise"]
+# Exercise 2: your code here
+diag = None  # your (7, 7, 1, 1) filter for lines from bottom-left to top-right
+
+# %% tags=["exercise"]
+# Exercise 3: your code here
+stem_mib = None  # {image side: MiB of the stem convolution's output for a batch of 32}
+
+# %% tags=["exercise"]
+# Exercise 4: your code here
+se_cnn = None  # small_cnn with an SE block after its last stage, before global average pooling
+
+# %% [markdown] tags=["solution"]
+# ## Solutions
+#
+# One cell per exercise; open a cell to read it, but try first.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# 1. Sizes. Same-padding convs keep the size and pools halve it: 150 -> 75 -> 37.
 vgg_stack = [(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)]
 print(receptive_fields(vgg_stack))
 x_in = keras.Input((150, 150, 3))
@@ -681,42 +892,39 @@ y = x_in
 for k, s in vgg_stack:
     y = (keras.layers.Conv2D(8, k, padding="same")(y) if s == 1 else
          keras.layers.MaxPooling2D(k)(y))
-assert y.shape == (None, 37, 37, 8)
-assert receptive_fields(vgg_stack)[-1] == (16, 4)
+out_size, field = y.shape[1], receptive_fields(vgg_stack)[-1][0]
+assert y.shape == (None, 37, 37, 8) and out_size == conv_output_size(75, 2, 2, "valid") == 37
+assert receptive_fields(vgg_stack)[-1] == (16, 4) and field == 16
 assert empirical_receptive_field(vgg_stack, input_size=24) == 16
 
-# %% [markdown]
-# **2. A diagonal filter.** $+2$ on the anti-diagonal (row 0 is the top, so the line runs from the
-# bottom-left corner to the top-right one), $-1$ on its two neighbours, then shift to a zero sum.
-
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# 2. A diagonal filter. +2 on the anti-diagonal (row 0 is the top, so the line runs from the
+# bottom-left corner to the top-right one), -1 on its two neighbours, then shift to a zero sum.
 diag = 2 * np.fliplr(np.eye(7)) - np.fliplr(np.eye(7, k=1)) - np.fliplr(np.eye(7, k=-1))
 diag = (diag - diag.mean()).astype(np.float32)[:, :, None, None]  # (7, 7, 1, 1), sums to 0
-mine = conv2d_numpy(photos[0], diag, padding="same")
+mine_map = conv2d_numpy(photos[0], diag, padding="same")
 diag_layer = keras.layers.Conv2D(1, 7, padding="same", use_bias=False)
 diag_layer.build((None, 300, 400, 1))
 diag_layer.set_weights([diag])
-theirs = keras.ops.convert_to_numpy(diag_layer(photos[:1]))[0]
-np.testing.assert_allclose(mine, theirs, atol=1e-4)
-show_images([photos[0, ..., 0], np.maximum(mine[..., 0], 0)], ["cat", "diagonal-line filter"],
+layer_map = keras.ops.convert_to_numpy(diag_layer(photos[:1]))[0]
+np.testing.assert_allclose(mine_map, layer_map, atol=1e-4)
+show_images([photos[0, ..., 0], np.maximum(mine_map[..., 0], 0)], ["cat", "diagonal-line filter"],
             mode="percentile", panel_size=3.2);
 
-# %% [markdown]
-# **3. Memory.** Output $112 \times 112 \times 64$ per image, float32:
-
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# 3. Memory. The output is 112 x 112 x 64 per image at 224 px, in float32 (4 bytes each).
+stem_mib = {}
 for side in (224, 300):
     stem_cost = conv_layer_cost((side, side, 3), 64, 7, strides=2, padding="same")
-    print(f"{side} x {side}: {stem_cost.output_shape}, batch of 32: "
-          f"{32 * stem_cost.bytes_per_image / 2**20:.0f} MiB")
+    stem_mib[side] = 32 * stem_cost.bytes_per_image / 2**20
+    print(f"{side} x {side}: {stem_cost.output_shape}, batch of 32: {stem_mib[side]:.0f} MiB")
+assert stem_mib[224] == 98 and round(stem_mib[300]) == 176
 assert conv_layer_cost((224, 224, 3), 64, 7, 2).bytes_per_image == 112 * 112 * 64 * 4
 
-# %% [markdown]
-# **4. SE in the small CNN.** Cut `small_cnn` before its pooling, add the block, put a new head on
-# top. With 256 channels and ratio 16 it adds $2 \cdot 256 \cdot 16 + 16 + 256 = 8{,}464$
-# parameters (about 2%).
-
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# 4. SE in the small CNN. Cut `small_cnn` before its pooling, add the block, put a new head on
+# top. With 256 channels and ratio 16 it adds 2 * 256 * 16 + 16 + 256 = 8,464 parameters
+# (about 2%).
 keras.utils.set_random_seed(0)
 trunk = small_cnn((*PROFILE.target_size, 3), data.num_classes, widths)
 features = trunk.get_layer("s3_pool").output

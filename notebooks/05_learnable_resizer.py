@@ -11,7 +11,7 @@
 # %% [markdown]
 # # 05 · The learnable resizer, block by block
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/05_learnable_resizer.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/05_learnable_resizer.ipynb)
 # · source: [`05_learnable_resizer.py`](05_learnable_resizer.py) (the `.ipynb` is generated from it with jupytext)
 #
 # Before a photo reaches a classifier it is shrunk, almost always by a fixed interpolation
@@ -23,6 +23,8 @@
 # **What you will learn here**
 # * the resizer's architecture, stage by stage, with the tensor shape after each stage and a
 #   diagram drawn from code;
+# * the resizer written by you with the functional API from the paper's description, checked
+#   against the library's by transplanting its weights;
 # * how to count its 12,163 parameters by hand, and why the count does not depend on image sizes;
 # * that one resizer serves any target size and aspect ratio, and where its compute goes;
 # * what an *untrained* resizer does to photos, and how to display its (unbounded) output honestly;
@@ -30,17 +32,22 @@
 
 # %% [markdown]
 # ## Setup
-# In Colab this cell installs the course library; locally `make lab` has already done it.
-# `setup()` checks versions, seeds everything and prints the active profile.
+# In Colab this cell installs the course library, release 0.1.0 (git tag `v0.1.0`,
+# the release this notebook belongs to; set `RESIZER_INSTALL` to a wheel file, a fork or another
+# tag to install that instead). pip keeps Colab's own TensorFlow and Keras when they already
+# meet the course's bounds (`keras>=3.10` and `tensorflow>=2.18`). Locally, `make lab` has installed everything.
+# `setup()` checks every package the course needs, seeds everything and prints the profile
+# (`RESIZER_PROFILE`: `smoke`, `quick`, `colab` or `full`) and the device.
 
 # %%
+import os
 import sys
 
-if "google.colab" in sys.modules:  # Colab: install the course library from GitHub
+if "google.colab" in sys.modules:  # Colab: install the course library, pinned to its release
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
+    INSTALL = os.environ.get("RESIZER_INSTALL", "resizer_lib @ git+https://github.com/learning-to-resize/learning-to-resize@v0.1.0")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", INSTALL], check=True)
 
 from resizer_lib.course.notebook import setup
 
@@ -141,7 +148,124 @@ assert np.allclose(stages[-1].value, output, atol=1e-5)  # the stages are the mo
 assert np.allclose(output, stages[1].value + stages[5].value, atol=1e-6)  # y = naive + correction
 
 # %% [markdown]
-# ## 3 · 12,163 parameters, counted by hand
+# ## 3 · Write it yourself: the resizer in the functional API
+#
+# Before `build_resizer` does it for us, we write the network once by hand from the paper's
+# Fig. 2, with Keras' *functional API*: `keras.Input` makes a symbolic tensor, each layer is
+# called on the tensor the previous one returned, and `keras.Model(inputs, outputs)` collects
+# the graph in between. Read the figure from top to bottom:
+#
+# 1. **stem, at full resolution**: a $7 \times 7$ convolution to 16 channels, LeakyReLU
+#    (slope 0.2), a $1 \times 1$ convolution to 16 channels, LeakyReLU, BatchNorm;
+# 2. **bottleneck**: a bilinear resize of these 16 feature maps to the target size;
+# 3. **$r$ residual blocks** at the target size, each $3 \times 3$ conv → BN → LeakyReLU →
+#    $3 \times 3$ conv → BN, plus the block's input (here $r = 1$);
+# 4. **tail**: a $3 \times 3$ conv → BN, plus the bottleneck (the feature skip);
+# 5. **output**: a $7 \times 7$ convolution back to 3 channels, plus the bilinear resize of the
+#    *image* (the image skip).
+#
+# Three details the figure leaves open, taken from the course's implementation
+# (`resizer_lib/models/resizer.py`): every convolution uses `padding="same"`, so sizes change only
+# at the two resizes; the convolutions that feed a BatchNorm inside the blocks and the tail have
+# no bias (`use_bias=False`; section 4 says why); the BatchNorms keep Keras' defaults. The two
+# resizes are `FixedResize`, the library's one-line wrapper around `keras.ops.image.resize`
+# (section 7.1 shows why not `keras.layers.Resizing`). Each layer gets the name the library
+# gives it, so that weights can be copied across by name afterwards.
+
+# %%
+import keras
+from keras import layers
+
+from resizer_lib.models.resizer import FixedResize
+
+
+def resizer_by_hand(target_size, filters=16):
+    """Fig. 2 with one residual block, as a functional model: (B, H, W, 3) -> (B, h, w, 3)."""
+    image = keras.Input(shape=(None, None, 3), name="image")  # any input size
+    naive = FixedResize(target_size, name="image_resize")(image)  # (B, h, w, 3)
+    # 1. the stem sees every input pixel: (B, H, W, F)
+    x = layers.Conv2D(filters, 7, padding="same", name="stem_conv7x7")(image)
+    x = layers.LeakyReLU(negative_slope=0.2, name="stem_lrelu1")(x)
+    x = layers.Conv2D(filters, 1, padding="same", name="stem_conv1x1")(x)
+    x = layers.LeakyReLU(negative_slope=0.2, name="stem_lrelu2")(x)
+    x = layers.BatchNormalization(name="stem_bn")(x)
+    # 2. the bottleneck: resize the features, (B, h, w, F)
+    bottleneck = FixedResize(target_size, name="feature_resize")(x)
+    # 3. one residual block
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name="res0_conv_a")(bottleneck)
+    y = layers.BatchNormalization(name="res0_bn_a")(y)
+    y = layers.LeakyReLU(negative_slope=0.2, name="res0_lrelu")(y)
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name="res0_conv_b")(y)
+    y = layers.BatchNormalization(name="res0_bn_b")(y)
+    x = layers.Add(name="res0_add")([bottleneck, y])
+    # 4. the tail, and the feature skip
+    x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name="tail_conv3x3")(x)
+    x = layers.BatchNormalization(name="tail_bn")(x)
+    x = layers.Add(name="feature_skip")([x, bottleneck])
+    # 5. back to 3 channels, and the image skip
+    correction = layers.Conv2D(3, 7, padding="same", name="out_conv7x7")(x)
+    output = layers.Add(name="image_skip")([naive, correction])
+    return keras.Model(image, output, name="resizer_by_hand")
+
+
+mine = resizer_by_hand(TARGET_SIZE)
+print(f"{len(mine.layers)} layers, {mine.count_params():,} parameters, "
+      f"output {mine.output.shape}")
+assert mine.count_params() == resizer.count_params() == 12_163
+
+# %% [markdown]
+# Equal parameter counts are a weak check: swapping the BatchNorm and the LeakyReLU of the stem,
+# or forgetting a skip, leaves the count unchanged. The strong check is to give both networks
+# the *same* weights and compare what they compute. We fill a `build_resizer` model with random
+# weights (random BatchNorm statistics too, otherwise every BatchNorm starts as the identity and
+# could sit anywhere unnoticed), then copy them into ours layer by layer, by name.
+# `sublayers` lists the library layer's sublayers in forward order.
+
+# %%
+from resizer_lib.course.anatomy import sublayers
+
+
+def random_weights(model, seed):
+    """Random values for every variable of ``model``; BatchNorm scales and variances in [0.5, 1.5]."""
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(0.5, 1.5, v.shape).astype("float32")
+            if v.path.endswith(("gamma", "variance")) else
+            rng.normal(0.0, 0.1, v.shape).astype("float32") for v in model.weights]
+
+
+reference = build_resizer(TARGET_SIZE)
+reference.set_weights(random_weights(reference, seed=4))
+copied = []
+for source in sublayers(reference):
+    if source.weights:  # activations have none
+        mine.get_layer(source.name).set_weights(source.get_weights())
+        copied.append(f"{source.name} {[tuple(w.shape) for w in source.get_weights()]}")
+print("copied:", *copied, sep="\n  ")
+
+# %%
+from resizer_lib.viz import resize_image
+
+naive_batch = resize_image(batch, TARGET_SIZE, "bilinear")
+rows = []
+for training in (False, True):  # moving statistics, then batch statistics
+    theirs_out = np.asarray(reference(batch, training=training))
+    mine_out = np.asarray(mine(batch, training=training))
+    np.testing.assert_allclose(mine_out, theirs_out, atol=1e-4)
+    rows.append({"training": training, "max |mine - build_resizer|": np.abs(mine_out - theirs_out).max(),
+                 "max |correction|": np.abs(theirs_out - naive_batch).max()})
+show_table(rows, floatfmt=".2e");
+assert len(copied) == 10  # 6 convolutions and 4 BatchNorms
+assert all(r["max |correction|"] > 0.1 for r in rows)  # the correction is far from zero: the check bites
+
+# %% [markdown]
+# Same weights, same outputs, in inference mode and in training mode: the ten-line model above
+# *is* the resizer. `build_resizer` puts the same layers inside one `LearnableResizer` layer, so
+# that the whole resizer can be saved, copied to another target size (section 5) and run stage by
+# stage (`resizer_stages` above); from here on we use it. Exercise 1 adds the loop over residual
+# blocks.
+
+# %% [markdown]
+# ## 4 · 12,163 parameters, counted by hand
 #
 # A $k \times k$ convolution from $C_\text{in}$ to $C_\text{out}$ channels holds
 # $k^2 C_\text{in} C_\text{out}$ weights plus $C_\text{out}$ biases (if it has them). A
@@ -151,7 +275,7 @@ assert np.allclose(output, stages[1].value + stages[5].value, atol=1e-6)  # y = 
 #
 # The convolutions *inside* the residual blocks and the $3 \times 3$ projection have no bias:
 # each feeds a BatchNorm, whose mean subtraction would cancel a constant bias anyway
-# (section 6 shows this).
+# (section 7 shows this).
 
 # %%
 C, F = 3, 16  # image channels, filters
@@ -202,7 +326,7 @@ for filters, blocks in [(8, 1), (16, 3), (32, 2)]:
     print(f"filters={filters:2d}, blocks={blocks}: {model.count_params():,} parameters")
 
 # %% [markdown]
-# ## 4 · Any target size, any aspect ratio
+# ## 5 · Any target size, any aspect ratio
 #
 # The target size is fixed when a resizer is built (it is an argument of the two resizes), but
 # the weights' shapes do not depend on it. So weights trained for $150 \times 150$ can be copied
@@ -250,15 +374,21 @@ for size in [(300, 300), (600, 600)]:
                       "full-res. share": f"{share:.0%}"})
 show_table(cost_rows, floatfmt=".1f");
 assert multiply_adds((600, 600), TARGET_SIZE)["full_resolution"] == 4 * multiply_adds(INPUT_SIZE, TARGET_SIZE)["full_resolution"]
+macs_300 = multiply_adds(INPUT_SIZE, TARGET_SIZE)["total"]
+DENSENET121_GFLOP_150 = 2.53  # forward, per image, TensorFlow's profiler (benchmarks/README.md)
+print(f"300x300 -> 150x150: {macs_300 / 1e6:.0f} million multiply-adds = {2 * macs_300 / 1e9:.2f} GFLOP, "
+      f"{2 * macs_300 / 1e9 / DENSENET121_GFLOP_150:.0%} of DenseNet-121's forward pass at 150x150")
+assert 440e6 < macs_300 < 445e6
+assert 0.34 < 2 * macs_300 / 1e9 / DENSENET121_GFLOP_150 < 0.36
 
 # %% [markdown]
-# About 440 million multiply-adds per $300 \times 300$ image. The backbone behind it runs at the
-# *target* size: DenseNet-121 at $150 \times 150$ is about 2.5 GFLOP per image forward, 3.4 with
-# the resizer in front (`benchmarks/README.md`, TensorFlow's profiler), so the resizer adds about
-# 35 % of the FLOPs, and the cost grows with the *input* area, the price of looking at full
+# About 443 million multiply-adds per $300 \times 300$ image, 0.89 GFLOP (a multiply-add is two
+# floating-point operations). The backbone behind it runs at the *target* size: DenseNet-121 at
+# $150 \times 150$ is about 2.5 GFLOP per image forward, 3.4 with the resizer in front
+# (`benchmarks/README.md`, TensorFlow's profiler), so the resizer adds about 35 % of the FLOPs, and the cost grows with the *input* area, the price of looking at full
 # resolution.
 #
-# ## 5 · What an untrained resizer does to photos
+# ## 6 · What an untrained resizer does to photos
 #
 # Before training, $g_\theta$ has random weights, so the correction it adds to the naive resize is
 # structured noise. Let us look at it on photos: the course's cat and dog photos when they are
@@ -300,6 +430,10 @@ correction = outputs - naive
 print(f"correction: mean {correction.mean():+.3f}, std {correction.std():.3f}, "
       f"max |.| {np.abs(correction).max():.3f}")
 assert np.abs(correction).max() > 1e-3  # random weights: the correction is not zero
+means = {(r["image"], r["channel"]): r["mean"] for r in stats}
+cast = max(abs(means[("untrained resizer", c)] - means[("naive", c)]) for c in "RGB")
+print(f"largest shift of a channel mean (the colour cast): {cast:.3f}")
+assert cast > 0.02
 assert abs(naive.mean() - inputs.mean()) < 0.01  # an exact 2x bilinear resize keeps the mean
 
 # %% [markdown]
@@ -356,11 +490,12 @@ assert np.allclose(result["learned"], outputs[0], atol=1e-5)
 assert np.allclose(result["difference"], (outputs[0] - naive[0]).mean(axis=-1), atol=1e-5)
 
 # %% [markdown]
-# ## 6 · Other formulations, and bugs in published versions
+# ## 7 · Other formulations, and bugs in published versions
 #
-# ### 6.1 The keras.io example is the same network
-# The keras.io example "Learning to Resize in Computer Vision" builds the resizer with the
-# functional API. `resizer_lib.course.formulations.keras_io_resizer` is a faithful port of it (same
+# ### 7.1 The keras.io example is the same network
+# The keras.io example "Learning to Resize in Computer Vision" (Sayak Paul, 2021,
+# <https://keras.io/examples/vision/learnable_resizer/>) builds the resizer with the functional
+# API, much as section 3 did. `resizer_lib.course.formulations.keras_io_resizer` is a faithful port of it (same
 # layers, same order). With the same weights it gives the same output as `build_resizer`:
 
 # %%
@@ -368,10 +503,7 @@ from resizer_lib.course.formulations import keras_io_resizer
 
 theirs = keras_io_resizer(TARGET_SIZE)
 ours = build_resizer(TARGET_SIZE)
-rng = np.random.default_rng(2)
-weights = [np.abs(w) + 0.5 if "variance" in v.path else w  # BN variances must stay positive
-           for w, v in zip([rng.normal(0, 0.05, w.shape).astype("float32")
-                            for w in ours.get_weights()], ours.weights, strict=True)]
+weights = random_weights(ours, seed=2)  # section 3's helper: BN variances stay positive
 ours.set_weights(weights)
 theirs.set_weights(weights)
 same = np.abs(np.asarray(theirs(inputs, training=False)) - np.asarray(ours(inputs, training=False)))
@@ -395,13 +527,14 @@ theirs(inputs)  # no training argument
 changed = not np.allclose(before, keras.ops.convert_to_numpy(bn.moving_mean))
 print(f"keras {keras.__version__}: a plain call {'UPDATED' if changed else 'did not update'} "
       f"the BatchNorm moving mean after a Resizing layer")
+assert changed, "this Keras no longer runs layers after Resizing in training mode by default"
 ours_bn = ours.get_layer("resizer").stem_bn
 before = keras.ops.convert_to_numpy(ours_bn.moving_mean)
 ours(inputs)
 assert np.allclose(before, keras.ops.convert_to_numpy(ours_bn.moving_mean))  # ours: inference unless told
 
 # %% [markdown]
-# ### 6.2 Bug: a residual loop that reused its input
+# ### 7.2 Bug: a residual loop that reused its input
 # Earlier versions of the keras.io example wrote the residual passes as
 # ```python
 # for _ in range(num_res_blocks):
@@ -423,7 +556,7 @@ assert fixed.count_params() == build_resizer(TARGET_SIZE, num_res_blocks=3).coun
 assert not any(layer.name.startswith(("res0", "res1")) for layer in buggy.layers)
 
 # %% [markdown]
-# ### 6.3 Bug: a hard-coded filter count
+# ### 7.3 Bug: a hard-coded filter count
 # The example's `res_block` calls its convolutions with the literal `16` instead of the
 # `filters` argument. With `filters=16` nobody notices; with any other width the block's output
 # (16 channels) no longer matches its input and the skip connection fails to build.
@@ -439,10 +572,12 @@ assert failed is not None and "incompatible shapes" in failed
 assert build_resizer(TARGET_SIZE, filters=32).count_params() == resizer_param_count(filters=32)
 
 # %% [markdown]
-# ### 6.4 A PyTorch formulation
-# A widely read blog post on the paper gives a PyTorch `Resizer`. Its structure matches (7×7 conv,
-# 1×1 conv, BatchNorm, feature resize, residual blocks, 3×3 projection, 7×7 conv, two skips),
-# but it differs in four ways:
+# ### 7.4 A PyTorch formulation
+# A PyTorch `Resizer` from a blog post on the paper, as this course examined it
+# (`resizer_lib.course.formulations.pytorch_blog_counts` models its layers; the post is not
+# linked here, since later edits may have changed it), shows what to watch for when porting
+# across frameworks. Its structure matches (7×7 conv, 1×1 conv, BatchNorm, feature resize,
+# residual blocks, 3×3 projection, 7×7 conv, two skips), but it differs in four ways:
 #
 # 1. **Its `forward` returns nothing.** The method computes `out` and ends with a bare `return`,
 #    so `resizer(x)` is `None` and the first use of the result fails.
@@ -452,7 +587,7 @@ assert build_resizer(TARGET_SIZE, filters=32).count_params() == resizer_param_co
 #    cell).
 # 3. **Biases everywhere.** `nn.Conv2d` has a bias by default, including the convolutions that
 #    feed a BatchNorm, where it is redundant: 48 extra parameters whose gradient is exactly zero
-#    in training mode (the BatchNorm removes any constant shift; see the last cell of 6.4).
+#    in training mode (the BatchNorm removes any constant shift; see the last cell of 7.4).
 # 4. **Counting and BatchNorm conventions.** `sum(p.numel() for p in model.parameters())` leaves
 #    out BatchNorm's running statistics (they are buffers), while Keras' `count_params()`
 #    includes them. PyTorch's BatchNorm `momentum=0.1` weights the *new* batch (Keras'
@@ -525,7 +660,7 @@ assert (stem_bn.momentum, stem_bn.epsilon) == (0.99, 1e-3)  # Keras defaults (Py
 
 # %% [markdown]
 # `build_resizer` keeps Keras' default momentum 0.99, as the paper's code does. Every resizer
-# this course *trains* (notebooks 08-08, the studies in `results/`) uses 0.9 instead
+# this course *trains* (notebooks 06-08, the studies in `results/`) uses 0.9 instead
 # (`ExperimentConfig.bn_momentum`): with 0.99 the moving statistics remember the first
 # few hundred steps for a long time, and a short CPU run has only a few hundred steps in all,
 # so they would still be far from what the layers see at the end (the course's DenseNet study
@@ -534,20 +669,96 @@ assert (stem_bn.momentum, stem_bn.epsilon) == (0.99, 1e-3)  # Keras defaults (Py
 # %% [markdown]
 # ## Exercises
 #
-# 1. **Start as bilinear.** Set the weights of the final 7×7 convolution
+# 1. **Two residual blocks, by hand.** Write `resizer_by_hand_n(target_size, num_res_blocks)`:
+#    section 3's model with a loop that *chains* the residual blocks (block $i$ reads block
+#    $i-1$'s output; name the layers `res{i}_conv_a`, ...). Build it with two blocks, copy the
+#    weights of a randomised `build_resizer(TARGET_SIZE, num_res_blocks=2)` into it layer by
+#    layer, and assert that the outputs agree. What would the comparison report if your loop fed
+#    every block the bottleneck (section 7.2)?
+# 2. **Start as bilinear.** Set the weights of the final 7×7 convolution
 #    (`resizer.get_layer("resizer").out_conv7`) to zero. Show that the resizer then returns
 #    exactly the bilinear resize. Why might this be a sensible initialisation?
-# 2. **Count again.** By hand, how many parameters does a resizer with `filters=8` and
+# 3. **Count again.** By hand, how many parameters does a resizer with `filters=8` and
 #    `num_res_blocks=4` have? Check with `build_resizer`.
-# 3. **Where the compute goes.** For a fixed $150 \times 150$ target, at which (square) input
+# 4. **Where the compute goes.** For a fixed $150 \times 150$ target, at which (square) input
 #    size does the full-resolution stem do more than 90% of the multiply-adds?
-# 4. **Sampling grids.** For $300 \to 150$, what is the largest distance (in input pixels)
+# 5. **Sampling grids.** For $300 \to 150$, what is the largest distance (in input pixels)
 #    between where `align_corners=True` and half-pixel centres sample, and at which output pixels?
-#
-# ## Solutions
 
-# %%
-# 1. With the last convolution at zero the correction is zero: y = R(x) exactly. Training then
+# %% tags=["exercise"]
+# Exercise 1: your code here
+def resizer_by_hand_n(target_size, num_res_blocks, filters=16):
+    """Section 3's model with `num_res_blocks` chained blocks: (B, H, W, 3) -> (B, h, w, 3)."""
+    ...  # build it with keras.Input, the layers and keras.Model, and return the model
+
+
+mine_2 = None  # resizer_by_hand_n(TARGET_SIZE, 2), with the weights of a build_resizer model
+
+# %% tags=["exercise"]
+# Exercise 2: your code here
+identity = None  # build_resizer(TARGET_SIZE) with out_conv7's kernel and bias set to zero
+
+# %% tags=["exercise"]
+# Exercise 3: your code here
+count_8_4 = None  # the parameter count of filters=8, num_res_blocks=4, by hand
+
+# %% tags=["exercise"]
+# Exercise 4: your code here
+first_side = None  # the smallest square input side where the stem does > 90% of the work
+
+# %% tags=["exercise"]
+# Exercise 5: your code here
+largest_gap = None  # in input pixels, from source_coordinates(300, 150, ...)
+
+# %% [markdown] tags=["solution"]
+# ## Solutions
+#
+# One cell per exercise; open a cell to read it, but try first.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# 1. The loop replaces section 3's single block; `x = block(x)` chains them. With the buggy
+#    loop (every block reads the bottleneck) the first block's layers would still exist and take
+#    the copied weights, but no path would lead from them to the output: the outputs would then
+#    disagree by about the size of that block's contribution.
+def resizer_by_hand_n(target_size, num_res_blocks, filters=16):
+    """Section 3's model with `num_res_blocks` chained blocks: (B, H, W, 3) -> (B, h, w, 3)."""
+    image = keras.Input(shape=(None, None, 3), name="image")
+    naive = FixedResize(target_size, name="image_resize")(image)
+    x = layers.Conv2D(filters, 7, padding="same", name="stem_conv7x7")(image)
+    x = layers.LeakyReLU(negative_slope=0.2, name="stem_lrelu1")(x)
+    x = layers.Conv2D(filters, 1, padding="same", name="stem_conv1x1")(x)
+    x = layers.LeakyReLU(negative_slope=0.2, name="stem_lrelu2")(x)
+    x = layers.BatchNormalization(name="stem_bn")(x)
+    bottleneck = FixedResize(target_size, name="feature_resize")(x)
+    x = bottleneck
+    for i in range(num_res_blocks):
+        y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"res{i}_conv_a")(x)
+        y = layers.BatchNormalization(name=f"res{i}_bn_a")(y)
+        y = layers.LeakyReLU(negative_slope=0.2, name=f"res{i}_lrelu")(y)
+        y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"res{i}_conv_b")(y)
+        y = layers.BatchNormalization(name=f"res{i}_bn_b")(y)
+        x = layers.Add(name=f"res{i}_add")([x, y])  # chained: the next block reads this
+    x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name="tail_conv3x3")(x)
+    x = layers.BatchNormalization(name="tail_bn")(x)
+    x = layers.Add(name="feature_skip")([x, bottleneck])
+    correction = layers.Conv2D(3, 7, padding="same", name="out_conv7x7")(x)
+    return keras.Model(image, layers.Add(name="image_skip")([naive, correction]))
+
+
+mine_2 = resizer_by_hand_n(TARGET_SIZE, 2)
+reference_2 = build_resizer(TARGET_SIZE, num_res_blocks=2)
+reference_2.set_weights(random_weights(reference_2, seed=5))
+for source in sublayers(reference_2):
+    if source.weights:
+        mine_2.get_layer(source.name).set_weights(source.get_weights())
+gap_2 = np.abs(np.asarray(mine_2(batch, training=False))
+               - np.asarray(reference_2(batch, training=False))).max()
+print(f"two blocks: {mine_2.count_params():,} parameters, max |mine - build_resizer| = {gap_2:.1e}")
+assert mine_2.count_params() == resizer_param_count(num_res_blocks=2) == 16_899
+assert gap_2 < 1e-4
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# 2. With the last convolution at zero the correction is zero: y = R(x) exactly. Training then
 #    starts from the naive resize and moves away only where that helps the classifier.
 identity = build_resizer(TARGET_SIZE)
 last = identity.get_layer("resizer").out_conv7
@@ -557,25 +768,29 @@ assert np.allclose(y, resize_image(inputs, TARGET_SIZE, "bilinear"), atol=1e-6)
 print("zero final conv -> bilinear resize, max difference",
       np.abs(y - resize_image(inputs, TARGET_SIZE, "bilinear")).max())
 
-# %%
-# 2. filters F = 8, n = 4 blocks, C = 3
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# 3. filters F = 8, n = 4 blocks, C = 3
 F8, n = 8, 4
 stem = (49 * 3 * F8 + F8) + (F8 * F8 + F8) + 4 * F8  # 1,184 + 72 + 32
 blocks = n * (2 * 9 * F8 * F8 + 2 * 4 * F8)  # 4 x 1,216
 tail = (9 * F8 * F8 + 4 * F8) + (49 * F8 * 3 + 3)  # 608 + 1,179
-print(f"filters=8, 4 blocks: {stem + blocks + tail:,} parameters")
-assert stem + blocks + tail == build_resizer(TARGET_SIZE, filters=8, num_res_blocks=4).count_params() == 7_939
+count_8_4 = stem + blocks + tail
+print(f"filters=8, 4 blocks: {count_8_4:,} parameters")
+assert count_8_4 == build_resizer(TARGET_SIZE, filters=8, num_res_blocks=4).count_params() == 7_939
 
-# %%
-# 3. The stem's share grows with the input area; scan square inputs.
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# 4. The stem's share grows with the input area; scan square inputs.
 share = {s: multiply_adds(s, TARGET_SIZE)["full_resolution"] / multiply_adds(s, TARGET_SIZE)["total"]
          for s in range(150, 2001, 10)}
-first = min(s for s, v in share.items() if v > 0.9)
-print(f"the stem does > 90% of the work from about {first}x{first} on (share {share[first]:.1%})")
-assert share[first] > 0.9 >= share[first - 10]
+first_side = min(s for s, v in share.items() if v > 0.9)
+print(f"the stem does > 90% of the work from about {first_side}x{first_side} on "
+      f"(share {share[first_side]:.1%})")
+assert share[first_side] > 0.9 >= share[first_side - 10]
 
-# %%
-# 4. The two grids differ by (i * 299/149) - (2i + 0.5): -0.5 at i = 0 and +0.5 at i = 149.
-gap = source_coordinates(300, 150, align_corners=True) - source_coordinates(300, 150)
-print(f"largest gap {np.abs(gap).max():.3f} px at output pixels {np.flatnonzero(np.isclose(np.abs(gap), 0.5))}")
-assert np.isclose(np.abs(gap).max(), 0.5) and np.isclose(gap[0], -0.5) and np.isclose(gap[-1], 0.5)
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# 5. The two grids differ by (i * 299/149) - (2i + 0.5): -0.5 at i = 0 and +0.5 at i = 149.
+grid_gap = source_coordinates(300, 150, align_corners=True) - source_coordinates(300, 150)
+largest_gap = float(np.abs(grid_gap).max())
+print(f"largest gap {largest_gap:.3f} px at output pixels "
+      f"{np.flatnonzero(np.isclose(np.abs(grid_gap), 0.5))}")
+assert np.isclose(largest_gap, 0.5) and np.isclose(grid_gap[0], -0.5) and np.isclose(grid_gap[-1], 0.5)

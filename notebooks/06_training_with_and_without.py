@@ -11,8 +11,8 @@
 # %% [markdown]
 # # 06 · Training with and without the resizer: a paired experiment
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/06_training_with_and_without.ipynb)
-# · source: [`06_training_with_and_without.py`](06_training_with_and_without.py)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/06_training_with_and_without.ipynb)
+# · source: [`06_training_with_and_without.py`](06_training_with_and_without.py) (the `.ipynb` is generated from it with jupytext)
 #
 # Does the learnable resizer help? The published anchors disagree. The keras.io example reports
 # 67.67 % with the resizer against 60.19 % without, but its two arms were fed differently scaled
@@ -28,15 +28,22 @@
 
 # %% [markdown]
 # ## Setup
+# In Colab this cell installs the course library, release 0.1.0 (git tag `v0.1.0`,
+# the release this notebook belongs to; set `RESIZER_INSTALL` to a wheel file, a fork or another
+# tag to install that instead). pip keeps Colab's own TensorFlow and Keras when they already
+# meet the course's bounds (`keras>=3.10` and `tensorflow>=2.18`). Locally, `make lab` has installed everything.
+# `setup()` checks every package the course needs, seeds everything and prints the profile
+# (`RESIZER_PROFILE`: `smoke`, `quick`, `colab` or `full`) and the device.
 
 # %%
+import os
 import sys
 
-if "google.colab" in sys.modules:  # Colab: install the course library from GitHub
+if "google.colab" in sys.modules:  # Colab: install the course library, pinned to its release
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
+    INSTALL = os.environ.get("RESIZER_INSTALL", "resizer_lib @ git+https://github.com/learning-to-resize/learning-to-resize@v0.1.0")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", INSTALL], check=True)
 
 from resizer_lib.course.notebook import setup
 
@@ -128,7 +135,8 @@ show_images(panels, titles=titles, ncols=4);
 # `ExperimentConfig` holds everything that defines the study; `compare` trains every arm for
 # every seed, checks the identical starting weights, and writes JSON, CSV and a learning-curve
 # figure. Finished runs are stored under `OUT/<name>/runs/`, so rerunning this cell after an
-# interruption continues where it stopped.
+# interruption continues where it stopped. `OUT` is a fresh temporary folder unless you set
+# `RESIZER_OUT` to a folder of your own (then a rerun reuses every finished run).
 #
 # The recipe is `adamw_cosine`: AdamW with a short warm-up and a cosine decay to zero, so the
 # last epochs settle and the final-epoch accuracy means something. We report the **final**
@@ -136,11 +144,12 @@ show_images(panels, titles=titles, ncols=4);
 
 # %%
 import os
+import tempfile
 from pathlib import Path
 
 from resizer_lib.training import ExperimentConfig, compare
 
-OUT = Path(os.environ.get("RESIZER_OUT", "../build/results"))
+OUT = Path(os.environ.get("RESIZER_OUT") or tempfile.mkdtemp(prefix="resizer_results_"))
 ARMS = ("bilinear", "learned", "more_layers")
 config = ExperimentConfig(
     name=f"nb04_{PROFILE.name}_{Path(SOURCE).name}",
@@ -239,18 +248,20 @@ for s in arms.values():
 
 # %% [markdown]
 # ## The committed real-photo study
-# `results/` holds the studies run on real cat and dog photographs: the main one on a 2-core CPU
-# (small CNN, 128 → 64 px) and the keras.io setting (DenseNet-121, 300 → 150 px) on NVIDIA H200 and
-# H100 GPUs (see `results/README.md` for the commands). The photos themselves are never in the
-# repository; the numbers, curves and provenance are.
+# The course ships the studies it ran on real cat and dog photographs: the main one on a 2-core
+# CPU (small CNN, 128 → 64 px) and the keras.io setting (DenseNet-121, 300 → 150 px) on NVIDIA H200
+# and H100 GPUs. Their summaries are package data, so `load_study` reads them wherever this
+# notebook runs (a checkout, Colab, a copy elsewhere); the repository's `results/README.md` has
+# the commands, figures and per-run files. The photos themselves are never shipped; the numbers
+# and their provenance are.
 
 # %%
-from resizer_lib.training.reporting import load_results
+from resizer_lib.training.studies import load_study, study_names
 
-study_files = sorted(Path("../results").glob("*.json"))
-print("committed studies:", [p.name for p in study_files] or "none yet")
-for path in study_files:
-    study = load_results(path)
+names = [n for n in study_names() if not n.endswith("_batchnorm")]  # the compare summaries
+print("studies shipped with the course:", names)
+for name in names:
+    study = load_study(name)
     prov = study["provenance"]
     print(f"\n== {study['name']}: {study['config']['backbone']} {study['config']['image_size']} -> "
           f"{study['config']['target_size']}, {len(study['config']['seeds'])} seeds, "
@@ -262,24 +273,6 @@ for path in study_files:
         assert len({r["initial_backbone_checksum"] for r in study["runs"] if r["seed"] == seed}) == 1
 
 # %% [markdown]
-# A study that runs as several jobs is summarised only when its seeds are done; until then its
-# `runs/` folder holds every finished (arm, seed) run. `format_progress` lays them out as a grid
-# (the same as `python -m resizer_lib report results/<name>/runs`), with a dash where a run is
-# still missing. Means over unequal seeds are not paired comparisons, so read them as progress,
-# not as results.
-
-# %%
-from resizer_lib.training.reporting import format_progress, load_runs
-
-run_folders = sorted(p for p in Path("../results").glob("*/runs") if any(p.glob("*.json")))
-for folder in run_folders:
-    print(f"\n== {folder.parent.name}")
-    print(format_progress(load_runs(folder)))
-    finished = load_runs(folder)
-    assert all(0.0 <= r["final"]["val_accuracy"] <= 1.0 for r in finished)
-    assert len({(r["arm"], r["seed"]) for r in finished}) == len(finished)  # one file per run
-
-# %% [markdown]
 # ### Reading the CPU study: no resolution for the resizer to recover
 # The main real-photo study (small CNN, 128 → 64 px, all 2,692 / 476 photos, five seeds) gives
 # the opposite picture to the synthetic set. The cell reads the paired differences from the
@@ -288,7 +281,7 @@ for folder in run_folders:
 # %%
 from resizer_lib.training.reporting import paired
 
-cpu = load_results("../results/photos_small_cnn_128to64.json")["summary"]
+cpu = load_study("photos_small_cnn_128to64")["summary"]
 for a, b in [("learned", "bilinear"), ("learned", "more_layers"), ("full_res", "bilinear")]:
     d = paired(cpu, a, b)
     print(f"{a} − {b} = {100 * d['mean']:+.1f} points, 95% CI "
@@ -304,11 +297,11 @@ assert paired(cpu, "full_res", "bilinear")["high"] < 0  # 128 px is worse than 6
 # 12 epochs, initial weights and label smoothing (0.1 in both recipes), but plain SGD at a
 # constant rate (the keras.io example's optimizer) instead of AdamW with a cosine schedule; two
 # seeds of bilinear and learned. The validation accuracy of every run ranges over 20-24 points
-# across its epochs (`results/photos_small_cnn_128to64_keras_io.png`), so read the final epoch
+# across its epochs (the figure `results/photos_small_cnn_128to64_keras_io.png` in the repository), so read the final epoch
 # *and* the mean of the last three:
 
 # %%
-ref = load_results("../results/photos_small_cnn_128to64_keras_io.json")
+ref = load_study("photos_small_cnn_128to64_keras_io")
 for r in sorted(ref["runs"], key=lambda r: (r["arm"], r["seed"])):
     val = r["history"]["val_accuracy"]
     print(f"{r['arm']:9s} seed {r['seed']}: final {100 * val[-1]:.1f} %, last three epochs "
@@ -344,8 +337,8 @@ for arm in ("bilinear", "learned"):
 # cell fails, and the prose has to change with the numbers.
 
 # %%
-main = load_results("../results/photos_densenet121_300to150_gpu.json")["summary"]  # 3 arms, 5 seeds
-four = load_results("../results/photos_densenet121_300to150_gpu_4arms.json")["summary"]
+main = load_study("photos_densenet121_300to150_gpu")["summary"]  # 3 arms, 5 seeds
+four = load_study("photos_densenet121_300to150_gpu_4arms")["summary"]
 for name, summary, a, b in [("main", main, "learned", "bilinear"),
                             ("main", main, "more_layers", "bilinear"),
                             ("main", main, "learned", "more_layers"),
@@ -372,11 +365,9 @@ assert resolution["low"] < 0 < resolution["high"]  # 300 px is no better than 15
 # recalibration would change little.
 
 # %%
-import json
-
 from resizer_lib.viz import show_table
 
-diagnosis = json.loads(Path("../results/photos_densenet121_300to150_gpu/batchnorm.json").read_text())
+diagnosis = load_study("photos_densenet121_300to150_gpu_batchnorm")
 rows = []
 for r in diagnosis["runs"]:
     moving, recal = r["moving_statistics"], r["recalibrated"]

@@ -11,7 +11,7 @@
 # %% [markdown]
 # # 07 · What the resizer does to images
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/main/notebooks/07_visualising_resizers.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/07_visualising_resizers.ipynb)
 # · source: [`07_visualising_resizers.py`](07_visualising_resizers.py) (the `.ipynb` is generated from it with jupytext)
 #
 # Notebook 08 measured *whether* the learnable resizer helps a classifier. This one looks at
@@ -29,17 +29,22 @@
 
 # %% [markdown]
 # ## Setup
-# In Colab this cell installs the course library; locally `make lab` has already done it.
-# `setup()` checks versions, seeds everything and prints the active profile.
+# In Colab this cell installs the course library, release 0.1.0 (git tag `v0.1.0`,
+# the release this notebook belongs to; set `RESIZER_INSTALL` to a wheel file, a fork or another
+# tag to install that instead). pip keeps Colab's own TensorFlow and Keras when they already
+# meet the course's bounds (`keras>=3.10` and `tensorflow>=2.18`). Locally, `make lab` has installed everything.
+# `setup()` checks every package the course needs, seeds everything and prints the profile
+# (`RESIZER_PROFILE`: `smoke`, `quick`, `colab` or `full`) and the device.
 
 # %%
+import os
 import sys
 
-if "google.colab" in sys.modules:  # Colab: install the course library from GitHub
+if "google.colab" in sys.modules:  # Colab: install the course library, pinned to its release
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/learning-to-resize/learning-to-resize"], check=True)
+    INSTALL = os.environ.get("RESIZER_INSTALL", "resizer_lib @ git+https://github.com/learning-to-resize/learning-to-resize@v0.1.0")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", INSTALL], check=True)
 
 from resizer_lib.course.notebook import setup
 
@@ -316,7 +321,7 @@ for channel in "RGB":  # bilinear resizing keeps each channel's mean (exactly fo
 # Each view shows the input, the two resizes, their signed difference and the output's spectrum.
 # It opens on the naive view. In Colab, `enable_colab_widgets()` switches on the widget manager
 # that ipywidgets 8 needs there; elsewhere it does nothing. If widgets cannot render (a static
-# HTML page, GitHub's viewer), the cell after next draws the same figure without them.
+# HTML page, GitHub's viewer), `static_explorer` below draws the same figure without them.
 
 # %%
 from resizer_lib.data.sample_images import SAMPLE_NAMES
@@ -329,45 +334,25 @@ print(f"{len(EXPLORER_IMAGES)} images (plus 'your file')")
 
 # %%
 # WIDGET-APP
-from resizer_lib.viz.widgets import FILE_OPTION, enable_colab_widgets, resize_explorer
+from resizer_lib.viz.widgets import enable_colab_widgets, resize_explorer
 
 enable_colab_widgets()  # Colab only
 app = resize_explorer(resizer, images=EXPLORER_IMAGES, size=64, mode="naive")
 app
 
 # %% [markdown]
-# The functions behind the explorer are plain Python, so they can be driven from code too. The
-# next cell uses a second, hidden explorer (the one above stays as you left it): it selects the
-# synthetic image, checks that the learned view shows exactly the resizer's output from
-# section 2, then switches to a naive bicubic resize to 20 × 20.
-
-# %%
-probe = resize_explorer(resizer, images=EXPLORER_IMAGES, size=64)
-first = next(iter(EXPLORER_IMAGES))
-probe.controls["image"].value = first
-assert probe.error is None and probe.controls["size"].disabled  # learned: size fixed by the model
-assert np.allclose(probe.result["learned"], learned_pair[0], atol=1e-5)
-renders = probe.renders
-probe.controls["resizer"].value = "naive"
-probe.controls["interpolation"].value = "bicubic"
-probe.controls["size"].value = 20
-assert probe.error is None and probe.renders == renders + 3
-assert probe.result["naive"].shape == (20, 20, 3) and "learned" not in probe.result
-assert "bicubic" in probe.status.value
-probe.controls["path"].value = "no/such/file.jpg"
-probe.controls["image"].value = FILE_OPTION
-assert probe.error is not None and "No such image file" in probe.error  # a clear message, no crash
-print("explorer checks passed;", probe.renders, "renders")
-
-# %% [markdown]
+# The explorer is plain Python underneath: `app.controls` holds its widgets, and setting a value
+# from code, e.g. `app.controls["size"].value = 20`, redraws it exactly as moving the slider
+# does (the course's tests drive it that way).
+#
 # **Without widgets**: `static_explorer` takes the same settings as arguments and returns the
 # figure.
 
 # %%
 from resizer_lib.viz.widgets import static_explorer
 
+first = next(iter(EXPLORER_IMAGES))  # the synthetic vertical-stripes picture
 fig = static_explorer(first, interpolation="bilinear", resizer_model=resizer, images=EXPLORER_IMAGES)
-assert len(fig.axes) == 6  # five panels and the difference map's colour bar
 
 # %% [markdown]
 # ## Exercises
@@ -383,10 +368,29 @@ assert len(fig.axes) == 6  # five panels and the difference map's colour bar
 # 4. **Another target size.** The resizer's weights do not depend on the sizes (notebook 05).
 #    Copy them into a resizer that keeps the input size (`build_resizer(INPUT)`) and compare its
 #    output with the input: what does the trained correction look like without any downsampling?
-#
-# ## Solutions
 
-# %%
+# %% tags=["exercise"]
+# Exercise 1: your code here
+aa_gain = None  # spectral_gain(antialiased, not antialiased) for the "text" photo at 64 x 64
+
+# %% tags=["exercise"]
+# Exercise 2: your code here
+offsets = None  # {class name: what a 2x nearest resize leaves of the stripes, in grey levels}
+
+# %% tags=["exercise"]
+# Exercise 3: your code here
+my_path = None  # the path of an image file, for static_explorer(my_path, ...)
+
+# %% tags=["exercise"]
+# Exercise 4: your code here
+same_size = None  # build_resizer(tuple(INPUT), ...) holding the trained resizer's weights
+
+# %% [markdown] tags=["solution"]
+# ## Solutions
+#
+# One cell per exercise; open a cell to read it, but try first.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
 # 1. Antialiasing low-pass filters before sampling: it damps the highest frequencies (which
 #    would otherwise alias into false patterns) and leaves the coarse picture alone.
 text = load_sample("text")
@@ -398,7 +402,7 @@ fig = plot_spectral_gain({"antialias on / off": (smooth, sharp)}, reference_name
 assert np.nanmean(aa_gain[-len(aa_gain) // 4:]) < -1.0  # high frequencies damped
 assert abs(np.nanmean(aa_gain[1:4])) < 1.5  # coarse structure kept
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true}
 # 2. A 2x nearest-neighbour resize keeps one pixel of every 2x2 block, always with the same
 #    parity, so a period-2 stripe becomes a uniform offset of +a or -a (a = DEFAULT_AMPLITUDE
 #    grey levels) over the whole image. Its sign is set by the stripes' random phase, not by the class: both
@@ -422,18 +426,17 @@ if EXACT_2X:
     a = DEFAULT_AMPLITUDE
     assert all(v == [-a, a] for v in offsets.values())  # both signs, in both classes
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true}
 # 3. Any file Pillow reads works; here a package photo saved to a temporary PNG.
 from PIL import Image
 
 with tempfile.TemporaryDirectory() as folder:
-    path = Path(folder) / "my_photo.png"
-    Image.fromarray(load_sample("coffee")).save(path)
-    fig = static_explorer(str(path), interpolation="bicubic", size=48)
-    fig2 = static_explorer(str(path), resizer_model=resizer)
-assert len(fig.axes) == len(fig2.axes) == 6
+    my_path = Path(folder) / "my_photo.png"
+    Image.fromarray(load_sample("coffee")).save(my_path)
+    fig = static_explorer(str(my_path), interpolation="bicubic", size=48)
+    fig2 = static_explorer(str(my_path), resizer_model=resizer)
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true}
 # 4. Same weights, no downsampling: the correction alone, on the input grid.
 from resizer_lib.models.resizer import build_resizer
 

@@ -23,7 +23,18 @@ from resizer_lib import tf_logging
 
 tf_logging.install()
 
-__version__ = "0.1.0"
+
+def _installed_version() -> str:
+    """The version in pyproject.toml, as installed (the one source of the version)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("resizer_lib")
+    except PackageNotFoundError:  # imported from a checkout that was never installed
+        return "0+unknown"
+
+
+__version__ = _installed_version()
 
 # old module path -> its home since the layout by role (the same module object, not a copy)
 MOVED = {

@@ -99,11 +99,11 @@ def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
     from resizer_lib.models.spec import ResizerSpec  # Keras-free: --help stays quick
 
     g = p.add_argument_group("experiment")
-    g.add_argument("--profile", choices=["smoke", "quick", "full"],
+    g.add_argument("--profile", choices=["smoke", "quick", "colab", "full"],
                    help="sizes and epochs preset (default: $RESIZER_PROFILE or quick)")
     g.add_argument("--backbone", help="small_cnn, densenet121, resnet50, mobilenetv2, efficientnetb0, convmixer")
     g.add_argument("--data", help="synthetic, cats_vs_dogs (tfds) or a folder path "
-                   "(default: $RESIZER_DATA, else cats_vs_dogs if available, else synthetic)")
+                   "(default: $RESIZER_DATA, else the offline synthetic set)")
     g.add_argument("--image-size", type=_size, help="input size, e.g. 300 or 300x200")
     g.add_argument("--target-size", type=_size, help="backbone size after resizing, e.g. 150")
     g.add_argument("--epochs", type=_positive, help="training epochs per run")

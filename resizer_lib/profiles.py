@@ -2,7 +2,9 @@
 
 * ``smoke``: seconds; what CI runs. Tiny data, one or two epochs: checks that code runs.
 * ``quick``: minutes on a 2-core laptop CPU; the offline default shows a real difference.
-* ``full``: the keras.io setting (300 -> 150, DenseNet-121, cats_vs_dogs) for a GPU.
+* ``colab``: a free Colab GPU (a T4), 10-20 minutes per notebook: 128 -> 64 px, 2,048
+  training images, 8 epochs, 3 seeds (an estimate from the work per notebook; the README says how).
+* ``full``: the keras.io setting (300 -> 150, DenseNet-121, cats_vs_dogs) for a GPU, hours.
 
 The profile only sets sizes and counts; the code path is the same for all three.
 """
@@ -37,6 +39,17 @@ class Profile:
     def replace(self, **changes) -> Profile:
         return replace(self, **changes)
 
+    def pick(self, **per_profile):
+        """The value for this profile out of ``per_profile`` (``smoke=..., quick=..., ...``): one
+        place in a notebook that sizes something per profile. ``KeyError`` names what is missing."""
+        unknown = set(per_profile) - set(PROFILES)
+        if unknown:
+            raise ValueError(f"unknown profile name(s) {sorted(unknown)}; profiles are {list(PROFILES)}")
+        if self.name not in per_profile:
+            raise KeyError(f"no value for profile {self.name!r} (given: {sorted(per_profile)}); "
+                           f"pass {self.name}=...")
+        return per_profile[self.name]
+
 
 PROFILES: dict[str, Profile] = {
     p.name: p
@@ -50,6 +63,11 @@ PROFILES: dict[str, Profile] = {
             name="quick", image_size=(64, 64), target_size=(32, 32), num_train=384, num_val=128,
             batch_size=32, epochs=4, seeds=3, backbone="small_cnn", max_train=1024,
             description="a laptop CPU, minutes: the offline default shows a real difference",
+        ),
+        Profile(
+            name="colab", image_size=(128, 128), target_size=(64, 64), num_train=2048,
+            num_val=512, batch_size=64, epochs=8, seeds=3, backbone="small_cnn", max_train=4096,
+            description="a free Colab GPU: 10-20 minutes per notebook, a larger version of quick",
         ),
         Profile(
             name="full", image_size=(300, 300), target_size=(150, 150), num_train=4096,

@@ -1,6 +1,8 @@
 """``resizer_lib.data.loading``: the front end over folders, synthetic data and TFDS; real photos."""
 
 
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
@@ -171,17 +173,38 @@ def test_resolve_source_order(monkeypatch, tmp_path, capsys):
     with pytest.raises(ValueError, match="RESIZER_DATA"):
         resolve_source()
     monkeypatch.delenv("RESIZER_DATA")
+    capsys.readouterr()
+    # real photos are opt-in: a cache or a network never changes the default
     monkeypatch.setattr(tfds_source, "tfds_installed", lambda: True)
     monkeypatch.setattr(tfds_source, "is_cached", lambda *a, **k: True)
-    assert resolve_source() == "cats_vs_dogs"
-    monkeypatch.setattr(tfds_source, "is_cached", lambda *a, **k: False)
     monkeypatch.setattr(tfds_source, "can_download", lambda *a, **k: True)
-    assert resolve_source() == "cats_vs_dogs"
-    assert capsys.readouterr().out == ""
-    monkeypatch.setattr(tfds_source, "can_download", lambda *a, **k: False)
     assert resolve_source() == "synthetic"
     out = capsys.readouterr().out
-    assert out.count("\n") == 1 and "synthetic" in out and "RESIZER_DATA" in out
+    assert out.count("\n") == 1 and "synthetic" in out and "the default" in out and "RESIZER_DATA" in out
+    assert resolve_source(announce=False) == "synthetic" and capsys.readouterr().out == ""
+
+
+@pytest.mark.multibackend
+def test_the_announcement_names_the_choice_and_the_download(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("RESIZER_DATA", "cats_vs_dogs")
+    monkeypatch.setattr(tfds_source, "is_cached", lambda *a, **k: False)
+    assert resolve_source() == "cats_vs_dogs"
+    out = capsys.readouterr().out
+    assert "chosen by RESIZER_DATA" in out and tfds_source.DOWNLOAD_SIZE in out and "download" in out
+    monkeypatch.setattr(tfds_source, "is_cached", lambda *a, **k: True)
+    resolve_source()
+    assert "cached" in capsys.readouterr().out
+    assert resolve_source(tmp_path) == str(tmp_path)
+    assert f"the image folder {tmp_path}; chosen by source=" in capsys.readouterr().out
+
+
+def test_download_size_is_the_one_tfds_checks():
+    checksums = pytest.importorskip("tensorflow_datasets").__file__
+    table = Path(checksums).parent / "url_checksums" / "cats_vs_dogs.txt"
+    if not table.exists():
+        pytest.skip(f"this tensorflow-datasets has no {table.name}")
+    url, size, *_ = table.read_text().split("\t")
+    assert url == tfds_source.DOWNLOAD_URL and int(size) == tfds_source.DOWNLOAD_BYTES
 
 
 

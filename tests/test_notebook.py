@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.course.notebook import check_versions, setup
+from resizer_lib.course.notebook import check_versions, setup, widget_manager
 
 
 def test_setup_seeds_reports_and_returns_the_profile(monkeypatch, capsys):
@@ -44,3 +44,32 @@ def test_the_bounds_logic_on_made_up_versions():
     assert "keras 4.0.0 does not satisfy keras<4,>=3.10" in missing[0] and "not installed" in missing[1]
     names = {r.name for r in declared_requirements()}
     assert "pytest" not in names and {"keras", "tensorflow"} <= names  # extras left out
+
+
+def test_setup_names_every_package_and_the_widget_front_end(monkeypatch, capsys):
+    monkeypatch.setenv("RESIZER_PROFILE", "smoke")
+    setup()
+    out = capsys.readouterr().out
+    for name in ("tensorflow", "keras", "tensorflow-datasets", "ipywidgets", "matplotlib", "numpy"):
+        assert f"{name} " in out
+    assert "widgets: ipywidgets" in out and "jupyterlab_widgets" in out  # installed by [lab]
+
+
+def test_in_colab_the_custom_widget_manager_is_turned_on(monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("on"))
+    colab = types.ModuleType("google.colab")
+    colab.output = output
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.output", output)
+    assert widget_manager() == "Colab's custom widget manager (enabled)" and calls == ["on"]
+
+
+def test_without_a_front_end_manager_the_report_says_what_to_install(monkeypatch):
+    from resizer_lib.course import notebook
+
+    monkeypatch.setattr(notebook, "_installed", lambda name: None)
+    assert "widgets will not render; pip install jupyterlab_widgets" in widget_manager()

@@ -16,7 +16,7 @@ from packaging.requirements import Requirement
 from resizer_lib.profiles import Profile, get_profile
 
 __all__ = ["IN_COLAB", "MIN_VERSIONS", "check_versions", "declared_requirements",
-           "requirement_problems", "setup"]
+           "requirement_problems", "setup", "widget_manager"]
 
 IN_COLAB = "google.colab" in sys.modules
 # used only where the package metadata is missing (a bare checkout on sys.path): the bounds of
@@ -69,6 +69,22 @@ def check_versions(minimum: dict[str, tuple[int, int]] | None = None) -> dict[st
     return {r.name: _installed(r.name) for r in reqs}
 
 
+def widget_manager() -> str:
+    """Make ipywidgets render where the notebook runs, and say how. In Colab, ipywidgets 8 needs
+    Colab's *custom widget manager*, which this turns on; elsewhere the front end's own manager
+    (``jupyterlab_widgets`` for JupyterLab, ``widgetsnbextension`` for classic Notebook) must be
+    installed in the environment that serves the notebook."""
+    if "google.colab" in sys.modules:
+        from google.colab import output  # type: ignore[import-not-found]
+
+        output.enable_custom_widget_manager()
+        return "Colab's custom widget manager (enabled)"
+    found = [f"{name} {_installed(name)}" for name in ("jupyterlab_widgets", "widgetsnbextension")
+             if _installed(name)]
+    return ", ".join(found) if found else ("none found: widgets will not render; "
+                                           "pip install jupyterlab_widgets")
+
+
 def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> Profile:
     """Check versions, report backend and device, seed everything, return the active profile."""
     import keras
@@ -79,14 +95,15 @@ def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> P
     os.environ["RESIZER_PROFILE"] = prof.name
     keras.utils.set_random_seed(seed)
     plt.rcParams.update({"figure.dpi": 90, "axes.titlesize": 10, "image.interpolation": "nearest"})
+    widgets = widget_manager()
     if verbose:
         from resizer_lib.runtime import device_description
 
         extra = " (Colab)" if IN_COLAB else ""
         print(f"keras {versions['keras']} on {keras.backend.backend()}{extra}; device: {device_description()}")
-        shown = ("tensorflow", "tensorflow-datasets", "numpy", "matplotlib", "ipywidgets")
-        print(f"{len(versions)} dependencies within the course's bounds, among them "
-              + ", ".join(f"{n} {versions[n]}" for n in shown if n in versions))
+        print(f"{len(versions)} dependencies within the course's bounds: "
+              + ", ".join(f"{n} {v}" for n, v in versions.items()))
+        print(f"widgets: ipywidgets {versions.get('ipywidgets', '?')}, front end: {widgets}")
         print(f"profile {prof.name!r}: images {prof.image_size} -> {prof.target_size}, "
-              f"{prof.epochs} epochs, {prof.seeds} seed(s)  (set RESIZER_PROFILE=smoke|quick|full)")
+              f"{prof.epochs} epochs, {prof.seeds} seed(s)  (set RESIZER_PROFILE=smoke|quick|colab|full)")
     return prof

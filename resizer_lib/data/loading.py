@@ -62,6 +62,7 @@ __all__ = [
     "load_dataset",
     "one_hot",
     "resolve_backend",
+    "describe_choice",
     "resolve_source",
     "SYNTHETIC_CLASS_NAMES",
     "make_synthetic",
@@ -154,30 +155,38 @@ def _one_hot_data(data, num_classes: int):
 
 
 # -- choosing the source and the backend -----------------------------------------------------
-def resolve_source(source: str | os.PathLike | None = None) -> str:
-    """The dataset to use: ``source``, else ``$RESIZER_DATA``, else ``"cats_vs_dogs"`` when
-    TFDS has it cached or can download it (a ~2 s network probe), else ``"synthetic"``,
-    announced in one printed line. Returns a name in ``DATASET_NAMES`` or a folder path.
+def resolve_source(source: str | os.PathLike | None = None, announce: bool = True) -> str:
+    """The dataset to use: ``source``, else ``$RESIZER_DATA``, else the offline ``"synthetic"``
+    set. Real photos are always a choice the user makes (``RESIZER_DATA=cats_vs_dogs`` or a
+    folder): nothing is downloaded unless asked for, so a notebook tells the same story online
+    and offline. With ``announce``, one printed line says which data and how to choose another
+    (for ``cats_vs_dogs``: its download size, and whether it is cached). Returns a name in
+    ``DATASET_NAMES`` or a folder path.
     """
     if source is not None:
-        return _check_source(source, "source")
-    env = os.environ.get("RESIZER_DATA", "").strip()
-    if env:
-        return _check_source(env, "RESIZER_DATA")
-    if tfds_source.is_cached("cats_vs_dogs"):
-        return "cats_vs_dogs"
-    if not tfds_source.tfds_installed():
-        why = "tensorflow-datasets is not installed"
-    elif tfds_source.can_download():
-        return "cats_vs_dogs"
+        chosen, where = _check_source(source, "source"), "source="
+    elif os.environ.get("RESIZER_DATA", "").strip():
+        chosen, where = _check_source(os.environ["RESIZER_DATA"].strip(), "RESIZER_DATA"), "RESIZER_DATA"
     else:
-        why = "no network and no cached cats_vs_dogs"
-    print(
-        f"resizer_lib: {why}; using the offline synthetic set "
-        f"(set RESIZER_DATA=cats_vs_dogs|synthetic|<image folder> or pass source=...)",
-        flush=True,
-    )
-    return "synthetic"
+        chosen, where = "synthetic", None
+    if announce:
+        print(describe_choice(chosen, where), flush=True)
+    return chosen
+
+
+def describe_choice(source: str, where: str | None) -> str:
+    """The one line ``resolve_source`` prints: the data, who chose it, and how to change it."""
+    if source == "synthetic":
+        what = "the offline synthetic stripes (generated, no download)"
+    elif source == "cats_vs_dogs":
+        state = ("cached on this machine" if tfds_source.is_cached("cats_vs_dogs") else
+                 f"not cached: a one-time download of {tfds_source.DOWNLOAD_SIZE} with a progress bar")
+        what = f"cats_vs_dogs from TensorFlow Datasets ({state})"
+    else:
+        what = f"the image folder {source}"
+    how = ("the default" if where is None else f"chosen by {where}")
+    return (f"resizer_lib data: {what}; {how}. Choose with RESIZER_DATA=synthetic|cats_vs_dogs|"
+            f"<image folder>.")
 
 
 def _check_source(source: object, where: str) -> str:

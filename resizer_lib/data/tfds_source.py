@@ -22,6 +22,8 @@ __all__ = [
     "CATS_VS_DOGS_CLASS_NAMES",
     "CATS_VS_DOGS_SPLITS",
     "DOWNLOAD_URL",
+    "DOWNLOAD_BYTES",
+    "DOWNLOAD_SIZE",
     "can_download",
     "default_tfds_dir",
     "is_cached",
@@ -35,6 +37,8 @@ DOWNLOAD_URL = (  # the Kaggle archive TFDS fetches (tensorflow_datasets cats_vs
     "https://download.microsoft.com/download/3/E/1/"
     "3E1C3F21-ECDB-4869-8368-6DEBA77B919F/kagglecatsanddogs_5340.zip"
 )
+DOWNLOAD_BYTES = 824_887_076  # the archive's size in TFDS' url_checksums/cats_vs_dogs.txt
+DOWNLOAD_SIZE = f"{DOWNLOAD_BYTES / 1e6:,.0f} MB"
 
 
 def default_tfds_dir(data_dir: str | os.PathLike | None = None) -> Path:
@@ -84,7 +88,7 @@ def unavailable_message(data_dir: str | os.PathLike | None = None) -> str:
     )
     return (
         f"cats_vs_dogs is unavailable: {why}. Either connect to the internet once (TFDS "
-        f"downloads ~800 MB into {where}), point TFDS_DATA_DIR (or data_dir=) at a folder that "
+        f"downloads {DOWNLOAD_SIZE} into {where}), point TFDS_DATA_DIR (or data_dir=) at a folder that "
         f"already holds it, or use source='synthetic' or a folder of images "
         f"(train/<class>/ and val/<class>/)."
     )
@@ -109,7 +113,8 @@ def load_cats_vs_dogs(splits: tuple[str, str], data_dir: str | os.PathLike | Non
     if not is_cached("cats_vs_dogs", folder):
         if not can_download():
             raise RuntimeError(unavailable_message(data_dir))
-        print(f"resizer_lib: downloading cats_vs_dogs (~800 MB) into {folder} ...", flush=True)
+        print(f"resizer_lib: downloading cats_vs_dogs ({DOWNLOAD_SIZE}, once per machine) into "
+              f"{folder}, then preparing it; TFDS shows the progress ...", flush=True)
         builder.download_and_prepare()
     return tuple(
         builder.as_dataset(split=split, as_supervised=True, shuffle_files=False) for split in splits

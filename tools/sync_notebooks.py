@@ -1,0 +1,183 @@
+"""One source of truth for where the course lives: ``pyproject.toml``.
+
+Every notebook's Colab badge, its install cell and the package's copies of the committed study
+summaries are *generated*: from ``[project.urls] Repository``, the ``version`` (the release
+tag ``v<version>`` that badges and install cells pin) and ``results/``. Two modes:
+
+    python tools/sync_notebooks.py          # --check (make lint): list every disagreement, exit 1
+    python tools/sync_notebooks.py --write  # make sync: rewrite the .py sources and study copies
+
+``--write`` edits the jupytext ``.py`` sources; ``make sync`` then regenerates the ``.ipynb``.
+The install cell installs ``$RESIZER_INSTALL`` when it is set (a wheel file, a fork, another
+tag), else the pinned release; it never installs ``main``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+ROOT = Path(__file__).resolve().parents[1]
+BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+SETUP_START = "# %% [markdown]\n# ## Setup\n"
+SETUP_END = "PROFILE = setup()\n"
+
+
+@dataclass(frozen=True)
+class Release:
+    """Where the course lives: ``repository`` (https://github.com/<owner>/<name>) and ``version``."""
+
+    repository: str
+    version: str
+    bounds: tuple[str, ...]  # the declared bounds of the packages Colab preinstalls
+
+    @property
+    def tag(self) -> str:
+        return f"v{self.version}"
+
+    @property
+    def github_path(self) -> str:
+        """``<owner>/<name>`` of the repository."""
+        match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+?)/?", self.repository)
+        if not match:
+            raise ValueError(f"[project.urls] Repository must be https://github.com/<owner>/<name>; "
+                             f"got {self.repository!r}")
+        return match.group(1)
+
+    @property
+    def install_spec(self) -> str:
+        return f"resizer_lib @ git+{self.repository}@{self.tag}"
+
+    def badge_line(self, stem: str) -> str:
+        target = f"https://colab.research.google.com/github/{self.github_path}/blob/{self.tag}/notebooks/{stem}.ipynb"
+        return f"# [![Open In Colab]({BADGE})]({target})"
+
+
+def read_release(pyproject: Path = ROOT / "pyproject.toml") -> Release:
+    """The release described by ``pyproject.toml``; ``ValueError`` naming what is missing."""
+    project = tomllib.loads(pyproject.read_text())["project"]
+    if "version" not in project:
+        raise ValueError(f"{pyproject}: [project] needs a static version = \"X.Y.Z\" (the release tag)")
+    repository = project.get("urls", {}).get("Repository")
+    if not repository:
+        raise ValueError(f"{pyproject}: [project.urls] needs Repository = \"https://github.com/<owner>/<name>\"")
+    preinstalled = ("tensorflow", "keras")
+    bounds = tuple(d.replace(" ", "") for d in project["dependencies"]
+                   if re.split(r"[<>=!~\[ ;]", d, maxsplit=1)[0] in preinstalled)
+    return Release(repository.rstrip("/"), project["version"], bounds)
+
+
+def setup_cells(release: Release) -> str:
+    """The Setup section every notebook starts with (a markdown cell and the install cell)."""
+    bounds = " and ".join(f"`{b}`" for b in release.bounds)
+    return f'''{SETUP_START}# In Colab this cell installs the course library, release {release.version} (git tag `{release.tag}`,
+# the release this notebook belongs to; set `RESIZER_INSTALL` to a wheel file, a fork or another
+# tag to install that instead). pip keeps Colab's own TensorFlow and Keras when they already
+# meet the course's bounds ({bounds}). Locally, `make lab` has installed everything.
+# `setup()` checks every package the course needs, seeds everything and prints the profile
+# (`RESIZER_PROFILE`: `smoke`, `quick`, `colab` or `full`) and the device.
+
+# %%
+import os
+import sys
+
+if "google.colab" in sys.modules:  # Colab: install the course library, pinned to its release
+    import subprocess
+
+    INSTALL = os.environ.get("RESIZER_INSTALL", "{release.install_spec}")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", INSTALL], check=True)
+
+from resizer_lib.course.notebook import setup
+
+{SETUP_END}'''
+
+
+def synced_source(text: str, stem: str, release: Release) -> str:
+    """``text`` (a jupytext percent source) with its badge, source link and Setup regenerated.
+    ``ValueError`` when the notebook lacks its H1 or its Setup section."""
+    h1 = re.search(r"^# # .+\n", text, flags=re.M)
+    if not h1:
+        raise ValueError(f"{stem}.py has no '# # NN · Title' heading in its first markdown cell")
+    header = f"#\n{release.badge_line(stem)}\n# · source: [`{stem}.py`]({stem}.py) (the `.ipynb` is generated from it with jupytext)\n"
+    rest = text[h1.end():]
+    old = re.match(r"#\n# \[!\[Open In Colab\].*\n(# · source:.*\n)?", rest)
+    rest = rest[old.end():] if old else rest
+    text = text[: h1.end()] + header + rest
+    start = text.find(SETUP_START)
+    end = text.find(SETUP_END, start)
+    if start < 0 or end < 0:
+        raise ValueError(f"{stem}.py has no Setup section ('## Setup' markdown, then a cell ending "
+                         f"in {SETUP_END.strip()!r})")
+    return text[:start] + setup_cells(release) + text[end + len(SETUP_END):]
+
+
+def notebook_problems(folder: Path, release: Release, write: bool) -> list[str]:
+    problems = []
+    for py in sorted(folder.glob("[0-9][0-9]_*.py")):
+        text = py.read_text()
+        try:
+            wanted = synced_source(text, py.stem, release)
+        except ValueError as err:
+            problems.append(str(err))
+            continue
+        for n, line in enumerate(wanted.splitlines(), 1):
+            if re.search(r"""["']\.\./""", line.split("#")[0]):
+                problems.append(f"{py}:{n}: reads outside the notebook's folder ({line.strip()}); "
+                                f"ship the file with the package (resizer_lib.training.studies) instead")
+        if wanted != text:
+            if write:
+                py.write_text(wanted)
+            else:
+                problems.append(f"{py}: badge or install cell disagrees with pyproject.toml "
+                                f"({release.repository} {release.tag}); run `make sync`")
+    return problems
+
+
+def study_problems(results: Path, write: bool) -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from resizer_lib.training.studies import packaged_copies
+
+    problems = []
+    pairs = packaged_copies(results)
+    for name, (source, copy) in pairs.items():
+        if not source.is_file():
+            problems.append(f"{source} is missing: the package ships it as study {name!r}")
+        elif not copy.is_file() or copy.read_bytes() != source.read_bytes():
+            if write:
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, copy)
+            else:
+                problems.append(f"{copy} differs from {source}; run `make sync`")
+    folder = next(iter(pairs.values()))[1].parent if pairs else None
+    for stray in sorted(folder.glob("*.json")) if folder and folder.is_dir() else []:
+        if stray.stem not in pairs:
+            problems.append(f"{stray} is not listed in resizer_lib.training.studies.SOURCES")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help="rewrite instead of checking")
+    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    parser.add_argument("--results", type=Path, default=ROOT / "results")
+    args = parser.parse_args(argv)
+    release = read_release()
+    problems = notebook_problems(args.notebooks, release, args.write)
+    problems += study_problems(args.results, args.write)
+    for p in problems:
+        print(p)
+    print(f"sync ({release.repository} {release.tag}): {'OK' if not problems else f'{len(problems)} problem(s)'}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
