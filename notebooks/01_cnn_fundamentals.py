@@ -544,7 +544,7 @@ plot_history({"small CNN": history});
 # On the synthetic set, validation accuracy typically sits near chance (50%) for a few epochs, then
 # climbs steeply: the network first has to discover that a faint stripe (±24 grey levels, the
 # synthetic set's default amplitude) is what matters.
-# The validation curve can jump around on the way, while the batch-norm statistics settle. (With
+# The validation curve can jump around on the way, while the batch-norm statistics settle (notebook 03 explains what they are). (With
 # the `smoke` profile there is only one epoch: the numbers mean nothing, the code path is
 # tested.)
 #
@@ -853,9 +853,12 @@ print(f"MobileNetV2's block 2: {len(block2)} layers, {expand + depthwise + proje
 # 2. **A diagonal filter.** Make your own $7 \times 7$ filter (without `line_filters`) that
 #    detects lines going from bottom-left to top-right, apply it to the cat photo with `conv2d_numpy` and with a `Conv2D` layer whose
 #    weights you set, and assert that the two agree.
-# 3. **Memory.** How many megabytes does the output of ResNet-34's stem convolution
+# 3. **Memory.** How many mebibytes (MiB, $2^{20}$ bytes) does the output of ResNet-34's stem convolution
 #    ($7 \times 7$, 64 filters, stride 2) take for a batch of 32 images of $224 \times 224$? And
 #    for the course's $300 \times 300$ images?
+#
+#    The cells of exercises 1-3 end with a check that says "✓ right" or what is off, without
+#    giving the answer away.
 # 4. **SE in the small CNN.** Add an SE block after the last stage of `small_cnn` (before global
 #    average pooling). How many parameters does it add? Train it with the same settings as
 #    section 8 and compare the validation accuracy (use the `quick` profile for a meaningful
@@ -863,16 +866,28 @@ print(f"MobileNetV2's block 2: {len(block2)} layers, {expand + depthwise + proje
 
 # %% tags=["exercise"]
 # Exercise 1: your code here
+from resizer_lib.course.exercise_checks import check_stack_sizes
+
+VGG_STACK = [(3, 1, "same"), (3, 1, "same"), (2, 2, "valid"),  # (kernel, stride, padding),
+             (3, 1, "same"), (3, 1, "same"), (2, 2, "valid")]  # the exercise's layers
 out_size = None  # the side of the last layer's output, from the formulas of section 4
 field = None  # its receptive field, from the recurrence of section 5
+check_stack_sizes(out_size, field, VGG_STACK, input_size=150);
 
 # %% tags=["exercise"]
 # Exercise 2: your code here
+from resizer_lib.course.exercise_checks import check_line_filter
+
 diag = None  # your (7, 7, 1, 1) filter for lines from bottom-left to top-right
+check_line_filter(diag, direction="/");
 
 # %% tags=["exercise"]
 # Exercise 3: your code here
+from resizer_lib.course.exercise_checks import check_activation_memory
+
 stem_mib = None  # {image side: MiB of the stem convolution's output for a batch of 32}
+check_activation_memory(stem_mib, batch_size=32, filters=64, kernel_size=7, strides=2,
+                        sides=(224, 300));
 
 # %% tags=["exercise"]
 # Exercise 4: your code here

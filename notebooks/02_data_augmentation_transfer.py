@@ -416,7 +416,7 @@ show_images(np.clip(aug_images[:8].numpy(), 0, 255).astype(np.uint8),
 # 3. **unfreeze** (part of) the base and **fine-tune** everything at a **lower learning rate**, so
 #    the pretrained features adapt gently instead of being wiped out by large early gradients.
 #
-# One Keras 3 trap: batch normalization. Its statistics come from the source data and must not be
+# One Keras 3 trap: batch normalization (notebook 03 teaches it in full, §3 this trap). Its statistics come from the source data and must not be
 # recomputed from small target batches. The classic advice, "call the base with `training=False`",
 # no longer holds inside `fit` in Keras 3 (the training flag of `fit` wins; keras-team/keras
 # #20285). What does hold: a `BatchNormalization` layer with `trainable = False` runs in inference
@@ -655,11 +655,17 @@ plot_confusion_matrix(cm, target.class_names);
 # 4. **Batch norm during fine-tuning.** Unfreeze a copy of the pretrained base with
 #    `unfreeze(base, keep_batchnorm_frozen=False)`, make one training step (a call with
 #    `training=True`, as `fit` does) and check whether the batch-norm statistics moved.
+#
+# The cells of exercises 1 and 4 end with a check that says "✓ right" or what is off, without
+# giving the answer away.
 
 # %% tags=["exercise"]
 # Exercise 1: your code here
+from resizer_lib.course.exercise_checks import check_decode_count
+
 wrong = None  # the pipeline of section 1 with .cache() before the map that decodes
 decoded = None  # files decoded over three epochs of `wrong` (a DecodeCounter counts them)
+check_decode_count(decoded, num_files=len(paths), epochs=3);
 
 # %% tags=["exercise"]
 # Exercise 2: your code here
@@ -672,7 +678,10 @@ small_turn = None  # the same pattern rotated by a few degrees (keras.layers.Ran
 
 # %% tags=["exercise"]
 # Exercise 4: your code here
+from resizer_lib.course.exercise_checks import check_moved_statistics
+
 moved = None  # how many batch-norm running statistics one training-mode call changed
+check_moved_statistics(moved, pretrained);  # counts the statistics on the pretrained base
 
 # %% [markdown] tags=["solution"]
 # ## Solutions

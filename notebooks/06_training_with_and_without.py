@@ -14,11 +14,13 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/06_training_with_and_without.ipynb)
 # · source: [`06_training_with_and_without.py`](06_training_with_and_without.py) (the `.ipynb` is generated from it with jupytext)
 #
-# Does the learnable resizer help? The published anchors disagree. The keras.io example reports
-# 67.67 % with the resizer against 60.19 % without, but its two arms were fed differently scaled
-# inputs through different pipelines and were tested on three batches. An independent PyTorch
-# reproduction on Imagenette found no clear gain (87.08 ± 0.16 vs 87.58 ± 0.37). One run per arm
-# cannot settle this: the seed alone moves accuracy by several points.
+# Does the learnable resizer help? The keras.io example ("Learning to Resize in Computer Vision",
+# Sayak Paul, 2021, https://keras.io/examples/vision/learnable_resizer/; its companion repository
+# https://github.com/sayakpaul/Learnable-Image-Resizing) reports 67.67 % top-1 accuracy with the
+# resizer against 60.19 % without, on cats and dogs after 10 epochs, from one run of each model.
+# One run per arm cannot settle a question like this: as this notebook measures, the seed alone
+# moves accuracy by several points, and the two models differ in more than the resizer unless
+# the experiment is built so that they do not.
 #
 # **What you will learn**
 # * how to design a *controlled* comparison: same data, same order, same initial weights;
@@ -129,6 +131,65 @@ panels = [*crop, *small_up, *detail]
 titles = ([f"{ds.class_names[y]}: full res" for y in y_train[:4]] + ["after resize"] * 4
           + ["detail (full)"] * 4 + ["detail (resized)"] * 4)
 show_images(panels, titles=titles, ncols=4);
+
+# %% [markdown]
+# ## A paired comparison, written by hand
+# Before a library function runs the study, write one paired comparison yourself. "Paired" means
+# that for each seed the two arms differ in *one* thing, the resize stage, and nothing else:
+#
+# 1. **the same initial backbone weights**: `build_classifier(..., seed=s)` draws the backbone
+#    first, from the seed, so both arms start from identical backbone weights (we check it with a
+#    checksum of those weights);
+# 2. **the same batches in the same order**: each epoch's shuffle comes from a generator seeded by
+#    `(seed, epoch)`, not from global state that the other arm may have advanced;
+# 3. **the same recipe** (optimizer, epochs, batch size).
+#
+# Then the quantity to study is the per-seed difference $d_s = a_s - b_s$ of the final
+# validation accuracies, and its mean $\bar d$ with the paired 95 % interval
+# $\bar d \pm t_{0.975,\,n-1}\, s_d / \sqrt{n}$ over the $n$ seeds.
+
+# %%
+import keras
+from scipy import stats as st
+
+from resizer_lib.models.classifier import backbone_weights, build_classifier
+from resizer_lib.training.record import weights_checksum
+
+
+def paired_run(arm: str, seed: int, epochs: int) -> tuple[str, float]:
+    """Train one arm from the seed's initial weights; return (backbone checksum, val accuracy)."""
+    model = build_classifier(PROFILE.backbone, PROFILE.image_size, PROFILE.target_size,
+                             resizer=arm, num_classes=len(ds.class_names), seed=seed)
+    start = weights_checksum(backbone_weights(model))
+    model.compile(optimizer=keras.optimizers.AdamW(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    for epoch in range(epochs):
+        order = np.random.default_rng([seed, epoch]).permutation(len(x_train))  # same for every arm
+        model.fit(x_train[order], y_train[order], batch_size=PROFILE.batch_size, epochs=1,
+                  shuffle=False, verbose=0)
+    return start, float(model.evaluate(x_val, y_val, verbose=0)[1])
+
+
+HAND_SEEDS = PROFILE.pick(smoke=[0, 1], quick=[0, 1, 2], colab=[0, 1, 2], full=[0, 1, 2])
+by_hand = {}
+for seed in HAND_SEEDS:
+    for arm in ("bilinear", "learned"):
+        by_hand[arm, seed] = paired_run(arm, seed, PROFILE.epochs)
+    same_start = by_hand["bilinear", seed][0] == by_hand["learned", seed][0]
+    print(f"seed {seed}: bilinear {by_hand['bilinear', seed][1]:.3f}, learned "
+          f"{by_hand['learned', seed][1]:.3f}, identical initial backbone: {same_start}")
+    assert same_start  # the pairing: both arms started from the same backbone weights
+
+d = np.array([by_hand["learned", s][1] - by_hand["bilinear", s][1] for s in HAND_SEEDS])
+half = st.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+print(f"learned − bilinear by hand: {100 * d.mean():+.1f} points, 95% CI "
+      f"[{100 * (d.mean() - half):+.1f}, {100 * (d.mean() + half):+.1f}] over {len(d)} seeds")
+
+# %% [markdown]
+# That is the whole idea. `compare` below does the same pairing and adds what a real study needs:
+# a learning-rate schedule, a third arm, run records on disk (so an interrupted study resumes),
+# checks of the pairing inside the runner, both BatchNorm evaluations (moving and recalibrated
+# statistics, notebook 03) and the summary statistics.
 
 # %% [markdown]
 # ## The experiment
@@ -357,8 +418,9 @@ assert resolution["low"] < 0 < resolution["high"]  # 300 px is no better than 15
 # ### Had the plain DenseNet learned nothing?
 # The plain arms sit near 50 % on validation while their training accuracy climbs past 80 %.
 # Two stories fit: the weights memorised the training photos, or the weights learned and the
-# *moving BatchNorm statistics* used in inference mode do not match them (notebook 08 meets
-# this trap with MobileNetV2). `tools/diagnose_batchnorm.py` told them apart on the GPU: it
+# *moving BatchNorm statistics* used in inference mode do not match them (notebook 03 teaches
+# what those statistics are and reproduces this trap on a small model; notebook 08 meets it with
+# MobileNetV2). `tools/diagnose_batchnorm.py` told them apart on the GPU: it
 # retrained nine runs (seeds 0-2 of bilinear, learned and full_res) exactly as the study did
 # and evaluated each before and after `recalibrate_batchnorm` re-estimated every moving mean
 # and variance from 512 training photos, with every weight unchanged. If the first story held,
@@ -416,7 +478,7 @@ assert recal_diff["full_res", "bilinear"].high < 0  # 300 px is worse than 150 p
 # +18 points to about −2, with an interval that includes zero. So the resizer's big "win" in this
 # setting is about which network's running statistics kept up with its weights, not about
 # resizing: evaluate from-scratch BatchNorm networks with recalibrated statistics before reading
-# a gap between them. Recalibrated, the 300 px control is *worse* than 150 px (about −7 points),
+# a gap between them (notebook 03, §4-5, reproduces the trap and the fix in a minute on a CPU). Recalibrated, the 300 px control is *worse* than 150 px (about −7 points),
 # as on the CPU; a likely reason, not tested, is that twelve epochs are too few for DenseNet to
 # use four times the pixels.
 # (Nine retrained runs, three seeds per arm; the README says what this does not show.)
@@ -433,16 +495,34 @@ assert recal_diff["full_res", "bilinear"].high < 0  # 300 px is worse than 150 p
 # 4. Compute the paired 95 % interval for `learned - bilinear` by hand from the per-seed
 #    differences, and check it against the table.
 
-# %% [markdown]
-# ## Solutions
-# The solutions run at the profile's size, with the smallest settings that show the point.
+# %% tags=["exercise"]
+# Exercise 1: your code here
+sgd = None  # compare(...) with recipe="keras_io", seeds [0], arms bilinear and learned
 
-# %%
+# %% tags=["exercise"]
+# Exercise 2: your code here
+ctrl = None  # compare(...) with the full_res arm, seed 0
+
+# %% tags=["exercise"]
+# Exercise 3: your code here
+quarter = None  # compare(...) on synthetic stripes with coverage 0.25
+
+# %% tags=["exercise"]
+# Exercise 4: your code here
+half_width = None  # the half-width of the paired 95 % interval of learned - bilinear
+
+# %% [markdown] tags=["solution"]
+# ## Solutions
+#
+# One cell per exercise; open a cell to read it, but try first. The solutions run at the
+# profile's size, with the smallest settings that show the point.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
 # 1. keras_io recipe: same runner, another recipe (one seed to keep it short)
 sgd = compare(ExperimentConfig(**(config.to_dict() | {"name": config.name + "_sgd",
               "recipe": "keras_io", "seeds": [0], "arms": ["bilinear", "learned"]})), data=data)
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true}
 # 2. The resolution control: the backbone at full resolution, seed 0, next to seed 0 of the main
 #    study (same recipe, same data order, same initial backbone weights)
 ctrl = compare(ExperimentConfig(**(config.to_dict() | {"name": config.name + "_ctrl",
@@ -453,7 +533,7 @@ gap = acc["full_res"] - acc["bilinear"]
 print(f"learned closes {100 * (acc['learned'] - acc['bilinear']) / gap:.0f}% of the gap" if gap > 0.02
       else "full resolution is no better than bilinear here: there is no gap to close")
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true}
 # 3. Stripes on a quarter of the image only (one seed, learned vs bilinear)
 if SOURCE == "synthetic":
     part = load_dataset("synthetic", image_size=PROFILE.image_size, seed=0, backend="numpy",
@@ -464,14 +544,14 @@ if SOURCE == "synthetic":
     quarter = compare(ExperimentConfig(**(config.to_dict() | {"name": config.name + "_quarter",
                       "seeds": [0], "arms": ["bilinear", "learned"]})), data=part_data)
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true}
 # 4. The interval by hand
 from scipy.stats import t
 
 pair = next(p for p in summary["pairs"] if {p["a"], p["b"]} == {"bilinear", "learned"})
 d = np.array(pair["differences"]) * (1 if pair["a"] == "learned" else -1)
 if len(d) > 1:
-    half = t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    half = half_width = t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     print(f"by hand: {d.mean():+.4f} ± {half:.4f}")
     assert abs(abs(pair["mean"]) - abs(d.mean())) < 1e-9
     assert abs((pair["high"] - pair["low"]) / 2 - half) < 1e-9

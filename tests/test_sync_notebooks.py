@@ -125,3 +125,10 @@ def test_a_notebook_that_reads_outside_its_folder_is_named(tmp_path):
     assert len(problems) == 1 and "reads outside the notebook's folder" in problems[0]
     (tmp_path / "09_lesson.py").write_text(text.replace('open("../results/a.json")', "1"))
     assert sync.notebook_problems(tmp_path, RELEASE, write=False) == []
+
+
+def test_binder_installs_what_make_setup_installs():
+    """environment.yml (the one file Binder reads) and `make setup` install the same extras."""
+    env = (ROOT / "environment.yml").read_text()
+    make = (ROOT / "Makefile").read_text()
+    assert "- -e .[lab,test]" in env and 'pip install --quiet -e ".[lab,test]"' in make

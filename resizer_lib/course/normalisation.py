@@ -1,0 +1,313 @@
+"""Batch normalisation by hand, moving statistics, and a network fooled by stale ones (notebook 03).
+
+* ``batch_statistics`` and ``batchnorm_forward``: what a ``BatchNormalization`` layer computes,
+  in NumPy, for ``(N, C)`` or ``(N, H, W, C)`` arrays (one mean and variance per channel).
+* ``moving_average_trace``, ``steps_to_forget``: how the moving statistics follow the batches,
+  ``moving <- momentum * moving + (1 - momentum) * batch`` (Keras' convention).
+* ``torch_to_keras_momentum`` and back: PyTorch's ``momentum`` is the weight of the *new*
+  batch, Keras' the weight of the old average, so PyTorch's 0.1 is Keras' 0.9.
+* ``set_batchnorm_momentum``, ``predict_with_batch_statistics``: a model's BatchNorm layers
+  switched to another momentum, and its predictions with each batch's own statistics (what
+  ``fit`` sees), its moving statistics left as they were.
+* ``stale_demo_cnn``, ``train_stale_demo``: the course's ``small_cnn`` stages with one more
+  BatchNorm on the pooled features, trained briefly with a high learning rate and momentum 0.99
+  on the synthetic stripes: the setting in which the moving statistics lag the weights.
+
+Re-estimating the statistics ("precise BatchNorm") is ``resizer_lib.models.batchnorm.
+recalibrate_batchnorm``; a run's evaluation with it is ``resizer_lib.training.precise_bn``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+
+from resizer_lib._checks import check_int, check_size
+from resizer_lib.course.classify import fit_classifier
+from resizer_lib.data.synthetic import make_synthetic
+from resizer_lib.models.batchnorm import batchnorm_layers
+from resizer_lib.models.classifier import small_cnn
+
+__all__ = [
+    "KERAS_MOMENTUM",
+    "StaleDemo",
+    "batch_statistics",
+    "batchnorm_forward",
+    "keras_to_torch_momentum",
+    "moving_average_trace",
+    "moving_statistics",
+    "predict_with_batch_statistics",
+    "restore_moving_statistics",
+    "set_batchnorm_momentum",
+    "stale_demo_cnn",
+    "steps_to_forget",
+    "torch_to_keras_momentum",
+    "train_stale_demo",
+]
+
+KERAS_MOMENTUM = 0.99  # keras.layers.BatchNormalization's default (PyTorch's default 0.1 is 0.9 here)
+
+
+def _check_momentum(momentum: object, name: str = "momentum") -> float:
+    """``momentum`` as a float in ``[0, 1)`` (Keras' convention), else ``ValueError``."""
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
+        raise ValueError(
+            f"{name} must be a number in [0, 1) (Keras' convention: the weight of the old "
+            f"average); got {momentum!r}. A PyTorch momentum m is 1 - m here "
+            f"(torch_to_keras_momentum)"
+        )
+    return float(momentum)
+
+
+def _check_features(x: object, name: str = "x") -> np.ndarray:
+    """``x`` as a float64 array of rank 2 ``(N, C)`` or 4 ``(N, H, W, C)`` with ``N >= 1``."""
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim not in (2, 4) or arr.shape[0] == 0:
+        raise ValueError(
+            f"{name} must be a non-empty (N, C) or (N, H, W, C) array, channels last; got shape "
+            f"{arr.shape}. Add a batch axis with x[None] for a single example"
+        )
+    return arr
+
+
+def batch_statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The per-channel mean and variance of a batch, as BatchNorm computes them in training mode.
+
+    Args:
+        x: ``(N, C)`` or ``(N, H, W, C)``.
+
+    Returns ``(mean, variance)``, each ``float64 (C,)``: averages over every axis but the last
+    (``N`` or ``N, H, W``); the variance divides by the number of values (biased), as Keras does.
+    """
+    arr = _check_features(x)
+    axes = tuple(range(arr.ndim - 1))
+    return arr.mean(axis=axes), arr.var(axis=axes)
+
+
+def batchnorm_forward(
+    x: np.ndarray,
+    gamma: np.ndarray,
+    beta: np.ndarray,
+    mean: np.ndarray,
+    variance: np.ndarray,
+    epsilon: float = 1e-3,
+) -> np.ndarray:
+    """BatchNorm's output ``gamma * (x - mean) / sqrt(variance + epsilon) + beta``, per channel.
+
+    Args:
+        x: ``(N, C)`` or ``(N, H, W, C)``.
+        gamma, beta, mean, variance: ``(C,)`` each. Training mode passes the batch's own
+            statistics (``batch_statistics(x)``); inference mode the layer's moving ones.
+        epsilon: ``> 0``, added to the variance (Keras' default ``1e-3``; PyTorch's ``1e-5``).
+
+    Returns ``float64``, the shape of ``x``.
+    """
+    arr = _check_features(x)
+    channels = arr.shape[-1]
+    params = {}
+    for name, value in (("gamma", gamma), ("beta", beta), ("mean", mean), ("variance", variance)):
+        vec = np.asarray(value, dtype=np.float64)
+        if vec.shape != (channels,):
+            raise ValueError(
+                f"{name} must have shape ({channels},), one value per channel of x "
+                f"{arr.shape}; got shape {vec.shape}"
+            )
+        params[name] = vec
+    if np.any(params["variance"] < 0):
+        raise ValueError(f"variance must be >= 0 in every channel; got {params['variance'].min()!r}")
+    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or not epsilon > 0:
+        raise ValueError(f"epsilon must be a number > 0; got {epsilon!r}")
+    scale = params["gamma"] / np.sqrt(params["variance"] + epsilon)
+    return (arr - params["mean"]) * scale + params["beta"]
+
+
+def moving_average_trace(batch_values: Sequence[float] | np.ndarray, momentum: float,
+                         initial: float | np.ndarray = 0.0) -> np.ndarray:
+    """The moving average after each update ``moving <- momentum * moving + (1 - momentum) * b``.
+
+    Args:
+        batch_values: ``(K,)`` or ``(K, C)``: one batch statistic (or ``C`` of them) per step.
+        momentum: in ``[0, 1)``, Keras' convention (the weight of the old average).
+        initial: the value before the first step (Keras: mean 0, variance 1), a scalar or ``(C,)``.
+
+    Returns ``float64 (K + 1,)`` or ``(K + 1, C)``: the initial value, then the value after each
+    of the ``K`` steps. After ``k`` steps the initial value still weighs ``momentum ** k``.
+    """
+    m = _check_momentum(momentum)
+    values = np.asarray(batch_values, dtype=np.float64)
+    if values.ndim not in (1, 2) or len(values) == 0:
+        raise ValueError(f"batch_values must be a non-empty (K,) or (K, C) array; got shape {values.shape}")
+    start = np.broadcast_to(np.asarray(initial, dtype=np.float64), values.shape[1:]).copy()
+    trace = np.empty((len(values) + 1, *values.shape[1:]))
+    trace[0] = start
+    for k, value in enumerate(values):
+        trace[k + 1] = m * trace[k] + (1.0 - m) * value
+    return trace
+
+
+def steps_to_forget(momentum: float, fraction: float = 0.01) -> int:
+    """The fewest updates after which the initial value weighs at most ``fraction``.
+
+    That is the smallest ``k >= 1`` with ``momentum ** k <= fraction``, about
+    ``ln(fraction) / ln(momentum)``: 459 for Keras' 0.99 and 44 for 0.9 at 1 %.
+    """
+    m = _check_momentum(momentum)
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
+        raise ValueError(f"fraction must be a number in (0, 1), e.g. 0.01 for 1 %; got {fraction!r}")
+    if m == 0:
+        return 1
+    k = max(1, math.ceil(math.log(fraction) / math.log(m)))
+    while m**k > fraction:  # guard the rounding of the logarithms, both ways
+        k += 1
+    while k > 1 and m ** (k - 1) <= fraction:
+        k -= 1
+    return k
+
+
+def torch_to_keras_momentum(torch_momentum: float) -> float:
+    """Keras' momentum for PyTorch's ``torch_momentum`` (the weight of the new batch): ``1 - m``.
+
+    PyTorch's default 0.1 is Keras' 0.9. PyTorch's ``momentum=None`` (a cumulative average) has
+    no Keras equivalent and is refused.
+    """
+    if (isinstance(torch_momentum, bool) or not isinstance(torch_momentum, (int, float))
+            or not 0 < torch_momentum <= 1):
+        raise ValueError(
+            f"a PyTorch BatchNorm momentum must be a number in (0, 1] (the weight of the new "
+            f"batch; default 0.1); got {torch_momentum!r}. momentum=None, PyTorch's cumulative "
+            f"average, has no Keras equivalent"
+        )
+    return round(1.0 - float(torch_momentum), 12)
+
+
+def keras_to_torch_momentum(keras_momentum: float) -> float:
+    """PyTorch's momentum for Keras' ``keras_momentum`` (in ``[0, 1)``): ``1 - m``; 0.99 is 0.01."""
+    return round(1.0 - _check_momentum(keras_momentum, "keras_momentum"), 12)
+
+
+def set_batchnorm_momentum(model: keras.Layer, momentum: float) -> int:
+    """Give every ``BatchNormalization`` layer inside ``model`` this ``momentum`` (in ``[0, 1)``).
+
+    Set it before ``compile``/``fit`` (the training step reads it when it is traced). Returns the
+    number of layers changed.
+    """
+    m = _check_momentum(momentum)
+    layers = batchnorm_layers(model)
+    for layer in layers:
+        layer.momentum = m
+    return len(layers)
+
+
+def moving_statistics(model: keras.Layer) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``[(moving_mean (C,), moving_variance (C,)), ...]``, copies, one pair per BatchNorm layer
+    of ``model`` in ``batchnorm_layers`` order."""
+    return [(np.array(keras.ops.convert_to_numpy(layer.moving_mean)),
+             np.array(keras.ops.convert_to_numpy(layer.moving_variance)))
+            for layer in batchnorm_layers(model)]
+
+
+def restore_moving_statistics(model: keras.Layer, saved: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    """Put back what ``moving_statistics(model)`` returned."""
+    layers = batchnorm_layers(model)
+    if len(saved) != len(layers):
+        raise ValueError(f"got statistics for {len(saved)} BatchNorm layers; the model has {len(layers)}")
+    for layer, (mean, variance) in zip(layers, saved, strict=True):
+        layer.moving_mean.assign(mean)
+        layer.moving_variance.assign(variance)
+
+
+def predict_with_batch_statistics(model: keras.Model, images: np.ndarray, batch_size: int = 32) -> np.ndarray:
+    """``model``'s outputs with every BatchNorm normalising by the statistics of its own batch.
+
+    Args:
+        model: a built model; ``images``: its input, ``(N, ...)``.
+        batch_size: images per forward pass: each batch is normalised by its own statistics,
+            as in a training step of ``fit``.
+
+    Returns NumPy ``(N, ...)`` outputs of training-mode calls (so Dropout, if any, is active
+    too, as in the training accuracy ``fit`` reports). Those calls move the moving
+    statistics; they are put back before returning.
+    """
+    check_int(batch_size, "batch_size")
+    images = np.asarray(images)
+    if images.ndim < 2 or len(images) == 0:
+        raise ValueError(f"images must be a non-empty (N, ...) array; got shape {images.shape}")
+    saved = moving_statistics(model)
+    try:
+        outputs = [keras.ops.convert_to_numpy(model(images[i:i + batch_size], training=True))
+                   for i in range(0, len(images), batch_size)]
+    finally:
+        restore_moving_statistics(model, saved)
+    return np.concatenate(outputs)
+
+
+@dataclass
+class StaleDemo:
+    """What ``train_stale_demo`` returns: the trained ``model`` (``(B, H, W, 3)`` in ``[0, 1]`` ->
+    ``(B, 2)`` probabilities), ``train`` and ``val`` as ``(images float32 (N, H, W, 3), labels
+    int32 (N,))``, the ``fit`` ``history``, and the ``settings`` it was trained with."""
+
+    model: keras.Model
+    train: tuple[np.ndarray, np.ndarray]
+    val: tuple[np.ndarray, np.ndarray]
+    history: dict[str, list[float]]
+    settings: dict = field(default_factory=dict)
+
+
+def stale_demo_cnn(input_shape: Sequence[int], num_classes: int = 2,
+                   widths: Sequence[int] = (16, 32, 64), name: str = "stale_demo_cnn") -> keras.Model:
+    """``small_cnn``'s stages (Conv3x3 -> BN -> ReLU -> MaxPool per width), global average
+    pooling, one more ``BatchNormalization`` on the pooled ``(B, widths[-1])`` features, and a
+    softmax ``Dense``: ``(B, H, W, 3)`` in ``[0, 1]`` -> ``(B, num_classes)``. No dropout, so a
+    training-mode call differs from an inference-mode one only in its BatchNorm statistics.
+
+    The last BatchNorm's moving mean feeds the classifier directly: where it lags, every image
+    gets the same offset, and the same class.
+    """
+    trunk = small_cnn(input_shape, num_classes, widths=tuple(widths), name=name)
+    pooled = trunk.get_layer("gap").output
+    x = keras.layers.BatchNormalization(name="head_bn")(pooled)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="predictions")(x)
+    return keras.Model(trunk.input, outputs, name=name)
+
+
+def train_stale_demo(
+    image_size: int | Sequence[int] = (32, 32),
+    num_train: int = 384,
+    num_val: int = 128,
+    widths: Sequence[int] = (16, 32, 64),
+    momentum: float = KERAS_MOMENTUM,
+    learning_rate: float = 0.01,
+    epochs: int = 1,
+    batch_size: int = 32,
+    seed: int = 0,
+) -> StaleDemo:
+    """Train ``stale_demo_cnn`` on the synthetic stripes at full resolution, briefly and fast.
+
+    The defaults (widths 16-32-64, one epoch of 12 Adam steps at a learning rate of 0.01, every
+    BatchNorm at momentum 0.99) leave the moving statistics mostly at their initial values while
+    the weights have moved far: the setting of notebook 03. The images are the synthetic set's
+    (``make_synthetic(..., seed=0)``, validation from index ``num_train`` on), scaled to
+    ``[0, 1]``; ``seed`` sets the initial weights and the batch order.
+    """
+    size = check_size(image_size, "image_size")
+    num_train, num_val = check_int(num_train, "num_train"), check_int(num_val, "num_val")
+    momentum = _check_momentum(momentum)
+    x_train, y_train = make_synthetic(num_train, size, seed=0)
+    x_val, y_val = make_synthetic(num_val, size, seed=0, offset=num_train)
+    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    model = stale_demo_cnn((*size, 3), 2, widths=widths)
+    set_batchnorm_momentum(model, momentum)
+    train = (x_train.astype("float32") / 255.0, y_train)
+    val = (x_val.astype("float32") / 255.0, y_val)
+    history = fit_classifier(model, train, val, epochs=epochs, learning_rate=learning_rate,
+                             batch_size=batch_size)
+    settings = {"image_size": size, "num_train": num_train, "num_val": num_val,
+                "widths": tuple(widths), "momentum": momentum, "learning_rate": learning_rate,
+                "epochs": epochs, "batch_size": batch_size, "seed": seed,
+                "steps": epochs * math.ceil(num_train / batch_size)}
+    return StaleDemo(model, train, val, history, settings)
