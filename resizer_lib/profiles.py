@@ -2,7 +2,7 @@
 
 * ``smoke``: seconds; what CI runs. Tiny data, one or two epochs: checks that code runs.
 * ``quick``: minutes on a 2-core laptop CPU; the offline default shows a real difference.
-* ``colab``: a free Colab GPU (a T4), 10-20 minutes per notebook: 128 -> 64 px, 2,048
+* ``colab``: a free Colab GPU (a T4), up to about 20 minutes per notebook: 128 -> 64 px, 2,048
   training images, 8 epochs, 3 seeds (an estimate from the work per notebook; the README says how).
 * ``full``: the keras.io setting (300 -> 150, DenseNet-121, cats_vs_dogs) for a GPU, hours.
 
@@ -67,7 +67,7 @@ PROFILES: dict[str, Profile] = {
         Profile(
             name="colab", image_size=(128, 128), target_size=(64, 64), num_train=2048,
             num_val=512, batch_size=64, epochs=8, seeds=3, backbone="small_cnn", max_train=4096,
-            description="a free Colab GPU: 10-20 minutes per notebook, a larger version of quick",
+            description="a free Colab GPU: up to about 20 minutes per notebook, a larger version of quick",
         ),
         Profile(
             name="full", image_size=(300, 300), target_size=(150, 150), num_train=4096,
