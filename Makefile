@@ -10,7 +10,7 @@ PROFILE ?= quick
 # pytest-xdist processes for the test stages (the CI machine has 2 cores)
 WORKERS ?= 2
 
-.PHONY: setup lab run test lint pytest pytest-jax nbval colab browser sync clean
+.PHONY: setup lab run test lint pytest pytest-jax nbval handouts nbval-handouts colab browser sync clean
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -29,7 +29,7 @@ run: setup
 	RESIZER_PROFILE=$(PROFILE) $(BIN)/python tools/run_notebooks.py --out build/notebooks notebooks/*.ipynb
 	@echo "Executed notebooks are in build/notebooks/; results in results/."
 
-test: setup lint pytest pytest-jax nbval colab browser
+test: setup lint pytest pytest-jax nbval-handouts colab browser
 
 lint:
 	$(BIN)/ruff check resizer_lib tests benchmarks notebooks tools
@@ -53,9 +53,23 @@ pytest-jax:
 LONGEST := notebooks/08_plug_and_play.ipynb
 NOTEBOOKS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard notebooks/*.ipynb)))
 
+# Every cell of every notebook runs under nbval in `make test`, in two stages that split the work:
+# `colab` runs the full notebooks (solutions included) from the wheel, outside the checkout;
+# `nbval-handouts` runs the student copies (solutions removed) in the checkout, where the
+# photos beside it exist, so the cells that use them run too. `make nbval` runs the full
+# notebooks in the checkout (not part of `make test`: the two stages above cover it).
 nbval:
 	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope \
 	    --nbval-lax --nbval-current-env $(NOTEBOOKS)
+
+# Student copies: every notebook without its solution cells, into build/handouts (not committed).
+handouts: setup
+	$(BIN)/python tools/make_handouts.py --out build/handouts
+
+HANDOUTS = $(patsubst notebooks/%,build/handouts/%,$(NOTEBOOKS))
+nbval-handouts: handouts
+	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope \
+	    --nbval-lax --nbval-current-env $(HANDOUTS)
 
 # Colab, played: the wheel in a fresh environment, the notebooks alone in an empty folder, a
 # stub google.colab, pip's index off (tools/colab_stage.sh says what it checks).

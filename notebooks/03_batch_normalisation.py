@@ -575,15 +575,27 @@ keras_momentum = None  # Keras' momentum for PyTorch's 0.03
 steps_keras = None  # steps_to_forget(...) of the correct Keras momentum
 steps_if_copied = None  # steps_to_forget(...) if 0.03 is copied into Keras unchanged
 
+from resizer_lib.course.exercise_checks import check_momentum_port
+
+check_momentum_port(keras_momentum, steps_keras, steps_if_copied, torch_momentum=0.03)
+
 # %% tags=["exercise"]
 # Exercise 2: your code here
 predicted_20 = None  # your formula's moving mean after 20 steps
 predicted_200 = None  # ... and after 200 steps
 
+from resizer_lib.course.exercise_checks import check_moving_mean
+
+check_moving_mean(predicted_20, predicted_200, momentum=0.99, batch_mean=3.0)
+
 # %% tags=["exercise"]
 # Exercise 3: your code here
 with_bias = None  # BN(conv with bias)(x), training mode
 without_bias = None  # BN(the same conv without its bias)(x), training mode
+
+from resizer_lib.course.exercise_checks import check_bias_redundant
+
+check_bias_redundant(with_bias, without_bias)
 
 # %% tags=["exercise"]
 # Exercise 4: your code here

@@ -602,25 +602,48 @@ assert gaps["learned, hand-set stem"] > 1e-2 and gaps["learned, seeded init"] > 
 # 4. **Which slope?** For a LeakyReLU of slope $\alpha$, predict the mean shift that survives the
 #    pair average for a $\pm c$ stripe on a zero background, and check it for
 #    $\alpha \in \{0, 0.2, 0.5, 1\}$. Which $\alpha$ gives a resizer that cannot read the stripe?
+#
+# Each exercise cell ends with a check that says "✓ right" or what is off, without giving the
+# answer away.
 
 # %% tags=["exercise"]
 # Exercise 1: your code here
+from resizer_lib.course.exercise_checks import check_alias
+
 alias_at = None  # the predicted output frequency (cycles per output pixel)
 gain_1 = None  # the predicted gain
+check_alias(alias_at, gain_1, frequency=0.4, factor=3, method="nearest");
 
 # %% tags=["exercise"]
 # Exercise 2: your code here
+from resizer_lib.course.exercise_checks import check_response_function
+
+
 def area_response_4x(f):
+    """The gain of a 4x `area` downscale at the frequencies `f` (an array, cycles per pixel)."""
     ...
+
+
+check_response_function(area_response_4x, method="area", factor=4);
 
 # %% tags=["exercise"]
 # Exercise 3: your code here
-smallest_factor = None
+from resizer_lib.course.exercise_checks import check_vanishing_factor
+
+smallest_factor = None  # the smallest integer factor at which antialiased bilinear erases f = 1/3
+check_vanishing_factor(smallest_factor, frequency=1 / 3, method="bilinear", antialias=True);
 
 # %% tags=["exercise"]
 # Exercise 4: your code here
+from resizer_lib.course.exercise_checks import check_surviving_shift
+
+
 def surviving_shift(c, slope):
+    """The mean that survives the pair average of a +-c stripe after LeakyReLU(slope)."""
     ...
+
+
+check_surviving_shift(surviving_shift);
 
 # %% [markdown] tags=["solution"]
 # ## Solutions

@@ -684,31 +684,50 @@ assert (stem_bn.momentum, stem_bn.epsilon) == (0.99, 1e-3)  # Keras defaults (Py
 #    size does the full-resolution stem do more than 90% of the multiply-adds?
 # 5. **Sampling grids.** For $300 \to 150$, what is the largest distance (in input pixels)
 #    between where `align_corners=True` and half-pixel centres sample, and at which output pixels?
+#
+# Each exercise cell ends with a check that says "✓ right" or what is off, without giving the
+# answer away.
 
 # %% tags=["exercise"]
 # Exercise 1: your code here
+from resizer_lib.course.exercise_checks import check_resizer_by_hand
+
+
 def resizer_by_hand_n(target_size, num_res_blocks, filters=16):
     """Section 3's model with `num_res_blocks` chained blocks: (B, H, W, 3) -> (B, h, w, 3)."""
     ...  # build it with keras.Input, the layers and keras.Model, and return the model
 
 
 mine_2 = None  # resizer_by_hand_n(TARGET_SIZE, 2), with the weights of a build_resizer model
+check_resizer_by_hand(mine_2, num_res_blocks=2);  # copies random weights in and compares, as section 3
 
 # %% tags=["exercise"]
 # Exercise 2: your code here
+from resizer_lib.course.exercise_checks import check_starts_as_bilinear
+
 identity = None  # build_resizer(TARGET_SIZE) with out_conv7's kernel and bias set to zero
+check_starts_as_bilinear(identity);
 
 # %% tags=["exercise"]
 # Exercise 3: your code here
+from resizer_lib.course.exercise_checks import check_param_count
+
 count_8_4 = None  # the parameter count of filters=8, num_res_blocks=4, by hand
+check_param_count(count_8_4, filters=8, num_res_blocks=4);
 
 # %% tags=["exercise"]
 # Exercise 4: your code here
+from resizer_lib.course.exercise_checks import check_stem_share
+
 first_side = None  # the smallest square input side where the stem does > 90% of the work
+check_stem_share(first_side, TARGET_SIZE, share=0.9);  # to within 10 pixels
 
 # %% tags=["exercise"]
 # Exercise 5: your code here
+from resizer_lib.course.exercise_checks import check_grid_gap
+
 largest_gap = None  # in input pixels, from source_coordinates(300, 150, ...)
+check_grid_gap(largest_gap, in_size=300, out_size=150);
 
 # %% [markdown] tags=["solution"]
 # ## Solutions

@@ -511,6 +511,11 @@ quarter = None  # compare(...) on synthetic stripes with coverage 0.25
 # Exercise 4: your code here
 half_width = None  # the half-width of the paired 95 % interval of learned - bilinear
 
+from resizer_lib.course.exercise_checks import check_paired_interval
+
+pair = next(p for p in summary["pairs"] if {p["a"], p["b"]} == {"bilinear", "learned"})
+check_paired_interval(half_width, np.array(pair["differences"]) * (1 if pair["a"] == "learned" else -1))
+
 # %% [markdown] tags=["solution"]
 # ## Solutions
 #

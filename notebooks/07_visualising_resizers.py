@@ -368,14 +368,23 @@ fig = static_explorer(first, interpolation="bilinear", resizer_model=resizer, im
 # 4. **Another target size.** The resizer's weights do not depend on the sizes (notebook 05).
 #    Copy them into a resizer that keeps the input size (`build_resizer(INPUT)`) and compare its
 #    output with the input: what does the trained correction look like without any downsampling?
+#
+# The cells of exercises 1, 2 and 4 end with a check that says "✓ right" or what is off, without
+# giving the answer away.
 
 # %% tags=["exercise"]
 # Exercise 1: your code here
+from resizer_lib.course.exercise_checks import check_antialias_gain
+
 aa_gain = None  # spectral_gain(antialiased, not antialiased) for the "text" photo at 64 x 64
+check_antialias_gain(aa_gain, size=64);
 
 # %% tags=["exercise"]
 # Exercise 2: your code here
+from resizer_lib.course.exercise_checks import check_nearest_offsets
+
 offsets = None  # {class name: what a 2x nearest resize leaves of the stripes, in grey levels}
+check_nearest_offsets(offsets, INPUT, TARGET);  # over the first 16 synthetic pictures
 
 # %% tags=["exercise"]
 # Exercise 3: your code here
@@ -383,7 +392,10 @@ my_path = None  # the path of an image file, for static_explorer(my_path, ...)
 
 # %% tags=["exercise"]
 # Exercise 4: your code here
+from resizer_lib.course.exercise_checks import check_same_size_resizer
+
 same_size = None  # build_resizer(tuple(INPUT), ...) holding the trained resizer's weights
+check_same_size_resizer(same_size, resizer, input_size=INPUT);
 
 # %% [markdown] tags=["solution"]
 # ## Solutions

@@ -50,3 +50,14 @@ def test_every_module_has_a_test_module_of_its_own():
     names = {p.stem.lstrip("_") for p in root.rglob("*.py") if p.stem not in ("__init__", "__main__")}
     missing = sorted(n for n in names if not (REPO / "tests" / f"test_{n}.py").is_file())
     assert missing == []
+
+
+def test_the_readme_lists_every_notebook_and_nothing_else():
+    """The README's notebook table and notebooks/ agree (number, name), in order."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    listed = re.findall(r"^\| (\d\d) \| `(\d\d_\w+)` \|", readme, flags=re.M)
+    assert all(num == stem[:2] for num, stem in listed), listed
+    stems = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.py"))
+    assert [stem for _, stem in listed] == stems

@@ -28,7 +28,7 @@ def test_colab_is_the_quick_path_scaled_for_a_gpu():
     colab, quick = PROFILES["colab"], PROFILES["quick"]
     assert colab.backbone == quick.backbone  # the same code path, only larger
     assert colab.image_size[0] // colab.target_size[0] == quick.image_size[0] // quick.target_size[0] == 2
-    # the README's estimate of 10-20 minutes per notebook rests on this ratio of work
+    # the README's estimate (up to about 20 minutes per notebook on a T4) rests on this ratio of work
     assert 20 <= _work(colab) / _work(quick) <= 80
 
 
