@@ -1,4 +1,4 @@
-"""Command line: ``python -m resizer_lib {compare,train,report,info} ...``.
+"""Command line: ``python -m resizer_lib {compare,train,report,info,map-report,warm-start} ...``.
 
 The profile (``--profile`` or ``RESIZER_PROFILE``) sets sizes, counts and epochs; any flag given
 explicitly wins. Bad flags and values end with one line on stderr and exit status 2.
@@ -156,7 +156,38 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("results", help="a results JSON written by compare, e.g. results/synthetic_quick.json, "
                    "or a study's runs folder (e.g. results/<name>/runs) for a grid of its finished runs")
     sub.add_parser("info", help="versions, backend, device and the profiles")
+    _add_study_parsers(sub)
     return parser
+
+
+def _add_study_parsers(sub) -> None:
+    """The sub-commands of the factor map: ``map-report`` (reads runs) and ``warm-start``."""
+    m = sub.add_parser("map-report", help="paired differences per downsampling factor, from the "
+                       "finished runs of several factor studies (no training)")
+    m.add_argument("--studies", nargs="+", required=True,
+                   help="one study folder per factor, e.g. results/map_small_cnn_128to64 ...")
+    m.add_argument("--out", required=True, help="output name without extension: writes "
+                   "<out>.json, <out>.md and <out>.png (e.g. results/map_small_cnn)")
+    m.add_argument("--pairs", default="learned-bilinear,learned-antialiased,learned-more_layers,muller-bilinear",
+                   help="comparisons a-b, comma-separated (default: the four of the map)")
+    m.add_argument("--seeds", type=_seeds, default=tuple(range(5)),
+                   help="the seeds a finished study has: count (5) or list (default 0-4)")
+    m.add_argument("--data", help="the studies' image folder, for the per-photo tests' labels "
+                   "(default: the --data of the script's command)")
+    m.add_argument("--data-seed", type=int, default=0, help="the studies' data seed (default 0)")
+    m.add_argument("--script", default="tools/map_study.sh",
+                   help="the study script whose commands go into the provenance (default tools/map_study.sh)")
+    m.add_argument("--resamples", type=_positive, default=10_000, help="bootstrap resamples (default 10000)")
+    w = sub.add_parser("warm-start", help="the paper's protocol: a resizer inserted in front of a "
+                       "backbone trained with bilinear, trained jointly for more epochs")
+    w.add_argument("--arms", type=_arms, default=("bilinear", "learned", "muller", "more_layers"),
+                   help="bilinear (the continued control), learned, muller, more_layers (default: all four)")
+    w.add_argument("--seeds", type=_seeds, help="number of seeds (5) or a list (0,1,2)")
+    w.add_argument("--extra-epochs", type=_positive, default=6,
+                   help="epochs trained after the insertion (default 6)")
+    w.add_argument("--weights-dir", help="where the trained bilinear weights go, outside the "
+                   "repository (default ../weights/<name> beside the checkout)")
+    _add_experiment_flags(w)
 
 
 def config_from_args(args: argparse.Namespace):
@@ -227,6 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _info()
     if args.command == "report":
         return _report(parser, args.results)
+    if args.command == "map-report":
+        return _map_report(parser, args)
+    if args.command == "warm-start":
+        return _warm_start(parser, args)
     try:
         config = config_from_args(args)
         if args.command == "compare":
@@ -284,3 +319,73 @@ def _train_one(config, save: str | None) -> None:
     if save:
         record["model"].save(save)
         print(f"saved {save}")
+
+
+def _map_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``map-report``: the factor map of ``--studies`` written to ``--out``.{json,md,png}."""
+    import contextlib
+    from pathlib import Path
+
+    from resizer_lib.training import factor_map as fm
+
+    prog = f"{parser.prog} map-report"
+    try:
+        comparisons = fm.parse_comparisons(args.pairs)
+        folders = [Path(p).parent if Path(p).name == "runs" else Path(p) for p in args.studies]
+        targets = []
+        for folder in folders:
+            with contextlib.suppress(ValueError):  # a study without sizes: build_factor_map says so
+                targets.append(fm.study_sizes(folder)[1][0])
+        commands = {}
+        if Path(args.script).is_file():
+            found = fm.script_commands(args.script, sorted(set(targets), reverse=True))
+            names = {folder.name for folder in folders}  # a study, or its warm start
+            commands = {t: c for t, c in found.items()
+                        if {_flag_of(c, "--name"), f"warm_start_{_flag_of(c, '--name')}"} & names}
+        data = args.data or _flag_of(next(iter(commands.values()), ""), "--data")
+        labels = None
+        if data and Path(data).is_dir():
+            labels = fm.validation_labels(data, args.data_seed)
+        else:
+            print(f"{prog}: no image folder for the labels ({data or 'none given'}): the per-photo "
+                  "tests are left out; pass --data", file=sys.stderr)
+        provenance = {"script": args.script if commands else None, "commands": commands,
+                      "dataset": data, "data_seed": args.data_seed,
+                      "command": f"python -m resizer_lib map-report --studies {' '.join(args.studies)} "
+                                 f"--out {args.out} --pairs {args.pairs} --seeds "
+                                 f"{','.join(map(str, args.seeds))} --resamples {args.resamples}"}
+        result = fm.build_factor_map(args.studies, labels=labels, comparisons=comparisons,
+                                     expected_seeds=args.seeds, resamples=args.resamples,
+                                     provenance=provenance)
+        paths = fm.write_factor_map(result, args.out)
+    except ValueError as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 2
+    print(fm.format_factor_map(result))
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+    return 0
+
+
+def _flag_of(command: str, flag: str) -> str | None:
+    """The value given to ``flag`` in a command line, or ``None``."""
+    parts = command.split()
+    return parts[parts.index(flag) + 1] if flag in parts[:-1] else None
+
+
+def _warm_start(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``warm-start``: the four arms of every seed, resumable; then the grid of finished runs."""
+    from pathlib import Path
+
+    from resizer_lib.training.reporting import format_progress
+    from resizer_lib.training.warm_start import warm_start
+
+    try:
+        config = config_from_args(args)
+        runs = warm_start(config, extra_epochs=args.extra_epochs, weights_dir=args.weights_dir,
+                          arms=args.arms)
+    except (ValueError, RuntimeError, FileNotFoundError) as err:
+        print(f"{parser.prog} warm-start: error: {err}", file=sys.stderr)
+        return 2
+    print(format_progress(runs))
+    print(f"runs in {Path(config.out_dir) / f'warm_start_{config.name}' / 'runs'}")
+    return 0

@@ -1,0 +1,354 @@
+"""The paper's protocol: a resizer inserted in front of a backbone already trained with bilinear.
+
+Talebi & Milanfar train the classifier with a plain bilinear resize first, then put the
+learnable resizer in front of the trained backbone and train the two jointly. For one factor
+study (its ``ExperimentConfig``: same data, sizes and recipe as the from-scratch study) and
+each seed, ``warm_start`` does:
+
+0. the trained bilinear model: the bilinear arm trained exactly as ``compare`` trains it
+   (``train_run``), its final weights saved to ``<weights_dir>/bilinear_seed<k>.weights.h5``
+   with a record beside them; an existing file is reused. The weights folder must lie outside
+   the repository (photos' weights are never committed), by default ``../weights/<name>``
+   beside the checkout.
+1. four arms, each trained ``extra_epochs`` more epochs from the trained backbone:
+   ``learned`` and ``muller`` (the resizer inserted at its initial weights), ``more_layers``
+   (the capacity control, inserted likewise) and ``bilinear`` (the control: the trained model
+   continued). Every arm of a seed sees the same batches (epochs ``epochs`` to
+   ``epochs + extra_epochs - 1`` of the seed's order), a fresh optimizer with the same recipe
+   and schedule, and starts from the same backbone weights (a checksum, asserted).
+
+Each run is recorded like a ``compare`` run (``RunRecord``: final accuracy with moving and
+precise-BN statistics, per-photo predictions), plus ``start`` (the validation accuracy before
+the extra epochs) and ``warm_start`` (the base weights, their checksum, the epochs), in
+``<out>/warm_start_<name>/runs/<arm>_seed<k>.json``; finished runs are skipped on a rerun.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from resizer_lib.files import read_json, write_json_atomic
+from resizer_lib.models.classifier import backbone_weights, copy_backbone_weights
+from resizer_lib.runtime import device_description, resolve_jit, software_description
+from resizer_lib.training.arms import build_arm, classifier_of, make_optimizer
+from resizer_lib.training.batches import EpochBatches, EpochSetter, RandomStateBackup
+from resizer_lib.training.config import ExperimentConfig
+from resizer_lib.training.precise_bn import evaluate_recalibrated, predicted_classes
+from resizer_lib.training.record import (
+    RECORD_VERSION,
+    RunRecord,
+    assert_identical_initial_weights,
+    data_fingerprint,
+    load_run,
+    weights_checksum,
+)
+from resizer_lib.training.runner import _history_from_csv, _verbose, load_experiment_data, train_run
+
+__all__ = [
+    "DEFAULT_EXTRA_EPOCHS",
+    "WARM_ARMS",
+    "base_weights",
+    "check_weights_dir",
+    "default_weights_dir",
+    "repository_root",
+    "train_warm_arm",
+    "warm_fingerprint",
+    "warm_start",
+    "warm_start_model",
+]
+
+WARM_ARMS = ("bilinear", "learned", "muller", "more_layers")  # bilinear: the continued control
+DEFAULT_EXTRA_EPOCHS = 6
+_PROTOCOL = "warm_start/1"
+
+
+# -- where the trained weights live ------------------------------------------------------------
+def repository_root(start: str | Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``.git`` (a checkout), or ``None``."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _repositories() -> list[Path]:
+    """The checkouts a weights file must stay out of: the current folder's and the library's."""
+    roots = {repository_root(Path.cwd()), repository_root(Path(__file__).parent)}
+    return sorted(r for r in roots if r is not None)
+
+
+def default_weights_dir(name: str, root: str | Path | None = None) -> Path:
+    """``<checkout>/../weights/<name>``: beside the checkout ``root`` (default: the current
+    folder's, else the current folder), never inside it."""
+    base = Path(root) if root is not None else (repository_root(Path.cwd()) or Path.cwd())
+    return base.resolve().parent / "weights" / name
+
+
+def check_weights_dir(path: str | Path, repositories: Sequence[str | Path] | None = None) -> Path:
+    """``path`` resolved, or a ``ValueError`` when it lies inside one of ``repositories``
+    (default: the current folder's checkout and the library's): weights trained on the
+    course's photos are never kept where they could be committed."""
+    resolved = Path(path).expanduser().resolve()
+    roots = [Path(r).resolve() for r in (repositories if repositories is not None else _repositories())]
+    for root in roots:
+        if resolved == root or root in resolved.parents:
+            raise ValueError(f"weights folder {resolved} is inside the repository {root}; weights "
+                             f"trained on these photos must never be committed: use a folder "
+                             f"beside the checkout, e.g. {root.parent / 'weights'}")
+    return resolved
+
+
+def _base_path(weights_dir: Path, seed: int) -> Path:
+    return weights_dir / f"bilinear_seed{seed}.weights.h5"
+
+
+def _save_weights_atomic(model: keras.Model, path: Path) -> None:
+    """``model.save_weights`` through a temporary file beside ``path``, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name.removesuffix('.weights.h5')}.partial.weights.h5")
+    try:
+        model.save_weights(str(tmp))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def base_weights(config: ExperimentConfig, seed: int, data: dict, weights_dir: Path,
+                 fingerprint: str) -> dict:
+    """The trained bilinear model of ``seed``: trains it (``train_run``, exactly as ``compare``
+    does) and saves its weights, unless ``<weights_dir>/bilinear_seed<k>.weights.h5`` exists.
+
+    Returns ``{"path", "record"}``: ``record`` is the training's run record (no history of a
+    reused file that came without one: ``None``). A ``ValueError`` when the saved record says
+    the weights were trained under another configuration (``fingerprint``).
+    """
+    path = _base_path(weights_dir, seed)
+    sidecar = path.with_name(f"bilinear_seed{seed}.json")
+    if path.exists():
+        record = read_json(sidecar) if sidecar.exists() else None
+        if record is not None and record.get("fingerprint") != fingerprint:
+            raise ValueError(f"{path} was trained under configuration {record.get('fingerprint')}, "
+                             f"not this study's {fingerprint}: move it away or choose another "
+                             f"weights folder")
+        if record is None:
+            print(f"warning: reusing {path} without its record ({sidecar.name}): its configuration "
+                  f"cannot be checked", flush=True)
+        return {"path": path, "record": record}
+    print(f"[warm_start_{config.name}] training the bilinear model of seed {seed} "
+          f"({config.epochs} epochs), weights to {path}", flush=True)
+    record = train_run(config, "bilinear", seed, data, weights_dir / "train")
+    model = record.pop("model")
+    _save_weights_atomic(model, path)
+    record |= {"fingerprint": fingerprint, "finished_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+               "device": device_description(), "software": software_description(),
+               "record_version": RECORD_VERSION}
+    write_json_atomic(sidecar, record)
+    return {"path": path, "record": record}
+
+
+# -- the four arms ---------------------------------------------------------------------------
+def warm_start_model(config: ExperimentConfig, arm: str, seed: int, num_classes: int,
+                     base_path: str | Path) -> keras.Model:
+    """The model of one arm at the start of the extra epochs: ``bilinear`` is the trained model
+    itself; ``learned``, ``muller`` and ``more_layers`` are new classifiers (``build_arm``, the
+    resizer at its initial weights for ``seed``) whose backbone weights, BatchNorm statistics
+    included, are those of the trained model. Input ``(B, H, W, 3)`` uint8, output
+    ``(B, num_classes)``."""
+    if arm not in WARM_ARMS:
+        raise ValueError(f"Unknown warm-start arm {arm!r}; choose from {list(WARM_ARMS)}")
+    trained = build_arm(config, "bilinear", num_classes, seed)
+    trained.load_weights(str(base_path))
+    if arm == "bilinear":
+        return trained
+    model = build_arm(config, arm, num_classes, seed)
+    copy_backbone_weights(classifier_of(trained), classifier_of(model))
+    return model
+
+
+class _ContinuedEpochs(EpochSetter):
+    """``EpochSetter`` for a run that continues another: fit's epoch ``e`` takes the batches of
+    epoch ``offset + e`` of the seed's order."""
+
+    def __init__(self, batches: EpochBatches, offset: int):
+        super().__init__(batches)
+        self.offset = offset
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if not self.started:
+            super().on_epoch_begin(self.offset + epoch, logs)
+
+
+def train_warm_arm(config: ExperimentConfig, arm: str, seed: int, data: dict, base_path: Path,
+                   run_dir: Path, extra_epochs: int = DEFAULT_EXTRA_EPOCHS) -> dict:
+    """Train one warm-start arm ``extra_epochs`` epochs from the trained bilinear model in
+    ``base_path`` and return its record (as ``train_run``'s, plus ``start``: validation
+    accuracy and loss before the first step). ``data`` as for ``train_run``; ``run_dir`` holds
+    the CSV log and the epoch backup, so an interrupted run resumes from its last epoch."""
+    num_classes = len(data["class_names"])
+    keras.utils.set_random_seed(seed)
+    train = EpochBatches(data["x_train"], data["y_train"], config.batch_size, num_classes, seed, endless=True)
+    val = EpochBatches(data["x_val"], data["y_val"], config.batch_size, num_classes, shuffle=False)
+    policy = keras.mixed_precision.dtype_policy()
+    if config.mixed_precision:
+        keras.mixed_precision.set_dtype_policy(config.mixed_precision)
+    try:
+        model = warm_start_model(config, arm, seed, num_classes, base_path)
+        initial = weights_checksum(backbone_weights(classifier_of(model)))
+        model.compile(
+            optimizer=make_optimizer(config.recipe, len(train) * extra_epochs, config.learning_rate),
+            loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
+            metrics=["accuracy"],
+            jit_compile=False if config.run_eagerly else resolve_jit(config.jit),
+            run_eagerly=config.run_eagerly,
+        )
+        start = model.evaluate(val, verbose=0, return_dict=True)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        log = run_dir / f"{arm}_seed{seed}.csv"
+        backup = run_dir / "backup" / f"{arm}_seed{seed}"
+        if not backup.exists() and log.exists():
+            log.unlink()  # a stale log from a run that finished or was discarded
+        callbacks = [
+            keras.callbacks.BackupAndRestore(str(backup), delete_checkpoint=True),
+            RandomStateBackup(backup.with_name(backup.name + "_rng.npz")),
+            keras.callbacks.CSVLogger(str(log), append=True),
+            _ContinuedEpochs(train, config.epochs),
+        ]
+        began = time.perf_counter()
+        model.fit(train, validation_data=val, epochs=extra_epochs, steps_per_epoch=len(train),
+                  shuffle=False, callbacks=callbacks, verbose=_verbose(config))
+        seconds = time.perf_counter() - began
+        final = model.evaluate(val, verbose=0, return_dict=True)
+        predicted = predicted_classes(model, val)
+        precise = evaluate_recalibrated(model, data["x_train"], val, seed, config.batch_size)
+    finally:
+        keras.mixed_precision.set_dtype_policy(policy)
+    history = _history_from_csv(log)
+    log.unlink(missing_ok=True)
+    last = history.get("val_accuracy", [])[-3:]
+    return {
+        "arm": arm,
+        "seed": seed,
+        "history": history,
+        "start": {"val_accuracy": float(start["accuracy"]), "val_loss": float(start["loss"])},
+        "final": {
+            "val_accuracy": float(final["accuracy"]),
+            "val_loss": float(final["loss"]),
+            "val_accuracy_last3": float(np.mean(last)) if last else float("nan"),
+            "val_accuracy_recalibrated": precise["val_accuracy"],
+            "val_loss_recalibrated": precise["val_loss"],
+        },
+        "precise_bn": {k: precise[k] for k in ("images", "layers", "seconds")},
+        "val_predictions": {"moving": predicted, "recalibrated": precise["val_predictions"]},
+        "params": int(model.count_params()),
+        "initial_backbone_checksum": initial,
+        "final_weights_checksum": weights_checksum(model.get_weights()),
+        "train_seconds": round(seconds, 2),
+        "model": model,
+    }
+
+
+# -- the study -------------------------------------------------------------------------------
+def warm_fingerprint(config: ExperimentConfig, data: dict, extra_epochs: int) -> str:
+    """The warm-start runs' fingerprint: the factor study's (``config``, the data) and the
+    number of extra epochs."""
+    study = config.fingerprint(data_fingerprint(data))
+    text = json.dumps({"study": study, "extra_epochs": extra_epochs, "protocol": _PROTOCOL})
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _check_arms(arms: Sequence[str], extra_epochs: int) -> tuple[str, ...]:
+    arms = tuple(arms)
+    unknown = [a for a in arms if a not in WARM_ARMS]
+    if not arms or unknown or len(set(arms)) != len(arms):
+        raise ValueError(f"warm-start arms must be distinct names from {list(WARM_ARMS)}; got {list(arms)}")
+    if isinstance(extra_epochs, bool) or not isinstance(extra_epochs, int) or extra_epochs < 1:
+        raise ValueError(f"extra_epochs must be a positive integer (6 for the course's study); "
+                         f"got {extra_epochs!r}")
+    return arms
+
+
+def _reproduces_map_run(config: ExperimentConfig, seed: int, base_record: dict) -> bool | None:
+    """Whether the trained bilinear model has the final weights of the from-scratch study's own
+    bilinear run (``<out>/<name>/runs/bilinear_seed<k>.json``, same configuration); ``None``
+    when that run or the base's record is not there to compare."""
+    path = Path(config.out_dir) / config.name / "runs" / f"bilinear_seed{seed}.json"
+    if not base_record or not path.is_file():
+        return None
+    run = read_json(path)
+    if run.get("fingerprint") != base_record.get("fingerprint"):
+        return None
+    return run.get("final_weights_checksum") == base_record.get("final_weights_checksum")
+
+
+def _finish(record: dict, fingerprint: str, base: dict, extra_epochs: int, config: ExperimentConfig) -> dict:
+    """Add the bookkeeping of a finished warm-start run to ``record`` (its model removed)."""
+    record.pop("model", None)
+    base_record = base["record"] or {}
+    record |= {
+        "fingerprint": fingerprint,
+        "finished_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "device": device_description(),
+        "software": software_description(),
+        "record_version": RECORD_VERSION,
+        "warm_start": {
+            "protocol": _PROTOCOL,
+            "base_epochs": config.epochs,
+            "extra_epochs": extra_epochs,
+            "base_weights": str(base["path"]),
+            "base_weights_checksum": base_record.get("final_weights_checksum"),
+            "base_val_accuracy": (base_record.get("final") or {}).get("val_accuracy"),
+            "base_reproduces_study_run": _reproduces_map_run(config, record["seed"], base_record),
+            "study": config.name,
+        },
+    }
+    return record
+
+
+def warm_start(config: ExperimentConfig, extra_epochs: int = DEFAULT_EXTRA_EPOCHS,
+               weights_dir: str | Path | None = None, arms: Sequence[str] = WARM_ARMS,
+               data: dict | None = None, repositories: Sequence[str | Path] | None = None) -> list[dict]:
+    """Run (or resume) the warm-start study of the factor study ``config`` over its seeds.
+
+    ``weights_dir``: where the trained bilinear weights go (default
+    ``default_weights_dir(config.name)``; refused inside ``repositories``, see
+    ``check_weights_dir``). Writes ``<out>/warm_start_<name>/runs/<arm>_seed<k>.json`` and
+    returns the records (finished runs of the same fingerprint are reused). Asserts that every
+    arm of a seed started from the same backbone weights.
+    """
+    arms = _check_arms(arms, extra_epochs)
+    weights = check_weights_dir(weights_dir if weights_dir is not None else default_weights_dir(config.name),
+                                repositories)
+    data = data or load_experiment_data(config)
+    fingerprint = warm_fingerprint(config, data, extra_epochs)
+    run_dir = Path(config.out_dir) / f"warm_start_{config.name}" / "runs"
+    tag = f"[warm_start_{config.name}]"
+    runs = []
+    for seed in config.seeds:
+        paths = {arm: run_dir / f"{arm}_seed{seed}.json" for arm in arms}
+        records = {arm: load_run(path, fingerprint) for arm, path in paths.items()}
+        todo = [arm for arm in arms if records[arm] is None]
+        for arm in arms:
+            if records[arm] is not None:
+                print(f"{tag} reusing finished run arm={arm} seed={seed} ({paths[arm]})", flush=True)
+        if todo:
+            base = base_weights(config, seed, data, weights, config.fingerprint(data_fingerprint(data)))
+            for arm in todo:
+                print(f"{tag} training arm={arm} seed={seed} ({extra_epochs} epochs from the trained "
+                      f"bilinear model)", flush=True)
+                record = train_warm_arm(config, arm, seed, data, base["path"], run_dir, extra_epochs)
+                record = _finish(record, fingerprint, base, extra_epochs, config)
+                RunRecord.from_dict(record, source=str(paths[arm])).save(paths[arm])
+                records[arm] = record
+        seed_runs = [records[arm] for arm in arms]
+        assert_identical_initial_weights(seed_runs)
+        runs += seed_runs
+    return runs

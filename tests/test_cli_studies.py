@@ -1,0 +1,138 @@
+"""The command line of the factor map: ``map-report`` and ``warm-start``."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_factor_map import LABELS, write_study
+
+from resizer_lib.cli import build_parser, main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def labelled_study(root: Path, name: str, **kw) -> Path:
+    """A fake factor study whose summary holds the validation labels."""
+    study = write_study(root, name, **kw)
+    (root / f"{name}.json").write_text(json.dumps({"val_labels": LABELS.tolist()}))
+    return study
+
+
+def test_the_help_lists_the_study_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "map-report" in text and "warm-start" in text
+    args = build_parser().parse_args(["warm-start", "--seeds", "0,2", "--extra-epochs", "3"])
+    assert args.arms == ("bilinear", "learned", "muller", "more_layers") and args.extra_epochs == 3
+
+
+def test_map_report_writes_the_three_files_and_labels_a_partial_map(tmp_path, capsys):
+    a = labelled_study(tmp_path, "s_128to64")
+    b = labelled_study(tmp_path, "s_128to32", skip={("learned", 1)})
+    out = tmp_path / "out" / "map"
+    rc = main(["map-report", "--studies", str(a), str(b) + "/runs", "--out", str(out), "--seeds", "3",
+               "--resamples", "200", "--script", str(tmp_path / "no_script.sh")])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "**Partial**" in text and "seed 1: learned" in text
+    result = json.loads(out.with_suffix(".json").read_text())
+    assert [f["seeds_used"] for f in result["factors"]] == [[0, 1, 2], [0, 2]]
+    assert result["factors"][0]["comparisons"][0]["moving"]["per_photo"]["available"]
+    assert result["provenance"]["command"].startswith("python -m resizer_lib map-report --studies")
+    assert out.with_suffix(".png").is_file() and out.with_suffix(".md").is_file()
+
+
+def test_map_report_without_labels_leaves_the_per_photo_part_out(tmp_path, capsys):
+    study = write_study(tmp_path, "s_128to64")
+    rc = main(["map-report", "--studies", str(study), "--out", str(tmp_path / "map"), "--resamples", "200",
+               "--script", str(tmp_path / "none.sh")])
+    assert rc == 0
+    assert "the per-photo tests are left out; pass --data" in capsys.readouterr().err
+    result = json.loads((tmp_path / "map.json").read_text())
+    assert not result["factors"][0]["comparisons"][0]["moving"]["per_photo"]["available"]
+
+
+def test_map_report_takes_the_commands_from_the_map_study_script(tmp_path):
+    runs = tmp_path / "map_small_cnn_128to32"
+    labelled_study(tmp_path, "map_small_cnn_128to32")
+    rc = main(["map-report", "--studies", str(runs), "--out", str(tmp_path / "map"), "--resamples", "200",
+               "--script", str(REPO / "tools" / "map_study.sh"), "--data", str(tmp_path / "absent")])
+    assert rc == 0
+    prov = json.loads((tmp_path / "map.json").read_text())["provenance"]
+    assert list(prov["commands"]) == ["32"] and "--target-size 32" in prov["commands"]["32"]
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda root: [root / "notes"], "is not a study's runs folder"),
+    (lambda root: [labelled_study(root, "a_128to64"), labelled_study(root, "b_96to48")], "both at factor 2x"),
+])
+def test_map_report_bad_studies_end_with_one_line(tmp_path, capsys, make, match):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "x.txt").write_text("x")
+    studies = [str(p) for p in make(tmp_path)]
+    rc = main(["map-report", "--studies", *studies, "--out", str(tmp_path / "map"),
+               "--script", str(tmp_path / "none.sh")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and match in err[-1] and err[-1].startswith("python -m resizer_lib map-report: error:")
+
+
+def test_map_report_bad_pairs_are_refused(tmp_path, capsys):
+    rc = main(["map-report", "--studies", str(tmp_path), "--out", str(tmp_path / "m"), "--pairs", "learned"])
+    assert rc == 2 and "invalid comparison 'learned'" in capsys.readouterr().err
+
+
+def test_warm_start_refuses_weights_inside_the_repository(tmp_path, capsys):
+    rc = main(["warm-start", "--data", "synthetic", "--profile", "smoke", "--out", str(tmp_path),
+               "--weights-dir", str(REPO / "build" / "weights")])
+    assert rc == 2
+    assert "inside the repository" in capsys.readouterr().err
+    assert not (REPO / "build" / "weights").exists()
+
+
+@pytest.mark.slow  # trains a bilinear model and four arms (graph mode on TensorFlow)
+@pytest.mark.multibackend
+def test_warm_start_trains_and_then_reuses_the_four_arms(tmp_path, capsys):
+    flags = ["warm-start", "--data", "synthetic", "--profile", "smoke", "--image-size", "16",
+             "--target-size", "8", "--backbone", "tiny_cnn", "--filters", "2", "--epochs", "1",
+             "--extra-epochs", "1", "--num-train", "32", "--num-val", "16", "--batch-size", "16",
+             "--seeds", "0,", "--jit", "off", "--verbose", "0", "--name", "tiny_16to8",
+             "--out", str(tmp_path / "results"), "--weights-dir", str(tmp_path / "weights")]
+    assert main(flags) == 0
+    runs = tmp_path / "results" / "warm_start_tiny_16to8" / "runs"
+    assert sorted(p.name for p in runs.glob("*.json")) == [
+        "bilinear_seed0.json", "learned_seed0.json", "more_layers_seed0.json", "muller_seed0.json"]
+    assert (tmp_path / "weights" / "bilinear_seed0.weights.h5").is_file()
+    capsys.readouterr()
+    assert main(flags) == 0
+    out = capsys.readouterr().out
+    assert out.count("reusing finished run") == 4 and "training arm=" not in out
+
+
+def _parsed(command: str):
+    """The parsed flags of a ``python -m resizer_lib ...`` command line."""
+    return build_parser().parse_args(shlex.split(command)[3:])
+
+
+def test_the_warm_start_script_trains_with_the_map_studys_flags():
+    from resizer_lib.training.factor_map import script_commands
+
+    warm = script_commands(REPO / "tools" / "warm_start_study.sh", [64, 32, 16])
+    cold = script_commands(REPO / "tools" / "map_study.sh", [64, 32, 16])
+    shared = ("data", "image_size", "target_size", "backbone", "epochs", "batch_size", "recipe", "lr",
+              "num_train", "num_val", "augment", "filters", "res_blocks", "interpolation", "jit", "name")
+    for target in ("64", "32", "16"):
+        w, c = _parsed(warm[target]), _parsed(cold[target])
+        assert w.command == "warm-start" and c.command == "compare"
+        assert {k: getattr(w, k) for k in shared} == {k: getattr(c, k) for k in shared}
+        assert w.extra_epochs == 6 and not str(w.weights_dir).startswith(("results", "build"))
+
+
+def test_the_warm_start_script_refuses_a_factor_it_does_not_run():
+    out = subprocess.run(["bash", str(REPO / "tools" / "warm_start_study.sh"), "3x"],
+                         capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PY": "/bin/false"})
+    assert out.returncode == 2 and "must be 4x or 8x" in out.stderr

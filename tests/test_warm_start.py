@@ -1,0 +1,205 @@
+"""The warm-start protocol: a resizer inserted in front of a trained bilinear backbone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from resizer_lib.models.classifier import backbone_weights
+from resizer_lib.training import ExperimentConfig, build_arm, classifier_of, weights_checksum
+from resizer_lib.training import warm_start as ws
+
+pytestmark = pytest.mark.multibackend
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def tiny_data(n_train=48, n_val=16, size=16, seed=0):
+    """Random images whose class is the brightness of the left half: learnable in a few steps."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 200, size=(n_train + n_val, size, size, 3), dtype=np.uint8)
+    y = rng.integers(0, 2, size=n_train + n_val)
+    x[y == 1, :, : size // 2] += 55
+    return {"x_train": x[:n_train], "y_train": y[:n_train], "x_val": x[n_train:],
+            "y_val": y[n_train:], "class_names": ["dark", "bright"], "counts": {}, "source": "tiny"}
+
+
+def tiny_config(out: Path, **kw) -> ExperimentConfig:
+    base = dict(name="tiny_16to8", image_size=(16, 16), target_size=(8, 8), epochs=1, batch_size=16,
+                seeds=(0,), arms=("bilinear",), filters=2, backbone="tiny_cnn", out_dir=str(out),
+                verbose=0, jit=False, augment=True, run_eagerly=keras.backend.backend() == "tensorflow")
+    return ExperimentConfig(**(base | kw))
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    """One seed of the four arms, 1 base epoch and 1 extra epoch, on tiny images."""
+    root = tmp_path_factory.mktemp("warm")
+    config, data = tiny_config(root / "results"), tiny_data()
+    runs = ws.warm_start(config, extra_epochs=1, weights_dir=root / "weights", data=data)
+    return {"root": root, "config": config, "data": data, "runs": {r["arm"]: r for r in runs}}
+
+
+def _trained_bilinear(study) -> keras.Model:
+    model = build_arm(study["config"], "bilinear", 2, 0)
+    model.load_weights(str(study["root"] / "weights" / "bilinear_seed0.weights.h5"))
+    return model
+
+
+def test_the_four_arms_start_from_the_trained_backbone(study):
+    runs = study["runs"]
+    assert sorted(runs) == sorted(ws.WARM_ARMS)
+    trained = weights_checksum(backbone_weights(classifier_of(_trained_bilinear(study))))
+    assert {r["initial_backbone_checksum"] for r in runs.values()} == {trained}
+    fresh = build_arm(study["config"], "bilinear", 2, 0)  # ... which is not the initial backbone
+    assert weights_checksum(backbone_weights(classifier_of(fresh))) != trained
+
+
+def test_the_control_continues_the_trained_model(study):
+    base = json.loads((study["root"] / "weights" / "bilinear_seed0.json").read_text())
+    control = study["runs"]["bilinear"]
+    assert control["start"]["val_accuracy"] == pytest.approx(base["final"]["val_accuracy"])
+    assert control["start"]["val_loss"] == pytest.approx(base["final"]["val_loss"], rel=1e-5)
+    assert control["warm_start"]["base_weights_checksum"] == base["final_weights_checksum"]
+    assert len(control["history"]["val_accuracy"]) == 1  # the extra epochs only
+    assert control["final_weights_checksum"] != base["final_weights_checksum"]  # it trained
+
+
+def test_inserted_resizers_start_at_their_initial_weights(study, tmp_path):
+    config = study["config"]
+    path = study["root"] / "weights" / "bilinear_seed0.weights.h5"
+    for arm, layer in (("learned", "resizer"), ("muller", "muller")):
+        inserted = classifier_of(ws.warm_start_model(config, arm, 0, 2, path))
+        fresh = classifier_of(build_arm(config, arm, 2, 0))
+        got = inserted.get_layer(layer).get_weights()
+        want = fresh.get_layer(layer).get_weights()
+        assert len(got) == len(want) > 0
+        assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+
+
+def test_every_run_is_a_record_with_both_accuracies_and_per_photo_predictions(study):
+    for arm, record in study["runs"].items():
+        saved = json.loads((Path(study["config"].out_dir) / "warm_start_tiny_16to8" / "runs"
+                            / f"{arm}_seed0.json").read_text())
+        assert set(saved["final"]) >= {"val_accuracy", "val_accuracy_recalibrated"}
+        assert len(saved["val_predictions"]["moving"]) == len(study["data"]["y_val"])
+        assert saved["warm_start"]["extra_epochs"] == 1 and saved["warm_start"]["base_epochs"] == 1
+        assert saved["initial_backbone_checksum"] == record["initial_backbone_checksum"]
+        assert "model" not in record
+
+
+def test_a_rerun_skips_finished_runs_and_reuses_the_weights(study, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(ws, "train_warm_arm", refuse)
+    monkeypatch.setattr(ws, "train_run", refuse)
+    again = ws.warm_start(study["config"], extra_epochs=1, weights_dir=study["root"] / "weights",
+                          data=study["data"])
+    assert [r["final_weights_checksum"] for r in again] == [
+        study["runs"][a]["final_weights_checksum"] for a in ws.WARM_ARMS]
+
+
+def test_a_missing_run_trains_alone_from_the_saved_weights(study, monkeypatch, tmp_path):
+    runs = Path(study["config"].out_dir) / "warm_start_tiny_16to8" / "runs"
+    copy = tmp_path / "results" / "warm_start_tiny_16to8" / "runs"
+    copy.mkdir(parents=True)
+    for arm in ("bilinear", "learned", "more_layers"):  # muller is missing
+        (copy / f"{arm}_seed0.json").write_text((runs / f"{arm}_seed0.json").read_text())
+    trained = []
+    real = ws.train_warm_arm
+
+    def spy(config, arm, *args, **kwargs):
+        trained.append(arm)
+        return real(config, arm, *args, **kwargs)
+
+    monkeypatch.setattr(ws, "train_warm_arm", spy)
+    monkeypatch.setattr(ws, "train_run", lambda *a, **k: pytest.fail("retrained the bilinear model"))
+    config = tiny_config(tmp_path / "results")
+    again = ws.warm_start(config, extra_epochs=1, weights_dir=study["root"] / "weights", data=study["data"])
+    assert trained == ["muller"]
+    assert again[2]["initial_backbone_checksum"] == study["runs"]["muller"]["initial_backbone_checksum"]
+
+
+def test_other_extra_epochs_are_another_study(study):
+    config, data = study["config"], study["data"]
+    assert ws.warm_fingerprint(config, data, 1) != ws.warm_fingerprint(config, data, 2)
+
+
+def test_weights_are_refused_inside_the_repository(tmp_path):
+    with pytest.raises(ValueError, match="inside the repository"):
+        ws.check_weights_dir(REPO / "build" / "weights")
+    fake = tmp_path / "checkout"
+    (fake / ".git").mkdir(parents=True)
+    with pytest.raises(ValueError, match="never be committed"):
+        ws.check_weights_dir(fake / "results" / "w", repositories=[fake])
+    assert ws.check_weights_dir(tmp_path / "weights", repositories=[fake]) == (tmp_path / "weights").resolve()
+    with pytest.raises(ValueError, match="inside the repository"):  # before any training
+        ws.warm_start(tiny_config(tmp_path), weights_dir=fake / "w", data=tiny_data(), repositories=[fake])
+
+
+def test_the_default_weights_folder_lies_beside_the_checkout(tmp_path):
+    fake = tmp_path / "checkout"
+    (fake / ".git").mkdir(parents=True)
+    assert ws.default_weights_dir("map_x", fake) == tmp_path.resolve() / "weights" / "map_x"
+    assert ws.repository_root(fake / "a" / "b") == fake.resolve()
+    assert ws.check_weights_dir(ws.default_weights_dir("map_x", fake), [fake])
+
+
+def test_weights_of_another_configuration_are_refused(study, tmp_path):
+    weights = tmp_path / "weights"
+    weights.mkdir()
+    source = study["root"] / "weights"
+    for name in ("bilinear_seed0.weights.h5", "bilinear_seed0.json"):
+        (weights / name).write_bytes((source / name).read_bytes())
+    other = tiny_config(tmp_path / "results", epochs=2)
+    with pytest.raises(ValueError, match="trained under configuration"):
+        ws.warm_start(other, extra_epochs=1, weights_dir=weights, data=study["data"])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"arms": ("bilinear", "bicubic")}, "warm-start arms"),
+    ({"arms": ()}, "warm-start arms"),
+    ({"arms": ("learned", "learned")}, "warm-start arms"),
+    ({"extra_epochs": 0}, "extra_epochs must be a positive integer"),
+    ({"extra_epochs": 1.5}, "extra_epochs must be a positive integer"),
+])
+def test_bad_arguments_are_refused(tmp_path, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ws.warm_start(tiny_config(tmp_path), weights_dir=tmp_path / "w", data=tiny_data(), **kwargs)
+
+
+def test_warm_start_model_refuses_an_unknown_arm(tmp_path):
+    with pytest.raises(ValueError, match="Unknown warm-start arm 'full_res'"):
+        ws.warm_start_model(tiny_config(tmp_path), "full_res", 0, 2, tmp_path / "none.weights.h5")
+
+
+def test_the_extra_epochs_take_the_batches_after_the_base_training():
+    data = tiny_data()
+    batches = ws.EpochBatches(data["x_train"], data["y_train"], 16, 2, seed=3, endless=True)
+    setter = ws._ContinuedEpochs(batches, offset=12)
+    setter.on_epoch_begin(0)
+    setter.on_epoch_begin(1)  # later epochs follow from the endless stream, the offset stays
+    assert batches.epoch_offset == 12
+    rows = batches.order(12)[:16]
+    np.testing.assert_array_equal(batches[0][0], data["x_train"][rows])
+    assert not np.array_equal(batches.order(12), batches.order(0))
+
+
+def test_the_base_says_whether_it_reproduces_the_studys_own_bilinear_run(study, tmp_path):
+    base = json.loads((study["root"] / "weights" / "bilinear_seed0.json").read_text())
+    config = tiny_config(tmp_path)
+    assert ws._reproduces_map_run(config, 0, base) is None  # no such run
+    runs = tmp_path / "tiny_16to8" / "runs"
+    runs.mkdir(parents=True)
+    (runs / "bilinear_seed0.json").write_text(json.dumps(base))
+    assert ws._reproduces_map_run(config, 0, base) is True
+    (runs / "bilinear_seed0.json").write_text(json.dumps(base | {"final_weights_checksum": "other"}))
+    assert ws._reproduces_map_run(config, 0, base) is False
+    (runs / "bilinear_seed0.json").write_text(json.dumps(base | {"fingerprint": "another study"}))
+    assert ws._reproduces_map_run(config, 0, base) is None
+    assert study["runs"]["learned"]["warm_start"]["base_reproduces_study_run"] is None

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# When does a learned resizer pay? The paper's protocol beside the map: the resizer inserted in
+# front of a small CNN already trained with bilinear resizing (the map study's bilinear arm,
+# trained again exactly as map_study.sh trains it, its weights kept OUTSIDE the repository), then
+# trained jointly. Four arms per seed: learned, muller and more_layers inserted in front of the
+# trained backbone, and bilinear continued (the control), all from the same backbone weights, on
+# the same batches, with the recipe's optimizer and schedule restarted. Factors: 2x and a second
+# one given as the argument (4x by default), seeds 0-4, one process per core (core 0: 2x, core 1:
+# the second factor), in the background. Safe to run again at any time: finished runs are reused,
+# trained bilinear weights are reused, and an interrupted run resumes from its last epoch.
+#
+#   bash tools/warm_start_study.sh           # 2x on core 0, 4x on core 1
+#   bash tools/warm_start_study.sh 8x        # 2x and 8x
+#   tail -f build/warm_start_core*.log
+#   bash tools/warm_start_study.sh report    # the paired differences of the runs finished so far
+#
+# Why 6 extra epochs (EXTRA): half the from-scratch budget of 12. The from-scratch curves had
+# flattened by epochs 10-12, so the bilinear model the resizer is inserted into has converged;
+# the question is whether inserting a resizer pays within a fine-tuning budget, with the warm-up
+# and cosine decay restarted over 6 x 85 steps. On one core of this CPU the learned arm costs about
+# 2 minutes per epoch at any factor (it reads the 128 px input), so 6 epochs keep one factor's
+# 20 runs and 5 bilinear retrainings to about 3-4 hours per core.
+#
+# Weights trained on these photos are never committed: they go to $WEIGHTS (../weights, beside the
+# checkout); the command refuses a folder inside the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+DATA=${DATA:-../shared/datasets/cats_vs_dogs}
+SEEDS=${SEEDS:-0,1,2,3,4}
+EXTRA=${EXTRA:-6}
+WEIGHTS=${WEIGHTS:-../weights}
+CORES=${CORES:-0 1}
+study() {  # study TARGET: the warm-start command of one factor (the map study's flags)
+    echo "$PY -m resizer_lib warm-start --data $DATA --image-size 128 --target-size $1 --backbone small_cnn \
+--epochs 12 --num-train all --augment --out results --extra-epochs $EXTRA --weights-dir $WEIGHTS/map_small_cnn_128to$1 \
+--name map_small_cnn_128to$1"
+}
+target_of() {  # target_of FACTOR: 4x -> 32
+    case "${1%x}" in
+        4) echo 32 ;; 8) echo 16 ;;
+        *) echo "warm_start_study: the second factor must be 4x or 8x (2x always runs); got '$1'" >&2; exit 2 ;;
+    esac
+}
+if [ "${1:-}" = report ]; then  # reads the finished runs; trains nothing
+    second=$(target_of "${2:-4x}")
+    exec "$PY" -m resizer_lib map-report --studies results/warm_start_map_small_cnn_128to64 \
+        "results/warm_start_map_small_cnn_128to$second" --pairs learned-bilinear,muller-bilinear,learned-more_layers,more_layers-bilinear \
+        --seeds "$SEEDS" --script tools/warm_start_study.sh --data "$DATA" --out "${OUT:-results/warm_start_small_cnn}"
+fi
+second=$(target_of "${1:-4x}")
+[ -d "$DATA" ] || { echo "warm_start_study: no dataset at $DATA (see results/README.md)" >&2; exit 2; }
+if pgrep -f "warm-start .*--name map_small_cnn_128to" > /dev/null; then
+    echo "warm_start_study: already running:"; pgrep -af "warm-start .*--name map_small_cnn_128to"; exit 0
+fi
+if [ -z "${FORCE:-}" ] && pgrep -f "compare .*--name map_small_cnn_128to" > /dev/null; then
+    echo "warm_start_study: the map study is still training on these cores; start this after it" \
+         "(or FORCE=1 to share the cores)" >&2
+    exit 0
+fi
+mkdir -p build
+for core in $CORES; do
+    if [ "$core" = 0 ]; then job="$(study 64) --seeds $SEEDS"; else job="$(study "$second") --seeds $SEEDS"; fi
+    nohup taskset -c "$core" bash -c "$job" > "build/warm_start_core$core.log" 2>&1 &
+    echo "warm_start_study: started on core $core (build/warm_start_core$core.log)"
+done
