@@ -28,6 +28,7 @@ SOURCES = {
     "photos_densenet121_300to150_gpu": "photos_densenet121_300to150_gpu.json",
     "photos_densenet121_300to150_gpu_4arms": "photos_densenet121_300to150_gpu_4arms.json",
     "photos_densenet121_300to150_gpu_batchnorm": "photos_densenet121_300to150_gpu/batchnorm.json",
+    "map_small_cnn": "map_small_cnn.json",  # the factor map (map-report), partial until complete
 }
 
 
