@@ -84,9 +84,11 @@ PROFILE = setup()
 # the whole thing trains end to end with the classifier behind it.
 #
 # Nothing asks the output to look like a photograph. After training it often does not, and that
-# is the point: it is tuned to the classifier. (The paper reports gains on ImageNet for
-# DenseNet-121, ResNet-50, MobileNet-v2 and EfficientNet; notebook 06 tests the idea here with a
-# paired, multi-seed design.)
+# is the point: it is tuned to the classifier. (The paper reports ImageNet gains for four
+# classifiers, Inception-v2, DenseNet-121, ResNet-50 and MobileNet-v2, and also fine-tunes three
+# baselines with the resizer for image quality assessment on AVA; notebook 06 tests the idea here
+# with a paired, multi-seed design, and notebook 08 puts the resizer in front of several
+# backbones.)
 
 # %% [markdown]
 # ## 2 · The architecture, stage by stage

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("build/notebooks"))
     parser.add_argument("--timeout", type=int, default=10800,
-                        help="seconds per cell (10800: notebook 08 trains eight networks in one cell)")
+                        help="seconds per cell (10800: under `full`, notebook 08 trains ten networks in one cell)")
     args = parser.parse_args(argv)
     missing = [str(p) for p in args.notebooks if not p.is_file()]
     if missing:
