@@ -47,7 +47,8 @@ pytest-jax:
 	    tests/test_walk.py tests/test_network.py tests/test_spec.py tests/test_folder.py tests/test_pipeline.py \
 	    tests/test_tfds_source.py tests/test_config.py tests/test_batches.py tests/test_arms.py tests/test_precise_bn.py \
 	    tests/test_batching.py tests/test_muller.py tests/test_studies.py tests/test_profiles.py \
-	    tests/test_sampling.py tests/test_normalisation.py tests/test_warm_start.py tests/test_cli_studies.py
+	    tests/test_sampling.py tests/test_normalisation.py tests/test_warm_start.py tests/test_cli_studies.py \
+	    tests/test_segmentation.py tests/test_transposed.py
 
 # Every notebook, the longest first: each runs in one kernel on one worker, so it should not start last.
 LONGEST := notebooks/08_plug_and_play.ipynb

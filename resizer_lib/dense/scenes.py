@@ -1,0 +1,206 @@
+"""A deterministic generator of scenes for localisation, detection and segmentation.
+
+Each scene is a square ``uint8`` image with a few filled shapes (``square``, ``disc``,
+``triangle``) of random sizes, positions and saturated colours on a background that is either
+a smooth random texture or a crop of a photo that ships with scikit-image. Because the
+generator draws the shapes, it knows the answers exactly:
+
+* ``boxes``: the tight box of each shape's pixels, ``(x1, y1, x2, y2)`` corners in pixels
+  (``resizer_lib.dense.boxes``' convention: the box of columns ``c0 .. c1 - 1`` is ``x1 = c0,
+  x2 = c1``);
+* ``labels``: each shape's class index, ``0 .. len(classes) - 1``;
+* ``masks``: per pixel, ``0`` for background and ``label + 1`` for a shape's pixels.
+
+Shapes never overlap (each keeps a 1-pixel gap), so every mask is whole and every box is
+exact. Scene ``i`` of seed ``s`` depends only on ``(s, i)`` and the arguments, not on how many
+scenes are made: ``make_scenes(10, seed=s)`` is the first 10 of ``make_scenes(100, seed=s)``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from resizer_lib._checks import check_int
+
+__all__ = ["BACKGROUNDS", "SHAPES", "Scenes", "make_scenes", "shape_footprint"]
+
+SHAPES = ("square", "disc", "triangle")
+BACKGROUNDS = ("texture", "photo", "flat")
+_PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")  # colour photos in skimage.data
+_MAX_TRIES = 200  # placements tried per shape before it is left out
+
+
+@dataclass(frozen=True)
+class Scenes:
+    """``N`` scenes of ``H x W`` pixels and their exact answers.
+
+    ``images``: ``uint8 (N, H, W, 3)``; ``masks``: ``uint8 (N, H, W)`` (0 background, label + 1
+    on shapes); ``boxes[i]``: ``float64 (K_i, 4)`` corners; ``labels[i]``: ``int64 (K_i,)``.
+    """
+
+    images: np.ndarray
+    masks: np.ndarray
+    boxes: list[np.ndarray]
+    labels: list[np.ndarray]
+    classes: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    @property
+    def num_classes(self) -> int:
+        """Segmentation classes: the shapes plus background."""
+        return len(self.classes) + 1
+
+    def ground_truths(self) -> list[dict]:
+        """One ``{"boxes": (K, 4), "labels": (K,)}`` per scene, as the detection metrics take."""
+        return [{"boxes": b, "labels": lab} for b, lab in zip(self.boxes, self.labels, strict=True)]
+
+
+def shape_footprint(shape: str, size: int) -> np.ndarray:
+    """The pixels of one shape, ``bool (size, size)``, touching all four sides of the square.
+
+    ``square``: every pixel. ``disc``: pixel centres within ``size / 2 - 0.25`` of the centre
+    (so a 3-pixel disc is a plus sign, not a square). ``triangle``: pointing up, row ``r`` (0
+    at the top) holds the pixels within ``(r + 1) / 2`` of the middle column.
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"Unknown shape {shape!r}; choose one of {list(SHAPES)}")
+    size = check_int(size, "size", minimum=2)
+    centres = np.arange(size) + 0.5 - size / 2  # pixel centres relative to the middle
+    if shape == "square":
+        return np.ones((size, size), dtype=bool)
+    if shape == "disc":
+        return centres[:, None] ** 2 + centres[None, :] ** 2 <= (size / 2 - 0.25) ** 2
+    rows = np.arange(size)[:, None]
+    return np.abs(centres)[None, :] <= (rows + 1) / 2
+
+
+def _texture(rng: np.random.Generator, size: int, waves: int = 6) -> np.ndarray:
+    """A smooth colour texture in about ``70..180`` plus a faint grain: ``float (size, size, 3)``.
+
+    The smooth part is a sum of ``waves`` plane waves per channel of at most 3 cycles per image,
+    random in direction and phase.
+    """
+    grid = 2j * np.pi * np.arange(size) / size
+    freq = rng.uniform(-3, 3, size=(2, 3, waves))
+    phase = np.exp(1j * rng.uniform(0, 2 * np.pi, size=(3, waves)))
+    rows = np.exp(freq[0][None] * grid[:, None, None]) * phase  # (size, 3, waves)
+    cols = np.exp(freq[1][None] * grid[:, None, None])  # (size, 3, waves)
+    smooth = np.einsum("ycw,xcw->yxc", rows, cols).real  # the sum of the waves, (size, size, 3)
+    smooth /= np.abs(smooth).max() + 1e-12
+    return 125 + 55 * smooth + rng.normal(scale=6.0, size=(size, size, 3))
+
+
+@functools.lru_cache(maxsize=len(_PHOTOS))
+def _photo(name: str) -> np.ndarray:
+    from resizer_lib.data.sample_images import load_sample
+
+    return load_sample(name)
+
+
+def _photo_crop(rng: np.random.Generator, size: int) -> np.ndarray:
+    """A random square crop of a bundled photo, resized and dimmed to about ``64..192``."""
+    from PIL import Image
+
+    photo = _photo(_PHOTOS[int(rng.integers(len(_PHOTOS)))])
+    h, w = photo.shape[:2]
+    side = int(rng.integers(min(h, w) // 3, min(h, w) + 1))
+    top, left = int(rng.integers(h - side + 1)), int(rng.integers(w - side + 1))
+    crop = Image.fromarray(photo[top:top + side, left:left + side]).resize(
+        (size, size), Image.Resampling.BILINEAR)
+    return 64 + 0.5 * np.asarray(crop, dtype=np.float64)
+
+
+def _background(rng: np.random.Generator, size: int, kind: str) -> np.ndarray:
+    if kind == "texture":
+        return _texture(rng, size)
+    if kind == "photo":
+        return _photo_crop(rng, size)
+    return np.full((size, size, 3), 125.0)
+
+
+def _colour(rng: np.random.Generator) -> np.ndarray:
+    """A saturated colour, each channel dark (0..40) or bright (215..255), never mid-grey."""
+    bright = rng.integers(0, 2, size=3).astype(bool)
+    return np.where(bright, rng.uniform(215, 255, 3), rng.uniform(0, 40, 3))
+
+
+def _place(rng: np.random.Generator, free: np.ndarray, footprint: np.ndarray) -> tuple[int, int] | None:
+    """A top-left corner where ``footprint`` plus a 1-pixel margin lies on free pixels."""
+    size, n = footprint.shape[0], free.shape[0]
+    for _ in range(_MAX_TRIES):
+        top, left = int(rng.integers(0, n - size + 1)), int(rng.integers(0, n - size + 1))
+        window = free[max(top - 1, 0):top + size + 1, max(left - 1, 0):left + size + 1]
+        if window.all():
+            return top, left
+    return None
+
+
+def _scene(rng: np.random.Generator, size: int, objects: tuple[int, int], sizes: tuple[int, int],
+           classes: tuple[str, ...], background: str):
+    image = _background(rng, size, background)
+    mask = np.zeros((size, size), dtype=np.uint8)
+    boxes, labels = [], []
+    for _ in range(int(rng.integers(objects[0], objects[1] + 1))):
+        label = int(rng.integers(len(classes)))
+        footprint = shape_footprint(classes[label], int(rng.integers(sizes[0], sizes[1] + 1)))
+        corner = _place(rng, mask == 0, footprint)
+        if corner is None:
+            continue
+        top, left = corner
+        region = (slice(top, top + footprint.shape[0]), slice(left, left + footprint.shape[1]))
+        image[region][footprint] = _colour(rng)
+        mask[region][footprint] = label + 1
+        rows, cols = np.nonzero(footprint)
+        boxes.append([left + cols.min(), top + rows.min(), left + cols.max() + 1, top + rows.max() + 1])
+        labels.append(label)
+    pixels = np.clip(np.rint(image), 0, 255).astype(np.uint8)
+    return pixels, mask, np.array(boxes, dtype=np.float64).reshape(-1, 4), np.array(labels, dtype=np.int64)
+
+
+def _check_range(value: object, name: str, minimum: int) -> tuple[int, int]:
+    pair = (value, value) if isinstance(value, (int, np.integer)) else value
+    if (not isinstance(pair, Sequence) or len(pair) != 2
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair)
+            or not minimum <= pair[0] <= pair[1]):
+        raise ValueError(f"{name} must be an int or a pair (low, high) of ints with "
+                         f"{minimum} <= low <= high; got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def make_scenes(num: int, image_size: int = 64, objects: int | Sequence[int] = (1, 3),
+                sizes: int | Sequence[int] = (8, 20), classes: Sequence[str] = SHAPES,
+                background: str = "texture", seed: int = 0) -> Scenes:
+    """``num`` scenes of ``image_size x image_size`` pixels (see the module docstring).
+
+    Args:
+        objects: how many shapes per scene, ``(low, high)`` inclusive (or one int). A shape
+            that finds no free place after 200 tries is left out, so crowded settings can give
+            fewer.
+        sizes: each shape's side in pixels, ``(low, high)`` inclusive (or one int), ``>= 2``.
+        classes: which shapes (a subset of ``SHAPES``, in the order that defines the labels).
+        background: ``"texture"``, ``"photo"`` (crops of scikit-image's photos) or ``"flat"``.
+        seed: with the scene's index, the only source of randomness.
+    """
+    num = check_int(num, "num", minimum=0)
+    size = check_int(image_size, "image_size", minimum=4)
+    lo_hi = _check_range(objects, "objects", 0)
+    side = _check_range(sizes, "sizes", 2)
+    if side[1] > size:
+        raise ValueError(f"sizes {side} do not fit in image_size {size}: make the shapes smaller")
+    classes = tuple(classes)
+    if not classes or any(c not in SHAPES for c in classes) or len(set(classes)) != len(classes):
+        raise ValueError(f"classes must be distinct names out of {list(SHAPES)}; got {list(classes)}")
+    if background not in BACKGROUNDS:
+        raise ValueError(f"Unknown background {background!r}; choose one of {list(BACKGROUNDS)}")
+    seed = check_int(seed, "seed", minimum=0)
+    parts = [_scene(np.random.default_rng([seed, i]), size, lo_hi, side, classes, background)
+             for i in range(num)]
+    images = np.stack([p[0] for p in parts]) if parts else np.zeros((0, size, size, 3), np.uint8)
+    masks = np.stack([p[1] for p in parts]) if parts else np.zeros((0, size, size), np.uint8)
+    return Scenes(images, masks, [p[2] for p in parts], [p[3] for p in parts], classes)
