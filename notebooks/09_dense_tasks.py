@@ -755,6 +755,10 @@ if PROFILE.name == "quick":  # measured on every seed, twice (5 and 10 epochs); 
 # Exercise 1: your code here
 iou_centre = None  # a function of two (cx, cy, w, h) boxes
 
+from resizer_lib.course.exercise_checks import check_iou_centre
+
+check_iou_centre(iou_centre)
+
 # %% tags=["exercise"]
 # Exercise 2: your code here
 ap11_by_hand = None  # the 11-point AP of the worked example, as a fraction
@@ -766,6 +770,10 @@ even_kernels = None  # {stride: [kernel sizes whose interior overlap is even]}
 # %% tags=["exercise"]
 # Exercise 4: your code here
 dice = None  # a function of two boolean masks
+
+from resizer_lib.course.exercise_checks import check_dice
+
+check_dice(dice)
 
 # %% [markdown] tags=["solution"]
 # ## Solutions

@@ -409,3 +409,42 @@ def test_same_size_resizer(capsys):
 def test_placeholders():
     assert ec.is_placeholder(None) and ec.is_placeholder(...)
     assert not ec.is_placeholder(0) and not ec.is_placeholder([])
+
+
+# -- 09 ----------------------------------------------------------------------------------------
+def _iou_centre_solution(a, b):  # the reference solution of notebook 09, exercise 1
+    ox = np.clip((a[2] + b[2]) / 2 - abs(a[0] - b[0]), 0, min(a[2], b[2]))
+    oy = np.clip((a[3] + b[3]) / 2 - abs(a[1] - b[1]), 0, min(a[3], b[3]))
+    inter = ox * oy
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+def test_iou_centre_accepts_the_solution_and_names_what_is_off(capsys):
+    from resizer_lib.course.exercise_checks import check_iou_centre
+
+    assert check_iou_centre(_iou_centre_solution)
+    assert "right" in capsys.readouterr().out
+
+    def unclipped(a, b):  # forgets to clip negative overlaps: wrong on disjoint boxes
+        ox = (a[2] + b[2]) / 2 - abs(a[0] - b[0])
+        oy = (a[3] + b[3]) / 2 - abs(a[1] - b[1])
+        return ox * oy / (a[2] * a[3] + b[2] * b[3] - ox * oy)
+
+    assert not check_iou_centre(unclipped)
+    assert "not yet" in capsys.readouterr().out
+    assert not check_iou_centre(None)
+    assert "fill in" in capsys.readouterr().out
+
+
+def test_dice_tells_dice_from_iou(capsys):
+    from resizer_lib.course.exercise_checks import check_dice
+
+    assert check_dice(lambda a, b: 2 * np.sum(a & b) / (a.sum() + b.sum()))
+    capsys.readouterr()
+    assert not check_dice(lambda a, b: np.sum(a & b) / np.sum(a | b))
+    out = capsys.readouterr().out
+    assert "that is the IoU" in out and "0." not in out  # a hint, never the value
+    assert not check_dice(...)
+    with pytest.raises(ValueError, match="size must be a positive whole number"):
+        check_dice(lambda a, b: 0.0, size=0)

@@ -23,7 +23,8 @@ Notebook by notebook (the exercise numbers of each notebook's "Exercises" sectio
   (3), ``check_stem_share`` (4), ``check_grid_gap`` (5);
 * 06: ``check_paired_interval`` (4);
 * 07: ``check_antialias_gain`` (1), ``check_nearest_offsets`` (2), ``check_same_size_resizer`` (4);
-* 08: ``check_convmixer_count`` (1), ``check_influenced_cells`` (2).
+* 08: ``check_convmixer_count`` (1), ``check_influenced_cells`` (2);
+* 09: ``check_iou_centre`` (1), ``check_dice`` (4).
 """
 
 from __future__ import annotations
@@ -42,8 +43,10 @@ __all__ = [
     "check_bias_redundant",
     "check_convmixer_count",
     "check_decode_count",
+    "check_dice",
     "check_grid_gap",
     "check_influenced_cells",
+    "check_iou_centre",
     "check_line_filter",
     "check_momentum_port",
     "check_moved_statistics",
@@ -785,3 +788,56 @@ def check_same_size_resizer(model: Any, trained: Any, input_size: Sequence[int] 
         return _say(False, "it does not hold the trained weights yet: copy them in", name)
     return _say(True, "", name)
 
+
+
+# -- 09: dense tasks ------------------------------------------------------------------------------
+def _centre_boxes(count: int, seed: int) -> np.ndarray:
+    """``(count, 4)`` boxes ``(cx, cy, w, h)`` with positive sizes, some pairs overlapping."""
+    rng = np.random.default_rng(seed)
+    return np.column_stack([rng.uniform(10, 30, (count, 2)), rng.uniform(1, 20, (count, 2))])
+
+
+def check_iou_centre(fn: Any, count: int = 40) -> bool:
+    """Notebook 09, exercise 1: ``fn(a, b)`` gives the IoU of two ``(cx, cy, w, h)`` boxes,
+    checked against ``dense.boxes.box_iou`` on seeded pairs (some disjoint), to within 1e-9."""
+    from resizer_lib.dense.boxes import box_iou, centre_to_corners
+
+    count = _check_positive_int(count, "count")
+    name = "iou_centre"
+    a, b = _centre_boxes(count, 0), _centre_boxes(count, 1)
+    expected = box_iou(centre_to_corners(a), centre_to_corners(b))
+    for i in range(count):
+        called, out = _call(fn, name, a[i].copy(), b[i].copy())
+        if not called:
+            return False
+        value = _number(out)
+        if value is None:
+            return _say(False, f"return one number per pair of boxes; got {out!r}", name)
+        if not _close(value, float(expected[i]), 0, 1e-9):
+            kind = "disjoint" if expected[i] == 0 else "overlapping"
+            return _say(False, f"off on a pair of {kind} boxes (check the half-widths, and clip "
+                               f"negative overlaps at zero)", name)
+    return _say(True, "", name)
+
+
+def check_dice(fn: Any, size: int = 24) -> bool:
+    """Notebook 09, exercise 4: ``fn(a, b)`` gives the Dice coefficient of two boolean masks,
+    checked on seeded masks of several overlaps, to within 1e-9."""
+    size = _check_positive_int(size, "size")
+    name = "dice"
+    rng = np.random.default_rng(9)
+    for density in (0.1, 0.5, 0.9):
+        a, b = rng.random((size, size)) < density, rng.random((size, size)) < density
+        expected = 2 * np.logical_and(a, b).sum() / (a.sum() + b.sum())
+        called, out = _call(fn, name, a.copy(), b.copy())
+        if not called:
+            return False
+        value = _number(out)
+        if value is None:
+            return _say(False, f"return a number; got {out!r}", name)
+        iou = np.logical_and(a, b).sum() / np.logical_or(a, b).sum()
+        if _close(value, float(iou), 0, 1e-9) and not _close(value, float(expected), 0, 1e-9):
+            return _say(False, "that is the IoU: Dice divides twice the overlap by the sum of the sizes", name)
+        if not _close(value, float(expected), 0, 1e-9):
+            return _say(False, f"off for masks that cover about {density:.0%} of the image", name)
+    return _say(True, "", name)
