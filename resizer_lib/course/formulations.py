@@ -10,7 +10,7 @@
   other ``filters`` fails at the skip connection).
 * ``source_coordinates`` / ``linear_resize_1d``: where a linear resize samples its input with
   half-pixel centres (Keras, TensorFlow 2, JAX) or with PyTorch's ``align_corners=True``.
-* ``pytorch_blog_counts``: the parameter count of the PyTorch resizer in a widely read blog post
+* ``pytorch_blog_counts``: the parameter count of a PyTorch resizer published in a blog post on the paper
   (conv biases everywhere; ``parameters()`` leaves BatchNorm running statistics out).
 """
 
