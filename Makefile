@@ -50,8 +50,8 @@ pytest-jax:
 	    tests/test_sampling.py tests/test_normalisation.py tests/test_warm_start.py tests/test_cli_studies.py \
 	    tests/test_segmentation.py tests/test_transposed.py
 
-# Every notebook, the longest first: each runs in one kernel on one worker, so it should not start last.
-LONGEST := notebooks/08_plug_and_play.ipynb
+# Every notebook, the two longest first: each runs in one kernel on one worker, so they should not start last.
+LONGEST := notebooks/06_training_with_and_without.ipynb notebooks/08_plug_and_play.ipynb
 NOTEBOOKS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard notebooks/*.ipynb)))
 
 # Every cell of every notebook runs under nbval in `make test`, in two stages that split the work:
@@ -75,7 +75,7 @@ nbval-handouts: handouts
 # Colab, played: the wheel in a fresh environment, the notebooks alone in an empty folder, a
 # stub google.colab, pip's index off (tools/colab_stage.sh says what it checks).
 colab:
-	WORKERS=$(WORKERS) BIN=$(BIN) bash tools/colab_stage.sh
+	WORKERS=$(WORKERS) BIN=$(BIN) NOTEBOOKS="$(NOTEBOOKS)" bash tools/colab_stage.sh
 
 browser:
 	bash tools/setup_browser.sh

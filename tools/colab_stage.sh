@@ -58,12 +58,13 @@ EOF
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-for nb in ${NOTEBOOKS:-notebooks/*.ipynb}; do cp "$nb" "$WORK/"; done
+ORDER=()  # the order given (the longest first keeps the workers busy to the end)
+for nb in ${NOTEBOOKS:-notebooks/*.ipynb}; do cp "$nb" "$WORK/"; ORDER+=("./$(basename "$nb")"); done
 # The first install, as the first notebook's install cell does it (the others then find it in
 # place, as on one Colab machine), so parallel kernels do not install at the same moment.
 PIP_NO_INDEX=1 "$STAGE/venv/bin/python" -m pip install --quiet "$WHEEL"
 (cd "$WORK" && env -u PYTHONPATH RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow MPLBACKEND=Agg \
     RESIZER_INSTALL="$ROOT/$WHEEL" PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     "$ROOT/$STAGE/venv/bin/python" -m pytest -q -p no:cacheprovider -n "$WORKERS" --dist loadscope \
-    --nbval-lax --nbval-current-env ./*.ipynb)
+    --nbval-lax --nbval-current-env "${ORDER[@]}")
 echo "colab stage: every notebook ran from $(basename "$WHEEL") outside the checkout"
