@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import keras
-import numpy as np
 import pytest
+from data_fixtures import tiny_data
 
 from resizer_lib.training import (
     ExperimentConfig,
@@ -17,15 +17,6 @@ from resizer_lib.training import (
 
 pytestmark = pytest.mark.multibackend
 
-
-def tiny_data(n_train=48, n_val=16, size=16, seed=0):
-    """Random images whose class is the brightness of the left half: learnable in a few steps."""
-    rng = np.random.default_rng(seed)
-    x = rng.integers(0, 200, size=(n_train + n_val, size, size, 3), dtype=np.uint8)
-    y = rng.integers(0, 2, size=n_train + n_val)
-    x[y == 1, :, : size // 2] += 55
-    return {"x_train": x[:n_train], "y_train": y[:n_train], "x_val": x[n_train:],
-            "y_val": y[n_train:], "class_names": ["dark", "bright"], "counts": {}, "source": "tiny"}
 
 
 def tiny_config(tmp_path, **kw):
