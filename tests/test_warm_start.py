@@ -170,16 +170,18 @@ def test_warm_start_model_refuses_an_unknown_arm(tmp_path):
         ws.warm_start_model(tiny_config(tmp_path), "full_res", 0, 2, tmp_path / "none.weights.h5")
 
 
-def test_the_extra_epochs_take_the_batches_after_the_base_training():
-    data = tiny_data()
-    batches = ws.EpochBatches(data["x_train"], data["y_train"], 16, 2, seed=3, endless=True)
-    setter = ws._ContinuedEpochs(batches, offset=12)
-    setter.on_epoch_begin(0)
-    setter.on_epoch_begin(1)  # later epochs follow from the endless stream, the offset stays
-    assert batches.epoch_offset == 12
-    rows = batches.order(12)[:16]
-    np.testing.assert_array_equal(batches[0][0], data["x_train"][rows])
-    assert not np.array_equal(batches.order(12), batches.order(0))
+def test_the_extra_epochs_take_the_batches_after_the_base_training(study, monkeypatch, tmp_path):
+    seen = {}
+    real = ws.fit_and_record
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ws, "fit_and_record", spy)
+    base = study["root"] / "weights" / "bilinear_seed0.weights.h5"
+    ws.train_warm_arm(study["config"], "bilinear", 0, study["data"], base, tmp_path, extra_epochs=1)
+    assert seen["first_epoch"] == study["config"].epochs and seen["epochs"] == 1
 
 
 def test_the_base_says_whether_it_reproduces_the_studys_own_bilinear_run(study, tmp_path):

@@ -81,12 +81,17 @@ class RandomStateBackup(keras.callbacks.Callback):
 
 
 class EpochSetter(keras.callbacks.Callback):
-    """Aligns the batch stream with the epoch ``fit`` starts at (> 0 after a resume)."""
+    """Aligns the batch stream with the epoch ``fit`` starts at (> 0 after a resume).
 
-    def __init__(self, batches: EpochBatches):
+    ``first_epoch``: the epoch of the seed's order that fit's epoch 0 takes; a run that
+    continues another (the warm start) passes the epochs already trained, so fit's epoch ``e``
+    sees the batches of epoch ``first_epoch + e``.
+    """
+
+    def __init__(self, batches: EpochBatches, first_epoch: int = 0):
         super().__init__()
-        self.batches, self.started = batches, False
+        self.batches, self.first_epoch, self.started = batches, first_epoch, False
 
     def on_epoch_begin(self, epoch, logs=None):
         if not self.started:  # runs before Keras creates the data iterator
-            self.batches.epoch_offset, self.started = epoch, True
+            self.batches.epoch_offset, self.started = self.first_epoch + epoch, True

@@ -1,4 +1,9 @@
-"""The runner: ``train_run`` trains one ``(arm, seed)``, ``compare`` a whole paired study."""
+"""The runner: ``train_run`` trains one ``(arm, seed)``, ``compare`` a whole paired study.
+
+``train_run`` is three steps that the warm start (``training.warm_start``) reuses: the seed's
+batches (``seed_batches``), the compiled model (``compile_for_study``), and the resumable fit
+followed by both measurements, moving and precise-BN (``fit_and_record``).
+"""
 
 from __future__ import annotations
 
@@ -33,7 +38,16 @@ from resizer_lib.training.record import (
     weights_checksum,
 )
 
-__all__ = ["compare", "load_experiment_data", "provenance", "train_run"]
+__all__ = [
+    "compile_for_study",
+    "compare",
+    "dtype_policy",
+    "fit_and_record",
+    "load_experiment_data",
+    "provenance",
+    "seed_batches",
+    "train_run",
+]
 
 def _verbose(config: ExperimentConfig) -> int:
     if config.verbose != "auto":
@@ -51,6 +65,44 @@ def _history_from_csv(path: Path) -> dict[str, list[float]]:
     rows = list({int(r["epoch"]): r for r in rows}.values())  # a resumed epoch replaces its row
     keys = [k for k in rows[0] if k != "epoch"] if rows else []
     return {k: [float(r[k]) for r in rows] for k in keys}
+
+
+def seed_batches(config: ExperimentConfig, data: dict, seed: int) -> tuple[EpochBatches, EpochBatches]:
+    """The seed's training stream (shuffled by ``(seed, epoch)``, endless) and the fixed
+    validation batches: ``(images (B, H, W, 3) uint8, one_hot (B, K))`` each."""
+    num_classes = len(data["class_names"])
+    train = EpochBatches(data["x_train"], data["y_train"], config.batch_size, num_classes, seed, endless=True)
+    val = EpochBatches(data["x_val"], data["y_val"], config.batch_size, num_classes, shuffle=False)
+    return train, val
+
+
+@contextlib.contextmanager
+def dtype_policy(name: str | None):
+    """Keras' global dtype policy set to ``name`` (e.g. ``"mixed_float16"``) for the block and
+    put back after; ``None`` leaves it alone."""
+    policy = keras.mixed_precision.dtype_policy()
+    if name:
+        keras.mixed_precision.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.mixed_precision.set_dtype_policy(policy)
+
+
+def _scope(strategy):
+    return strategy.scope() if strategy is not None else contextlib.nullcontext()
+
+
+def compile_for_study(model: keras.Model, config: ExperimentConfig, steps: int) -> None:
+    """Compile ``model`` with the study's recipe: its optimizer and schedule over ``steps``
+    steps, label-smoothed cross-entropy, accuracy, and the study's jit/eager choice."""
+    model.compile(
+        optimizer=make_optimizer(config.recipe, steps, config.learning_rate),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
+        metrics=["accuracy"],
+        jit_compile=False if config.run_eagerly else resolve_jit(config.jit),
+        run_eagerly=config.run_eagerly,
+    )
 
 
 def train_run(
@@ -73,60 +125,72 @@ def train_run(
     ``class_names``. ``run_dir`` holds the CSV log and the ``BackupAndRestore`` state, so an
     interrupted run resumes from its last finished epoch.
     """
-    num_classes = len(data["class_names"])
     keras.utils.set_random_seed(seed)
-    train = EpochBatches(data["x_train"], data["y_train"], config.batch_size, num_classes, seed, endless=True)
-    val = EpochBatches(data["x_val"], data["y_val"], config.batch_size, num_classes, shuffle=False)
-    steps = len(train) * config.epochs
-    policy = keras.mixed_precision.dtype_policy()
-    if config.mixed_precision:
-        keras.mixed_precision.set_dtype_policy(config.mixed_precision)
-    try:
-        scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
-        with scope:
-            model = build_arm(config, arm, num_classes, seed)
+    train, val = seed_batches(config, data, seed)
+    with dtype_policy(config.mixed_precision):
+        with _scope(strategy):
+            model = build_arm(config, arm, len(data["class_names"]), seed)
             initial = weights_checksum(backbone_weights(classifier_of(model)))
-            model.compile(
-                optimizer=make_optimizer(config.recipe, steps, config.learning_rate),
-                loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
-                metrics=["accuracy"],
-                jit_compile=False if config.run_eagerly else resolve_jit(config.jit),
-                run_eagerly=config.run_eagerly,
-            )
+            compile_for_study(model, config, len(train) * config.epochs)
         if not config.run_eagerly and config.jit is not False:
             warn_if_not_compiled(model)
-        run_dir.mkdir(parents=True, exist_ok=True)
-        log = run_dir / f"{arm}_seed{seed}.csv"
-        backup = run_dir / "backup" / f"{arm}_seed{seed}"
-        if not backup.exists() and log.exists():
-            log.unlink()  # a stale log from a run that finished or was discarded
-        cbs = [
-            keras.callbacks.BackupAndRestore(str(backup), delete_checkpoint=True),
-            RandomStateBackup(backup.with_name(backup.name + "_rng.npz")),
-            keras.callbacks.CSVLogger(str(log), append=True),
-            EpochSetter(train),
-            *callbacks,
-        ]
-        if config.tensorboard:
-            cbs.append(keras.callbacks.TensorBoard(str(run_dir / "tensorboard" / f"{arm}_seed{seed}")))
-        start = time.perf_counter()
-        model.fit(train, validation_data=val, epochs=config.epochs, steps_per_epoch=len(train),
-                  shuffle=False, callbacks=cbs, verbose=_verbose(config))
-        seconds = time.perf_counter() - start
-        final = model.evaluate(val, verbose=0, return_dict=True)
-        predicted = predicted_classes(model, val)
-        # precise BN: re-estimated statistics, the model's own put back after (a new scope:
-        # a strategy's scope cannot be entered twice)
-        with strategy.scope() if strategy is not None else contextlib.nullcontext():
-            precise = evaluate_recalibrated(model, data["x_train"], val, seed, config.batch_size)
-    finally:
-        keras.mixed_precision.set_dtype_policy(policy)
+        record = fit_and_record(model, config, arm, seed, data, (train, val), run_dir,
+                                epochs=config.epochs, callbacks=callbacks, strategy=strategy)
+    return {"arm": arm, "seed": seed, **record, "initial_backbone_checksum": initial}
+
+
+def fit_and_record(
+    model: keras.Model,
+    config: ExperimentConfig,
+    arm: str,
+    seed: int,
+    data: dict,
+    batches: tuple[EpochBatches, EpochBatches],
+    run_dir: Path,
+    epochs: int,
+    first_epoch: int = 0,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    strategy=None,
+) -> dict:
+    """Fit the compiled ``model`` for ``epochs`` epochs on ``batches`` (``seed_batches``: the
+    training stream from epoch ``first_epoch`` of the seed's order, and the validation
+    batches), resumably, then measure it twice: with its moving BatchNorm statistics and with
+    precise-BN ones.
+
+    ``run_dir`` holds the CSV log and the epoch backup (``<arm>_seed<k>``), so an interrupted
+    fit resumes from its last finished epoch. Returns the record's measured fields:
+    ``history``, ``final``, ``precise_bn``, ``val_predictions``, ``params``,
+    ``final_weights_checksum``, ``train_seconds`` and ``model`` (the trained model).
+    """
+    train, val = batches
+    run_dir.mkdir(parents=True, exist_ok=True)
+    log = run_dir / f"{arm}_seed{seed}.csv"
+    backup = run_dir / "backup" / f"{arm}_seed{seed}"
+    if not backup.exists() and log.exists():
+        log.unlink()  # a stale log from a run that finished or was discarded
+    cbs = [
+        keras.callbacks.BackupAndRestore(str(backup), delete_checkpoint=True),
+        RandomStateBackup(backup.with_name(backup.name + "_rng.npz")),
+        keras.callbacks.CSVLogger(str(log), append=True),
+        EpochSetter(train, first_epoch),
+        *callbacks,
+    ]
+    if config.tensorboard:
+        cbs.append(keras.callbacks.TensorBoard(str(run_dir / "tensorboard" / f"{arm}_seed{seed}")))
+    start = time.perf_counter()
+    model.fit(train, validation_data=val, epochs=epochs, steps_per_epoch=len(train),
+              shuffle=False, callbacks=cbs, verbose=_verbose(config))
+    seconds = time.perf_counter() - start
+    final = model.evaluate(val, verbose=0, return_dict=True)
+    predicted = predicted_classes(model, val)
+    # precise BN: re-estimated statistics, the model's own put back after (a new scope:
+    # a strategy's scope cannot be entered twice)
+    with _scope(strategy):
+        precise = evaluate_recalibrated(model, data["x_train"], val, seed, config.batch_size)
     history = _history_from_csv(log)
     log.unlink(missing_ok=True)
     last = history.get("val_accuracy", [])[-3:]
     return {
-        "arm": arm,
-        "seed": seed,
         "history": history,
         "final": {
             "val_accuracy": float(final["accuracy"]),
@@ -139,7 +203,6 @@ def train_run(
         # per validation image, in order: for per-photo tests between arms (McNemar, bootstrap)
         "val_predictions": {"moving": predicted, "recalibrated": precise["val_predictions"]},
         "params": int(model.count_params()),
-        "initial_backbone_checksum": initial,
         "final_weights_checksum": weights_checksum(model.get_weights()),
         "train_seconds": round(seconds, 2),
         "model": model,

@@ -33,15 +33,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import keras
-import numpy as np
 
 from resizer_lib.files import read_json, write_json_atomic
 from resizer_lib.models.classifier import backbone_weights, copy_backbone_weights
-from resizer_lib.runtime import device_description, resolve_jit, software_description
-from resizer_lib.training.arms import build_arm, classifier_of, make_optimizer
-from resizer_lib.training.batches import EpochBatches, EpochSetter, RandomStateBackup
+from resizer_lib.runtime import device_description, software_description
+from resizer_lib.training.arms import build_arm, classifier_of
 from resizer_lib.training.config import ExperimentConfig
-from resizer_lib.training.precise_bn import evaluate_recalibrated, predicted_classes
 from resizer_lib.training.record import (
     RECORD_VERSION,
     RunRecord,
@@ -50,7 +47,14 @@ from resizer_lib.training.record import (
     load_run,
     weights_checksum,
 )
-from resizer_lib.training.runner import _history_from_csv, _verbose, load_experiment_data, train_run
+from resizer_lib.training.runner import (
+    compile_for_study,
+    dtype_policy,
+    fit_and_record,
+    load_experiment_data,
+    seed_batches,
+    train_run,
+)
 
 __all__ = [
     "DEFAULT_EXTRA_EPOCHS",
@@ -174,86 +178,25 @@ def warm_start_model(config: ExperimentConfig, arm: str, seed: int, num_classes:
     return model
 
 
-class _ContinuedEpochs(EpochSetter):
-    """``EpochSetter`` for a run that continues another: fit's epoch ``e`` takes the batches of
-    epoch ``offset + e`` of the seed's order."""
-
-    def __init__(self, batches: EpochBatches, offset: int):
-        super().__init__(batches)
-        self.offset = offset
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if not self.started:
-            super().on_epoch_begin(self.offset + epoch, logs)
-
-
 def train_warm_arm(config: ExperimentConfig, arm: str, seed: int, data: dict, base_path: Path,
                    run_dir: Path, extra_epochs: int = DEFAULT_EXTRA_EPOCHS) -> dict:
     """Train one warm-start arm ``extra_epochs`` epochs from the trained bilinear model in
     ``base_path`` and return its record (as ``train_run``'s, plus ``start``: validation
     accuracy and loss before the first step). ``data`` as for ``train_run``; ``run_dir`` holds
-    the CSV log and the epoch backup, so an interrupted run resumes from its last epoch."""
-    num_classes = len(data["class_names"])
+    the CSV log and the epoch backup, so an interrupted run resumes from its last epoch. Fit's
+    epoch ``e`` takes the batches of epoch ``config.epochs + e`` of the seed's order: those the
+    base training would have seen next."""
     keras.utils.set_random_seed(seed)
-    train = EpochBatches(data["x_train"], data["y_train"], config.batch_size, num_classes, seed, endless=True)
-    val = EpochBatches(data["x_val"], data["y_val"], config.batch_size, num_classes, shuffle=False)
-    policy = keras.mixed_precision.dtype_policy()
-    if config.mixed_precision:
-        keras.mixed_precision.set_dtype_policy(config.mixed_precision)
-    try:
-        model = warm_start_model(config, arm, seed, num_classes, base_path)
+    train, val = seed_batches(config, data, seed)
+    with dtype_policy(config.mixed_precision):
+        model = warm_start_model(config, arm, seed, len(data["class_names"]), base_path)
         initial = weights_checksum(backbone_weights(classifier_of(model)))
-        model.compile(
-            optimizer=make_optimizer(config.recipe, len(train) * extra_epochs, config.learning_rate),
-            loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
-            metrics=["accuracy"],
-            jit_compile=False if config.run_eagerly else resolve_jit(config.jit),
-            run_eagerly=config.run_eagerly,
-        )
+        compile_for_study(model, config, len(train) * extra_epochs)
         start = model.evaluate(val, verbose=0, return_dict=True)
-        run_dir.mkdir(parents=True, exist_ok=True)
-        log = run_dir / f"{arm}_seed{seed}.csv"
-        backup = run_dir / "backup" / f"{arm}_seed{seed}"
-        if not backup.exists() and log.exists():
-            log.unlink()  # a stale log from a run that finished or was discarded
-        callbacks = [
-            keras.callbacks.BackupAndRestore(str(backup), delete_checkpoint=True),
-            RandomStateBackup(backup.with_name(backup.name + "_rng.npz")),
-            keras.callbacks.CSVLogger(str(log), append=True),
-            _ContinuedEpochs(train, config.epochs),
-        ]
-        began = time.perf_counter()
-        model.fit(train, validation_data=val, epochs=extra_epochs, steps_per_epoch=len(train),
-                  shuffle=False, callbacks=callbacks, verbose=_verbose(config))
-        seconds = time.perf_counter() - began
-        final = model.evaluate(val, verbose=0, return_dict=True)
-        predicted = predicted_classes(model, val)
-        precise = evaluate_recalibrated(model, data["x_train"], val, seed, config.batch_size)
-    finally:
-        keras.mixed_precision.set_dtype_policy(policy)
-    history = _history_from_csv(log)
-    log.unlink(missing_ok=True)
-    last = history.get("val_accuracy", [])[-3:]
-    return {
-        "arm": arm,
-        "seed": seed,
-        "history": history,
-        "start": {"val_accuracy": float(start["accuracy"]), "val_loss": float(start["loss"])},
-        "final": {
-            "val_accuracy": float(final["accuracy"]),
-            "val_loss": float(final["loss"]),
-            "val_accuracy_last3": float(np.mean(last)) if last else float("nan"),
-            "val_accuracy_recalibrated": precise["val_accuracy"],
-            "val_loss_recalibrated": precise["val_loss"],
-        },
-        "precise_bn": {k: precise[k] for k in ("images", "layers", "seconds")},
-        "val_predictions": {"moving": predicted, "recalibrated": precise["val_predictions"]},
-        "params": int(model.count_params()),
-        "initial_backbone_checksum": initial,
-        "final_weights_checksum": weights_checksum(model.get_weights()),
-        "train_seconds": round(seconds, 2),
-        "model": model,
-    }
+        record = fit_and_record(model, config, arm, seed, data, (train, val), run_dir,
+                                epochs=extra_epochs, first_epoch=config.epochs)
+    return {"arm": arm, "seed": seed, **record, "initial_backbone_checksum": initial,
+            "start": {"val_accuracy": float(start["accuracy"]), "val_loss": float(start["loss"])}}
 
 
 # -- the study -------------------------------------------------------------------------------
