@@ -275,3 +275,34 @@ def test_equal_differences_over_seeds_are_flagged(tmp_path):
     ci = comparison(result, 2.0, "learned", "antialiased")["moving"]["seeds_interval"]
     assert ci["n"] == 3 and ci["low"] == ci["high"] == pytest.approx(0.1) and "zero width" in ci["note"]
     assert "(3 seeds, equal differences)" in fm.format_factor_map(result)
+
+
+def test_findings_name_the_intervals_that_exclude_zero(tmp_path):
+    shares = {"bilinear": 0.45, "antialiased": 0.72, "learned": 0.95, "more_layers": 0.75, "muller": 0.7}
+    paths = [write_study(tmp_path, "map_128to64", shares=shares), write_study(tmp_path, "map_128to16", seeds=(0,))]
+    facts = fm.findings(fm.build_factor_map(paths, labels=LABELS, expected_seeds=(0, 1, 2), resamples=200))
+    # learned is right on 50 points more photos than bilinear in every seed: over photos it shows
+    excluded = {(m["factor"], m["comparison"], m["view"]) for m in facts["photo_excludes_zero"]}
+    assert {(2.0, "learned − bilinear", "moving"), (2.0, "learned − bilinear", "recalibrated")} <= excluded
+    assert all(m["bootstrap"]["low"] > 0 or m["bootstrap"]["high"] < 0 for m in facts["photo_excludes_zero"])
+    assert (2.0, "learned − bilinear", "moving") in {(m["factor"], m["comparison"], m["view"])
+                                                      for m in facts["seeds_excludes_zero"]}
+    # 8x has one seed: measured over photos, but no interval over seeds
+    assert any(m["factor"] == 8.0 for m in facts["measured"])
+    assert not any(m["factor"] == 8.0 for m in facts["seeds_excludes_zero"])
+    assert [s["seeds_used"] for s in facts["state"]] == [[0, 1, 2], [0]]
+
+
+def test_the_statement_says_partial_and_names_every_factor(three):
+    text = fm.format_findings(three)
+    assert text.startswith("**Status: partial.**")
+    assert "2x 0-2; 4x 0-1 (1 runs to go); 8x 0 (10 runs to go)" in text
+    assert "Learned − bilinear, points" in text and "2x " in text and "8x " in text
+
+
+def test_the_statement_of_a_level_map_says_none(tmp_path):
+    level = {arm: 0.7 for arm in ARMS}
+    result = fm.build_factor_map([write_study(tmp_path, "s_128to64", shares=level)], labels=LABELS, resamples=200)
+    text = fm.format_findings(result)
+    assert text.startswith("**Status: complete.**")
+    assert "none has a bootstrap interval" in text and "Over seeds alone (t-intervals), none" in text

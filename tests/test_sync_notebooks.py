@@ -132,3 +132,24 @@ def test_binder_installs_what_make_setup_installs():
     env = (ROOT / "environment.yml").read_text()
     make = (ROOT / "Makefile").read_text()
     assert "- -e .[lab,test]" in env and 'pip install --quiet -e ".[lab,test]"' in make
+
+
+def test_a_readme_paragraph_generated_from_results_is_checked_then_rewritten(tmp_path, monkeypatch):
+    monkeypatch.setattr(sync, "GENERATED", {"demo": lambda results: f"Made from {results.name}. " * 30})
+    readme = tmp_path / "README.md"
+    readme.write_text("# Course\n\nBefore.\n\n<!-- generated: demo -->\nstale words\n<!-- end generated: demo -->\n\nAfter.\n")
+    assert any("'demo' disagrees" in p for p in sync.readme_problems(readme, tmp_path / "results", write=False))
+    assert "stale words" in readme.read_text()  # the check mode writes nothing
+    assert sync.readme_problems(readme, tmp_path / "results", write=True) == []
+    text = readme.read_text()
+    assert "stale words" not in text and text.startswith("# Course\n\nBefore.\n") and text.endswith("\n\nAfter.\n")
+    body = text.split("<!-- generated: demo -->\n")[1].split("<!-- end generated: demo -->")[0]
+    assert " ".join(body.split()).count("Made from results.") == 30 and max(map(len, body.splitlines())) <= 100
+    assert sync.readme_problems(readme, tmp_path / "results", write=False) == []
+
+
+def test_a_readme_without_the_generated_block_is_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(sync, "GENERATED", {"demo": lambda results: "text"})
+    readme = tmp_path / "README.md"
+    readme.write_text("# Course\n")
+    assert any("no '<!-- generated: demo -->'" in p for p in sync.readme_problems(readme, tmp_path, write=True))

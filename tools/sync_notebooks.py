@@ -1,8 +1,10 @@
 """One source of truth for where the course lives: ``pyproject.toml``.
 
-Every notebook's Colab badge, its install cell and the package's copies of the committed study
-summaries are *generated*: from ``[project.urls] Repository``, the ``version`` (the release
-tag ``v<version>`` that badges and install cells pin) and ``results/``. Two modes:
+Every notebook's Colab badge, its install cell, the package's copies of the committed study
+summaries and the README's generated paragraphs (between ``<!-- generated: NAME -->`` and
+``<!-- end generated: NAME -->``) are *generated*: from ``[project.urls] Repository``, the
+``version`` (the release tag ``v<version>`` that badges and install cells pin) and
+``results/``. Two modes:
 
     python tools/sync_notebooks.py          # --check (make lint): list every disagreement, exit 1
     python tools/sync_notebooks.py --write  # make sync: rewrite the .py sources and study copies
@@ -164,15 +166,55 @@ def study_problems(results: Path, write: bool) -> list[str]:
     return problems
 
 
+def _map_findings(results: Path) -> str:
+    from resizer_lib.files import read_json
+    from resizer_lib.training.factor_map import format_findings
+
+    return format_findings(read_json(results / "map_small_cnn.json"))
+
+
+# README paragraphs generated from results/: name -> its text from the results folder
+GENERATED = {"map-findings": _map_findings}
+
+
+def _wrap(text: str, width: int = 100) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False))
+
+
+def readme_problems(readme: Path, results: Path, write: bool) -> list[str]:
+    """Each generated README block against its text from ``results``; rewritten with ``write``."""
+    sys.path.insert(0, str(ROOT))
+    text = readme.read_text()
+    new, problems = text, []
+    for name, generate in GENERATED.items():
+        block = re.compile(rf"(<!-- generated: {name} -->\n)(.*?)(<!-- end generated: {name} -->)", re.S)
+        found = block.search(new)
+        if found is None:
+            problems.append(f"{readme}: no '<!-- generated: {name} -->' ... '<!-- end generated: {name} -->' block")
+            continue
+        body = _wrap(generate(results)) + "\n"
+        if found[2] != body:
+            new = new[: found.start(2)] + body + new[found.end(2):]
+            if not write:
+                problems.append(f"{readme}: the generated paragraph '{name}' disagrees with {results}; run `make sync`")
+    if write and new != text:
+        readme.write_text(new)
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="rewrite instead of checking")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--results", type=Path, default=ROOT / "results")
+    parser.add_argument("--readme", type=Path, default=ROOT / "README.md")
     args = parser.parse_args(argv)
     release = read_release()
     problems = notebook_problems(args.notebooks, release, args.write)
     problems += study_problems(args.results, args.write)
+    problems += readme_problems(args.readme, args.results, args.write)
     for p in problems:
         print(p)
     print(f"sync ({release.repository} {release.tag}): {'OK' if not problems else f'{len(problems)} problem(s)'}")

@@ -40,7 +40,9 @@ __all__ = [
     "VIEWS",
     "build_factor_map",
     "downsampling_factor",
+    "findings",
     "format_factor_map",
+    "format_findings",
     "parse_comparisons",
     "plot_factor_map",
     "read_factor_study",
@@ -390,6 +392,106 @@ def format_factor_map(result: dict) -> str:
 
 _VIEW_WORDS = {"moving": "the moving BatchNorm statistics",
                "recalibrated": "BatchNorm statistics re-estimated on training images (precise BN)"}
+
+
+def _ci_text(ci: dict) -> str:
+    return f"{_points(ci['mean'])} [{_points(ci['low'])}, {_points(ci['high'])}]"
+
+
+def _seed_ranges(seeds: Sequence[int]) -> str:
+    """``[0, 1, 2, 4]`` -> ``"0-2, 4"``."""
+    parts, seeds = [], sorted(seeds)
+    for s in seeds:
+        if parts and s == parts[-1][1] + 1:
+            parts[-1][1] = s
+        else:
+            parts.append([s, s])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in parts)
+
+
+def findings(result: dict) -> dict:
+    """The map's facts that a reader's statement rests on, per comparison, factor and view:
+
+    * ``measured``: every ``{"factor", "comparison", "view", "bootstrap", "seeds_interval"}``
+      whose per-photo bootstrap was computed (the photos' and seeds' 95% interval);
+    * ``photo_excludes_zero``: those whose bootstrap interval lies wholly on one side of zero;
+    * ``seeds_excludes_zero``: those whose t-interval over seeds does (two seeds or more),
+      ``zero_width`` marking every seed giving the same difference;
+    * ``state``: per factor, its seeds used and the count of runs still missing.
+    """
+    measured = []
+    for f in result["factors"]:
+        for name, c in zip(result["comparisons"], f["comparisons"], strict=True):
+            for view in VIEWS:
+                entry = c[view]
+                if not entry["available"] or not entry["per_photo"]["available"]:
+                    continue
+                measured.append({"factor": f["factor"], "comparison": name, "view": view,
+                                 "bootstrap": entry["per_photo"]["bootstrap"],
+                                 "seeds_interval": entry["seeds_interval"]})
+
+    def excludes(ci: dict) -> bool:
+        return ci["low"] is not None and (ci["low"] > 0 or ci["high"] < 0)
+
+    return {
+        "measured": measured,
+        "photo_excludes_zero": [m for m in measured if excludes(m["bootstrap"])],
+        "seeds_excludes_zero": [m | {"zero_width": m["seeds_interval"]["std"] == 0.0}
+                                for m in measured if excludes(m["seeds_interval"])],
+        "state": [{"factor": f["factor"], "seeds_used": f["seeds_used"],
+                   "missing": len(f["missing_runs"]), "started": f["started"]} for f in result["factors"]],
+    }
+
+
+def _where(m: dict) -> str:
+    return f"{m['comparison']} at {_label(m['factor'])} ({_VIEW_SHORT[m['view']]})"
+
+
+def format_findings(result: dict) -> str:
+    """A plain statement of what the map shows so far, generated from ``result`` (the README's
+    paragraph: regenerated, never edited by hand): the state of each factor, the learned −
+    bilinear difference per factor with its bootstrap interval over photos and seeds, and which
+    intervals (over photos and seeds; over seeds) lie wholly on one side of zero."""
+    facts = findings(result)
+    states = []
+    for s in facts["state"]:
+        used = _seed_ranges(s["seeds_used"]) if s["seeds_used"] else "none"
+        states.append(f"{_label(s['factor'])} {used}" + (f" ({s['missing']} runs to go)" if s["missing"] else ""))
+    head = "**Status: partial.**" if result["partial"] else "**Status: complete.**"
+    prov = result["provenance"]
+    runs = sorted({t for f in result["factors"] for t in (f.get("finished_utc") or [])})
+    span = f"Runs finished {runs[0]} to {runs[-1]} UTC" if runs else "No run finished yet"
+    devices = sorted({d for f in result["factors"] for d in f["devices"]})
+    lines = [f"{head} Seeds used: {'; '.join(states)}. {span}, on {'; '.join(devices) or 'no device recorded'}; "
+             f"{prov['bootstrap_resamples']:,} bootstrap resamples."]
+    headline = [m for m in facts["measured"] if m["comparison"] == "learned − bilinear"]
+    if headline:
+        by_factor: dict[float, list[str]] = {}
+        for m in headline:
+            by_factor.setdefault(m["factor"], []).append(f"{_ci_text(m['bootstrap'])} {_VIEW_SHORT[m['view']]}")
+        lines.append("Learned − bilinear, points, with the bootstrap 95% interval over photos and seeds: "
+                     + "; ".join(f"{_label(k)} {', '.join(v)}" for k, v in by_factor.items()) + ".")
+    n = len(facts["measured"])
+    photo = facts["photo_excludes_zero"]
+    measured = f"Of the {n} paired differences measured so far (comparisons × factors × the two accuracies)"
+    if photo:
+        lines.append(f"{measured}, {len(photo)} have a bootstrap interval over photos and seeds wholly on "
+                     f"one side of zero: " + "; ".join(f"{_where(m)}: {_ci_text(m['bootstrap'])}" for m in photo) + ".")
+    else:
+        lines.append(f"{measured}, none has a bootstrap interval over photos and seeds wholly on one side of zero.")
+    seeds = facts["seeds_excludes_zero"]
+    if seeds:
+        lines.append("Over seeds alone (t-intervals, which leave the photos' sampling error out), "
+                     + "; ".join(f"{_where(m)}: {_ci_text(m['seeds_interval'])}"
+                                 + (" (every seed gave the same difference: zero width, not certainty)"
+                                    if m["zero_width"] else f" ({m['seeds_interval']['n']} seeds)")
+                                 for m in seeds) + ".")
+    else:
+        lines.append("Over seeds alone (t-intervals), none lies wholly on one side of zero.")
+    return " ".join(lines)
+
+
+_VIEW_SHORT = {"moving": "moving statistics", "recalibrated": "precise BN"}
 
 
 def plot_factor_map(result: dict, path: str | Path | None = None):
