@@ -306,3 +306,11 @@ def test_the_statement_of_a_level_map_says_none(tmp_path):
     text = fm.format_findings(result)
     assert text.startswith("**Status: complete.**")
     assert "none has a bootstrap interval" in text and "Over seeds alone (t-intervals), none" in text
+
+
+def test_the_time_per_epoch_of_each_arm_is_reported(three):
+    # fake runs: 60 s x (1 + seed) for their one epoch; 2x uses seeds 0-2
+    t = three["factors"][0]["seconds_per_epoch"]["learned"]
+    assert (t["median"], t["min"], t["max"], t["runs"]) == (120.0, 60.0, 180.0, 3)
+    text = fm.format_factor_map(three)
+    assert "seconds per epoch on the devices named below" in text and "| learned | 120 (60-180) |" in text

@@ -219,6 +219,19 @@ def _comparison(runs: dict, a: str, b: str, seeds: list[int], labels, resamples:
     return out
 
 
+def _seconds_per_epoch(records: list[dict]) -> dict:
+    """Per arm: the median, lowest and highest training seconds per epoch over ``records``
+    (``train_seconds`` over the epochs of its history; the median resists runs slowed by
+    others sharing the machine), and the runs counted."""
+    per_arm: dict[str, list[float]] = {}
+    for r in records:
+        epochs = max((len(v) for v in r["history"].values()), default=0)
+        if epochs:
+            per_arm.setdefault(r["arm"], []).append(r["train_seconds"] / epochs)
+    return {arm: {"median": float(np.median(v)), "min": min(v), "max": max(v), "runs": len(v)}
+            for arm, v in per_arm.items()}
+
+
 # -- the map ---------------------------------------------------------------------------------
 def _factor_entry(study: dict, comparisons, expected_seeds, labels, resamples: int) -> dict:
     runs = study["runs"]
@@ -241,6 +254,7 @@ def _factor_entry(study: dict, comparisons, expected_seeds, labels, resamples: i
         "fingerprint": next((r.get("fingerprint") for r in runs.values()), None),
         "finished_utc": [finished[0], finished[-1]] if finished else None,
         "train_seconds": {f"{r['arm']}_seed{r['seed']}": r["train_seconds"] for r in used},
+        "seconds_per_epoch": _seconds_per_epoch(used),
         "comparisons": [_comparison(runs, a, b, complete, own, resamples) for a, b in comparisons],
     }
 
@@ -346,6 +360,10 @@ def _missing_cell(entry: dict) -> str:
     return "; ".join(parts) or "none"
 
 
+def _time_cell(t: dict | None) -> str:
+    return "—" if not t else f"{t['median']:.0f} ({t['min']:.0f}-{t['max']:.0f})"
+
+
 def _label(factor: float) -> str:
     return f"{factor:g}x"
 
@@ -381,6 +399,13 @@ def format_factor_map(result: dict) -> str:
     lines += ["", "Per photo (points): a paired bootstrap over validation photos and seeds of the "
               "accuracy difference, and McNemar's exact test on per-photo correctness within each "
               "seed (not pooled over seeds: the seeds share the photos):", "", markdown_table(rows)]
+    arms = list(dict.fromkeys(arm for f in factors for arm in f.get("seconds_per_epoch", {})))
+    if arms:
+        rows = [{"arm": arm, **{_label(f["factor"]): _time_cell(f.get("seconds_per_epoch", {}).get(arm))
+                                for f in factors}} for arm in arms]
+        hours = sum(sum(f["train_seconds"].values()) for f in factors) / 3600
+        lines += ["", "Training time, seconds per epoch on the devices named below: median over the runs used "
+                  f"(lowest-highest); {hours:.1f} hours of training in all:", "", markdown_table(rows)]
     prov = result["provenance"]
     devices = sorted({d for f in factors for d in f["devices"]})
     lines += ["", f"Runs on {'; '.join(devices) or 'no device recorded'}. Generated "
