@@ -314,3 +314,11 @@ def test_the_time_per_epoch_of_each_arm_is_reported(three):
     assert (t["median"], t["min"], t["max"], t["runs"]) == (120.0, 60.0, 180.0, 3)
     text = fm.format_factor_map(three)
     assert "seconds per epoch on the devices named below" in text and "| learned | 120 (60-180) |" in text
+
+
+def test_the_difference_table_has_a_row_per_factor_and_comparison(three):
+    lines = fm.format_difference_table(three).splitlines()
+    assert len(lines) == 2 + 3 * 4  # header, rule, 3 factors x 4 comparisons
+    assert lines[0].startswith("| factor | paired difference | seeds | moving statistics: over seeds")
+    row = next(line for line in lines if line.startswith("| 8x | learned − bilinear |"))
+    assert "| 0 | " in row and "(1 seed, no CI)" in row

@@ -173,8 +173,21 @@ def _map_findings(results: Path) -> str:
     return format_findings(read_json(results / "map_small_cnn.json"))
 
 
+def _warm_start_table(results: Path) -> str:
+    from resizer_lib.files import read_json
+    from resizer_lib.training.factor_map import format_difference_table, format_findings
+
+    path = results / "warm_start_small_cnn.json"
+    if not path.is_file():
+        return ("Not run yet: `bash tools/warm_start_study.sh`, then `bash tools/warm_start_study.sh "
+                "report` writes `results/warm_start_small_cnn.{json,md,png}` and `make sync` this table.")
+    result = read_json(path)
+    status = format_findings(result).split(" Learned − bilinear, points")[0]
+    return status + "\n\n" + format_difference_table(result)
+
+
 # README paragraphs generated from results/: name -> its text from the results folder
-GENERATED = {"map-findings": _map_findings}
+GENERATED = {"map-findings": _map_findings, "warm-start": _warm_start_table}
 
 
 def _wrap(text: str, width: int = 100) -> str:
@@ -194,7 +207,8 @@ def readme_problems(readme: Path, results: Path, write: bool) -> list[str]:
         if found is None:
             problems.append(f"{readme}: no '<!-- generated: {name} -->' ... '<!-- end generated: {name} -->' block")
             continue
-        body = _wrap(generate(results)) + "\n"
+        body = "\n\n".join(part if part.startswith("|") else _wrap(part)
+                           for part in generate(results).split("\n\n")) + "\n"
         if found[2] != body:
             new = new[: found.start(2)] + body + new[found.end(2):]
             if not write:

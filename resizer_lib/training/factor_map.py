@@ -41,6 +41,7 @@ __all__ = [
     "build_factor_map",
     "downsampling_factor",
     "findings",
+    "format_difference_table",
     "format_factor_map",
     "format_findings",
     "parse_comparisons",
@@ -517,6 +518,23 @@ def format_findings(result: dict) -> str:
 
 
 _VIEW_SHORT = {"moving": "moving statistics", "recalibrated": "precise BN"}
+
+
+def format_difference_table(result: dict) -> str:
+    """One Markdown table of every paired difference (points), a row per factor and comparison:
+    the seeds used, then for each accuracy (moving statistics, precise BN) the mean over seeds
+    with its 95% t-interval and the bootstrap 95% interval over photos and seeds. The compact
+    table of a README; ``format_factor_map`` has the full report."""
+    rows = []
+    for f in result["factors"]:
+        for name, c in zip(result["comparisons"], f["comparisons"], strict=True):
+            row = {"factor": _label(f["factor"]), "paired difference": name,
+                   "seeds": _seed_ranges(f["seeds_used"]) or "none"}
+            for view in VIEWS:
+                row[f"{_VIEW_SHORT[view]}: over seeds"] = _seeds_cell(c[view])
+                row[f"{_VIEW_SHORT[view]}: over photos"] = _photo_cells(c[view])[0]
+            rows.append(row)
+    return markdown_table(rows)
 
 
 def plot_factor_map(result: dict, path: str | Path | None = None):
