@@ -362,7 +362,7 @@ def _missing_cell(entry: dict) -> str:
 
 
 def _time_cell(t: dict | None) -> str:
-    return "—" if not t else f"{t['median']:.0f} ({t['min']:.0f}-{t['max']:.0f})"
+    return "—" if not t else f"{t['min']:.0f} / {t['median']:.0f} / {t['max']:.0f}"
 
 
 def _label(factor: float) -> str:
@@ -405,8 +405,10 @@ def format_factor_map(result: dict) -> str:
         rows = [{"arm": arm, **{_label(f["factor"]): _time_cell(f.get("seconds_per_epoch", {}).get(arm))
                                 for f in factors}} for arm in arms]
         hours = sum(sum(f["train_seconds"].values()) for f in factors) / 3600
-        lines += ["", "Training time, seconds per epoch on the devices named below: median over the runs used "
-                  f"(lowest-highest); {hours:.1f} hours of training in all:", "", markdown_table(rows)]
+        lines += ["", "Training time, seconds per epoch on the devices named below, fastest / median / "
+                  "slowest run of those used (the fastest is the cost on an otherwise idle machine; "
+                  f"the others include time when other work shared it); {hours:.1f} hours of training "
+                  "in all:", "", markdown_table(rows)]
     prov = result["provenance"]
     devices = sorted({d for f in factors for d in f["devices"]})
     lines += ["", f"Runs on {'; '.join(devices) or 'no device recorded'}. Generated "
@@ -501,7 +503,7 @@ def format_findings(result: dict) -> str:
     photo = facts["photo_excludes_zero"]
     measured = f"Of the {n} paired differences measured so far (comparisons × factors × the two accuracies)"
     if photo:
-        lines.append(f"{measured}, {len(photo)} have a bootstrap interval over photos and seeds wholly on "
+        lines.append(f"{measured}, {len(photo)} {'has' if len(photo) == 1 else 'have'} a bootstrap interval over photos and seeds wholly on "
                      f"one side of zero: " + "; ".join(f"{_where(m)}: {_ci_text(m['bootstrap'])}" for m in photo) + ".")
     else:
         lines.append(f"{measured}, none has a bootstrap interval over photos and seeds wholly on one side of zero.")
