@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,43 @@ def test_the_warm_start_script_refuses_a_factor_it_does_not_run():
     out = subprocess.run(["bash", str(REPO / "tools" / "warm_start_study.sh"), "3x"],
                          capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PY": "/bin/false"})
     assert out.returncode == 2 and "must be 4x or 8x" in out.stderr
+
+
+def _launched(tmp_path, script: str, *args: str) -> dict[str, list[tuple[int, int]]]:
+    """The jobs a study script starts, by core: ``{core: [(target, seed), ...]}`` in order,
+    read from a stand-in ``taskset`` (nothing is trained; ``pgrep`` finds nothing running)."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "launched.txt"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "taskset").write_text(f'#!/bin/bash\necho "$2 $5" >> {log}\n')  # -c CORE bash -c JOBS
+    (bin_dir / "pgrep").write_text("#!/bin/bash\nexit 1\n")
+    for tool in ("taskset", "pgrep"):
+        (bin_dir / tool).chmod(0o755)
+    log.unlink(missing_ok=True)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "PY": "python", "DATA": str(tmp_path)}
+    out = subprocess.run(["bash", str(REPO / "tools" / script), *args], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    for _ in range(50):  # the script starts them in the background
+        if log.exists() and len(log.read_text().splitlines()) == 2:
+            break
+        time.sleep(0.1)
+    jobs: dict[str, list[tuple[int, int]]] = {}
+    for line in log.read_text().splitlines():
+        core, command = line.split(" ", 1)
+        for part in command.split("&&"):
+            words = shlex.split(part)
+            target = int(words[words.index("--target-size") + 1])
+            seeds = [int(s) for s in words[words.index("--seeds") + 1].split(",")]
+            jobs.setdefault(core, []).extend((target, s) for s in seeds)
+    return jobs
+
+
+@pytest.mark.parametrize("script, args, targets", [
+    ("map_study.sh", (), (64, 32, 16)),
+    ("warm_start_study.sh", (), (64, 32)),
+    ("warm_start_study.sh", ("8x",), (64, 16)),
+])
+def test_the_study_scripts_give_every_run_to_exactly_one_core(tmp_path, script, args, targets):
+    jobs = _launched(tmp_path, script, *args)
+    assert sorted(jobs) == ["0", "1"]
+    every = [job for core in jobs.values() for job in core]
+    assert sorted(every) == sorted((t, s) for t in targets for s in range(5))  # each once, none twice

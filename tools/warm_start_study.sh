@@ -5,11 +5,11 @@
 # trained jointly. Four arms per seed: learned, muller and more_layers inserted in front of the
 # trained backbone, and bilinear continued (the control), all from the same backbone weights, on
 # the same batches, with the recipe's optimizer and schedule restarted. Factors: 2x and a second
-# one given as the argument (4x by default), seeds 0-4, one process per core (core 0: 2x, core 1:
-# the second factor), in the background. Safe to run again at any time: finished runs are reused,
-# trained bilinear weights are reused, and an interrupted run resumes from its last epoch.
+# one given as the argument (4x by default), seeds 0-4, one process per core (the split is
+# below), in the background. Safe to run again at any time: finished runs are reused, trained
+# bilinear weights are reused, and an interrupted run resumes from its last epoch.
 #
-#   bash tools/warm_start_study.sh           # 2x on core 0, 4x on core 1
+#   bash tools/warm_start_study.sh           # 2x and 4x
 #   bash tools/warm_start_study.sh 8x        # 2x and 8x
 #   tail -f build/warm_start_core*.log
 #   bash tools/warm_start_study.sh report    # the paired differences of the runs finished so far
@@ -17,9 +17,11 @@
 # Why 6 extra epochs (EXTRA): half the from-scratch budget of 12. The from-scratch curves had
 # flattened by epochs 10-12, so the bilinear model the resizer is inserted into has converged;
 # the question is whether inserting a resizer pays within a fine-tuning budget, with the warm-up
-# and cosine decay restarted over 6 x 85 steps. On one core of this CPU the learned arm costs about
-# 2 minutes per epoch at any factor (it reads the 128 px input), so 6 epochs keep one factor's
-# 20 runs and 5 bilinear retrainings to about 3-4 hours per core.
+# and cosine decay restarted over 6 x 85 steps. On one core of the course's CPU (the map's fastest
+# runs) a 2x seed costs about 22 minutes (the bilinear retraining 5, the four arms 17) and a 4x or
+# 8x seed about 10, so the cores share 2x: core 0 takes 2x seeds 0-2 then the second factor's seed
+# 4, core 1 the second factor's seeds 0-3 then 2x seeds 3-4 (about 80 minutes each). No two
+# processes ever train the same seed.
 #
 # Weights trained on these photos are never committed: they go to $WEIGHTS (../weights, beside the
 # checkout); the command refuses a folder inside the repository.
@@ -60,7 +62,12 @@ if [ -z "${FORCE:-}" ] && pgrep -f "compare .*--name map_small_cnn_128to" > /dev
 fi
 mkdir -p build
 for core in $CORES; do
-    if [ "$core" = 0 ]; then job="$(study 64) --seeds $SEEDS"; else job="$(study "$second") --seeds $SEEDS"; fi
+    if [ "$SEEDS" = 0,1,2,3,4 ] && [ "$core" = 0 ]; then
+        job="$(study 64) --seeds 0,1,2 && $(study "$second") --seeds 4"
+    elif [ "$SEEDS" = 0,1,2,3,4 ]; then
+        job="$(study "$second") --seeds 0,1,2,3 && $(study 64) --seeds 3,4"
+    elif [ "$core" = 0 ]; then job="$(study 64) --seeds $SEEDS"
+    else job="$(study "$second") --seeds $SEEDS"; fi
     nohup taskset -c "$core" bash -c "$job" > "build/warm_start_core$core.log" 2>&1 &
     echo "warm_start_study: started on core $core (build/warm_start_core$core.log)"
 done
