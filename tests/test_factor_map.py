@@ -262,6 +262,12 @@ def test_the_plot_has_two_panels_on_a_log2_axis(three):
     assert moving.get_xscale() == "log" and [t.get_text() for t in moving.get_xticklabels()] == ["2x", "4x", "8x"]
     assert "precise" in precise.get_title()
     assert not math.isnan(moving.get_ylim()[0])
+    # each comparison's bootstrap interval is a pale band from its low to its high end
+    boot = comparison(three, 2.0, "learned", "bilinear")["moving"]["per_photo"]["bootstrap"]
+    bands = [line for line in moving.get_lines() if line.get_alpha() == 0.2]
+    assert len(bands) == 3 * 4  # factors x comparisons, every run has its per-photo predictions
+    assert any(list(b.get_ydata()) == pytest.approx([100 * boot["low"], 100 * boot["high"]]) for b in bands)
+    assert "bootstrap intervals over photos and seeds" in fig._suptitle.get_text()
 
 
 def test_equal_differences_over_seeds_are_flagged(tmp_path):

@@ -541,8 +541,10 @@ def format_difference_table(result: dict) -> str:
 
 def plot_factor_map(result: dict, path: str | Path | None = None):
     """Two panels (moving statistics, precise BN): paired difference in points against the
-    factor (log2 axis), one series per comparison with its 95% t-interval as error bars (a
-    single seed: the point alone, hollow). Returns the figure; saved to ``path`` if given."""
+    factor (log2 axis), one series per comparison with its 95% t-interval over seeds as error
+    bars (a single seed: the point alone, hollow) and, as a wide pale band behind it, the 95%
+    bootstrap interval over photos and seeds where the per-photo predictions were recorded.
+    Returns the figure; saved to ``path`` if given."""
     import matplotlib.pyplot as plt
 
     factors = result["factors"]
@@ -557,6 +559,10 @@ def plot_factor_map(result: dict, path: str | Path | None = None):
                 if not v["available"]:
                     continue
                 ci = v["seeds_interval"]
+                if v["per_photo"]["available"]:
+                    boot = v["per_photo"]["bootstrap"]
+                    ax.plot([f["factor"] * shift] * 2, [100 * boot["low"], 100 * boot["high"]], color=f"C{i}",
+                            lw=7, alpha=0.2, solid_capstyle="butt")
                 if ci["low"] is None:
                     single.append((f["factor"] * shift, 100 * ci["mean"]))
                     continue
@@ -583,8 +589,8 @@ def plot_factor_map(result: dict, path: str | Path | None = None):
         axes[0].legend(fontsize=8)
     seeds = "; ".join(f"{_label(f['factor'])}: seeds {','.join(map(str, f['seeds_used'])) or 'none'}"
                       for f in factors)
-    fig.suptitle(("partial map, " if result["partial"] else "") + seeds + " (95% t-intervals over seeds)",
-                 fontsize=9)
+    fig.suptitle(("partial map, " if result["partial"] else "") + seeds + " (bars: 95% t-intervals over "
+                 "seeds; pale bands: 95% bootstrap intervals over photos and seeds)", fontsize=9)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=110, bbox_inches="tight")
