@@ -139,13 +139,15 @@ def test_the_warm_start_script_refuses_a_factor_it_does_not_run():
     assert out.returncode == 2 and "must be 4x or 8x" in out.stderr
 
 
-def _launched(tmp_path, script: str, *args: str) -> dict[str, list[tuple[int, int]]]:
+def _launched(tmp_path, script: str, *args: str, busy: str = "") -> dict[str, list[tuple[int, int]]]:
     """The jobs a study script starts, by core: ``{core: [(target, seed), ...]}`` in order,
-    read from a stand-in ``taskset`` (nothing is trained; ``pgrep`` finds nothing running)."""
+    read from a stand-in ``taskset`` (nothing is trained; ``pgrep`` finds only a process whose
+    pattern contains ``busy``, when given)."""
     bin_dir, log = tmp_path / "bin", tmp_path / "launched.txt"
     bin_dir.mkdir(exist_ok=True)
     (bin_dir / "taskset").write_text(f'#!/bin/bash\necho "$2 $5" >> {log}\n')  # -c CORE bash -c JOBS
-    (bin_dir / "pgrep").write_text("#!/bin/bash\nexit 1\n")
+    found = f'[[ -n "{busy}" && "$*" == *"{busy}"* ]] && exit 0\n' if busy else ""
+    (bin_dir / "pgrep").write_text(f"#!/bin/bash\n{found}exit 1\n")
     for tool in ("taskset", "pgrep"):
         (bin_dir / tool).chmod(0o755)
     log.unlink(missing_ok=True)
@@ -153,7 +155,7 @@ def _launched(tmp_path, script: str, *args: str) -> dict[str, list[tuple[int, in
     out = subprocess.run(["bash", str(REPO / "tools" / script), *args], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     for _ in range(50):  # the script starts them in the background
-        if log.exists() and len(log.read_text().splitlines()) == 2:
+        if log.exists() and len(log.read_text().splitlines()) == (1 if busy else 2):
             break
         time.sleep(0.1)
     jobs: dict[str, list[tuple[int, int]]] = {}
@@ -177,3 +179,8 @@ def test_the_study_scripts_give_every_run_to_exactly_one_core(tmp_path, script, 
     assert sorted(jobs) == ["0", "1"]
     every = [job for core in jobs.values() for job in core]
     assert sorted(every) == sorted((t, s) for t in targets for s in range(5))  # each once, none twice
+
+
+def test_a_busy_core_is_left_alone_and_the_free_one_started(tmp_path):
+    jobs = _launched(tmp_path, "warm_start_study.sh", "8x", busy="warm_start_study core 0;")
+    assert list(jobs) == ["1"] and (16, 0) in jobs["1"] and (64, 3) in jobs["1"]

@@ -52,9 +52,6 @@ if [ "${1:-}" = report ]; then  # reads the finished runs; trains nothing
 fi
 second=$(target_of "${1:-4x}")
 [ -d "$DATA" ] || { echo "warm_start_study: no dataset at $DATA (see results/README.md)" >&2; exit 2; }
-if pgrep -f "warm-start .*--name map_small_cnn_128to" > /dev/null; then
-    echo "warm_start_study: already running:"; pgrep -af "warm-start .*--name map_small_cnn_128to"; exit 0
-fi
 if [ -z "${FORCE:-}" ] && pgrep -f "compare .*--name map_small_cnn_128to" > /dev/null; then
     echo "warm_start_study: the map study is still training on these cores; start this after it" \
          "(or FORCE=1 to share the cores)" >&2
@@ -62,12 +59,18 @@ if [ -z "${FORCE:-}" ] && pgrep -f "compare .*--name map_small_cnn_128to" > /dev
 fi
 mkdir -p build
 for core in $CORES; do
+    # each core's job starts with its tag, so a core that is still busy is left alone (and a
+    # core freed early can be started with CORES=<core> while the other one works)
+    tag=": warm_start_study core $core;"
+    if pgrep -f "^bash -c $tag" > /dev/null; then
+        echo "warm_start_study: core $core is already running its job:"; pgrep -af "^bash -c $tag"; continue
+    fi
     if [ "$SEEDS" = 0,1,2,3,4 ] && [ "$core" = 0 ]; then
         job="$(study 64) --seeds 0,1,2 && $(study "$second") --seeds 4"
     elif [ "$SEEDS" = 0,1,2,3,4 ]; then
         job="$(study "$second") --seeds 0,1,2,3 && $(study 64) --seeds 3,4"
     elif [ "$core" = 0 ]; then job="$(study 64) --seeds $SEEDS"
     else job="$(study "$second") --seeds $SEEDS"; fi
-    nohup taskset -c "$core" bash -c "$job" > "build/warm_start_core$core.log" 2>&1 &
+    nohup taskset -c "$core" bash -c "$tag $job" > "build/warm_start_core$core.log" 2>&1 &
     echo "warm_start_study: started on core $core (build/warm_start_core$core.log)"
 done
