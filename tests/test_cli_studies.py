@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_factor_map import LABELS, write_study
 
-from resizer_lib.cli import build_parser, main
+from resizer_lib.cli import _seeds, build_parser, main
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -164,7 +164,7 @@ def _launched(tmp_path, script: str, *args: str, busy: str = "") -> dict[str, li
         for part in command.split("&&"):
             words = shlex.split(part)
             target = int(words[words.index("--target-size") + 1])
-            seeds = [int(s) for s in words[words.index("--seeds") + 1].split(",")]
+            seeds = _seeds(words[words.index("--seeds") + 1])  # as the CLI reads them: "4" is a count
             jobs.setdefault(core, []).extend((target, s) for s in seeds)
     return jobs
 

@@ -47,9 +47,9 @@ mkdir -p build
 # 4); no two processes ever train the same seed. Other seeds: core 0 takes 2x then 8x, core 1 4x.
 for core in $CORES; do
     if [ "$SEEDS" = 0,1,2,3,4 ] && [ "$core" = 0 ]; then
-        jobs="$(study 64) --seeds 0,1,2,3 && $(study 16) --seeds 4"
+        jobs="$(study 64) --seeds 0,1,2,3 && $(study 16) --seeds 4,"
     elif [ "$SEEDS" = 0,1,2,3,4 ]; then
-        jobs="$(study 32) --seeds $SEEDS && $(study 16) --seeds 1,3,0,2 && $(study 64) --seeds 4"
+        jobs="$(study 32) --seeds $SEEDS && $(study 16) --seeds 1,3,0,2 && $(study 64) --seeds 4,"
     elif [ "$core" = 0 ]; then jobs="$(study 64) --seeds $SEEDS && $(study 16) --seeds $SEEDS"
     else jobs="$(study 32) --seeds $SEEDS"; fi
     nohup taskset -c "$core" bash -c "$jobs" > "build/map_study_core$core.log" 2>&1 &

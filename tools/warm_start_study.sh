@@ -66,7 +66,7 @@ for core in $CORES; do
         echo "warm_start_study: core $core is already running its job:"; pgrep -af "^bash -c $tag"; continue
     fi
     if [ "$SEEDS" = 0,1,2,3,4 ] && [ "$core" = 0 ]; then
-        job="$(study 64) --seeds 0,1,2 && $(study "$second") --seeds 4"
+        job="$(study 64) --seeds 0,1,2 && $(study "$second") --seeds 4,"
     elif [ "$SEEDS" = 0,1,2,3,4 ]; then
         job="$(study "$second") --seeds 0,1,2,3 && $(study 64) --seeds 3,4"
     elif [ "$core" = 0 ]; then job="$(study 64) --seeds $SEEDS"
