@@ -5,12 +5,13 @@
 # trained jointly. Four arms per seed: learned, muller and more_layers inserted in front of the
 # trained backbone, and bilinear continued (the control), all from the same backbone weights, on
 # the same batches, with the recipe's optimizer and schedule restarted. Factors: 2x and a second
-# one given as the argument (4x by default), seeds 0-4, one process per core (the split is
+# one given as the argument (8x by default: where the map's learned - bilinear difference is
+# largest after 2x), seeds 0-4, one process per core (the split is
 # below), in the background. Safe to run again at any time: finished runs are reused, trained
 # bilinear weights are reused, and an interrupted run resumes from its last epoch.
 #
-#   bash tools/warm_start_study.sh           # 2x and 4x
-#   bash tools/warm_start_study.sh 8x        # 2x and 8x
+#   bash tools/warm_start_study.sh           # 2x and 8x
+#   bash tools/warm_start_study.sh 4x        # 2x and 4x
 #   tail -f build/warm_start_core*.log
 #   bash tools/warm_start_study.sh report    # the paired differences of the runs finished so far
 #
@@ -45,12 +46,12 @@ target_of() {  # target_of FACTOR: 4x -> 32
     esac
 }
 if [ "${1:-}" = report ]; then  # reads the finished runs; trains nothing
-    second=$(target_of "${2:-4x}")
+    second=$(target_of "${2:-8x}")
     exec "$PY" -m resizer_lib map-report --studies results/warm_start_map_small_cnn_128to64 \
         "results/warm_start_map_small_cnn_128to$second" --pairs learned-bilinear,muller-bilinear,learned-more_layers,more_layers-bilinear \
         --seeds "$SEEDS" --script tools/warm_start_study.sh --data "$DATA" --out "${OUT:-results/warm_start_small_cnn}"
 fi
-second=$(target_of "${1:-4x}")
+second=$(target_of "${1:-8x}")
 [ -d "$DATA" ] || { echo "warm_start_study: no dataset at $DATA (see results/README.md)" >&2; exit 2; }
 if [ -z "${FORCE:-}" ] && pgrep -f "compare .*--name map_small_cnn_128to" > /dev/null; then
     echo "warm_start_study: the map study is still training on these cores; start this after it" \
