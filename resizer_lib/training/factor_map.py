@@ -501,7 +501,8 @@ def format_findings(result: dict) -> str:
                      + "; ".join(f"{_label(k)} {', '.join(v)}" for k, v in by_factor.items()) + ".")
     n = len(facts["measured"])
     photo = facts["photo_excludes_zero"]
-    measured = f"Of the {n} paired differences measured so far (comparisons × factors × the two accuracies)"
+    so_far = " so far" if result["partial"] else ""
+    measured = f"Of the {n} paired differences measured{so_far} (comparisons × factors × the two accuracies)"
     if photo:
         lines.append(f"{measured}, {len(photo)} {'has' if len(photo) == 1 else 'have'} a bootstrap interval over photos and seeds wholly on "
                      f"one side of zero: " + "; ".join(f"{_where(m)}: {_ci_text(m['bootstrap'])}" for m in photo) + ".")
