@@ -44,6 +44,7 @@ __all__ = [
     "format_difference_table",
     "format_factor_map",
     "format_findings",
+    "format_status",
     "parse_comparisons",
     "plot_factor_map",
     "read_factor_study",
@@ -475,11 +476,9 @@ def _where(m: dict) -> str:
     return f"{m['comparison']} at {_label(m['factor'])} ({_VIEW_SHORT[m['view']]})"
 
 
-def format_findings(result: dict) -> str:
-    """A plain statement of what the map shows so far, generated from ``result`` (the README's
-    paragraph: regenerated, never edited by hand): the state of each factor, the learned −
-    bilinear difference per factor with its bootstrap interval over photos and seeds, and which
-    intervals (over photos and seeds; over seeds) lie wholly on one side of zero."""
+def format_status(result: dict) -> str:
+    """The map's state in one sentence: partial or complete, the seeds used per factor with the
+    runs still to go, when and where the runs finished, and the bootstrap resamples."""
     facts = findings(result)
     states = []
     for s in facts["state"]:
@@ -490,8 +489,17 @@ def format_findings(result: dict) -> str:
     runs = sorted({t for f in result["factors"] for t in (f.get("finished_utc") or [])})
     span = f"Runs finished {runs[0]} to {runs[-1]} UTC" if runs else "No run finished yet"
     devices = sorted({d for f in result["factors"] for d in f["devices"]})
-    lines = [f"{head} Seeds used: {'; '.join(states)}. {span}, on {'; '.join(devices) or 'no device recorded'}; "
-             f"{prov['bootstrap_resamples']:,} bootstrap resamples."]
+    return (f"{head} Seeds used: {'; '.join(states)}. {span}, on {'; '.join(devices) or 'no device recorded'}; "
+            f"{prov['bootstrap_resamples']:,} bootstrap resamples.")
+
+
+def format_findings(result: dict) -> str:
+    """A plain statement of what the map shows so far, generated from ``result`` (the README's
+    paragraph: regenerated, never edited by hand): the state of each factor, the learned −
+    bilinear difference per factor with its bootstrap interval over photos and seeds, and which
+    intervals (over photos and seeds; over seeds) lie wholly on one side of zero."""
+    facts = findings(result)
+    lines = [format_status(result)]
     headline = [m for m in facts["measured"] if m["comparison"] == "learned − bilinear"]
     if headline:
         by_factor: dict[float, list[str]] = {}
