@@ -328,3 +328,33 @@ def test_the_difference_table_has_a_row_per_factor_and_comparison(three):
     assert lines[0].startswith("| factor | paired difference | seeds | moving statistics: over seeds")
     row = next(line for line in lines if line.startswith("| 8x | learned − bilinear |"))
     assert "| 0 | " in row and "(1 seed, no CI)" in row
+
+
+def test_each_arm_s_mean_accuracy_is_reported_per_factor(three):
+    # 2x seeds 0-2: learned scores round((0.8 + 0.025 s) * 40) / 40 per seed s
+    expected = np.mean([round((0.8 + 0.025 * s) * PHOTOS) / PHOTOS for s in (0, 1, 2)])
+    acc = three["factors"][0]["accuracy"]["learned"]
+    assert acc["final"] == pytest.approx(expected) and acc["runs"] == 3
+    assert acc["start"] is None and three["factors"][0]["base_reproduced"] is None
+    text = fm.format_accuracy_table(three)
+    assert text.startswith("Final-epoch validation accuracy (%)")
+    assert "| arm | 2x (seeds 0-2) | 4x (seeds 0-1) | 8x (seed 0) |" in text
+    assert f"| learned | {100 * expected:.1f} ({100 * expected:.1f}) |" in text
+    assert "Final-epoch validation accuracy (%)" in fm.format_factor_map(three)
+
+
+def test_a_warm_start_reports_where_each_arm_started_and_the_base_it_started_from(tmp_path):
+    def warm(record):
+        start = 0.5 if record["arm"] in ("learned", "more_layers") else 0.7
+        return record | {"start": {"val_accuracy": start, "val_loss": 0.7},
+                         "warm_start": {"base_reproduces_study_run": record["seed"] != 1}}
+
+    result = fm.build_factor_map([write_study(tmp_path, "warm_128to64", edit=warm)], labels=LABELS,
+                                 resamples=100)
+    entry = result["factors"][0]
+    assert entry["accuracy"]["learned"]["start"] == 0.5
+    assert entry["accuracy"]["muller"]["start"] == pytest.approx(0.7)
+    assert entry["base_reproduced"] == {"seeds": 3, "reproduced": 2}
+    text = fm.format_accuracy_table(result)
+    assert "before the first step of the extra epochs → final epoch" in text
+    assert "| learned | 50.0 → " in text and "2 of 3 seeds at 2x" in text

@@ -159,6 +159,7 @@ def test_the_warm_start_table_says_not_run_until_its_results_exist(tmp_path):
     assert sync._warm_start_table(tmp_path).startswith("Not run yet: `bash tools/warm_start_study.sh`")
     # any factor-map result has the warm start's shape: the course's map stands in for one
     (tmp_path / "warm_start_small_cnn.json").write_bytes((ROOT / "results" / "map_small_cnn.json").read_bytes())
-    status, table = sync._warm_start_table(tmp_path).split("\n\n")
+    status, table, accuracy = sync._warm_start_table(tmp_path).split("\n\n", 2)
     assert status.startswith("**Status: ") and "Seeds used: 2x" in status and "Learned − bilinear" not in status
     assert table.startswith("| factor | paired difference | seeds |") and "| 4x | learned − bilinear |" in table
+    assert accuracy.startswith(("Final-epoch validation accuracy (%)", "This report was written before"))

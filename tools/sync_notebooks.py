@@ -175,14 +175,18 @@ def _map_findings(results: Path) -> str:
 
 def _warm_start_table(results: Path) -> str:
     from resizer_lib.files import read_json
-    from resizer_lib.training.factor_map import format_difference_table, format_status
+    from resizer_lib.training.factor_map import (
+        format_accuracy_table,
+        format_difference_table,
+        format_status,
+    )
 
     path = results / "warm_start_small_cnn.json"
     if not path.is_file():
         return ("Not run yet: `bash tools/warm_start_study.sh`, then `bash tools/warm_start_study.sh "
                 "report` writes `results/warm_start_small_cnn.{json,md,png}` and `make sync` this table.")
     result = read_json(path)
-    return format_status(result) + "\n\n" + format_difference_table(result)
+    return "\n\n".join([format_status(result), format_difference_table(result), format_accuracy_table(result)])
 
 
 # README paragraphs generated from results/: name -> its text from the results folder

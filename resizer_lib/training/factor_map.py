@@ -38,9 +38,11 @@ from resizer_lib.viz.tables import markdown_table
 __all__ = [
     "DEFAULT_COMPARISONS",
     "VIEWS",
+    "arm_accuracies",
     "build_factor_map",
     "downsampling_factor",
     "findings",
+    "format_accuracy_table",
     "format_difference_table",
     "format_factor_map",
     "format_findings",
@@ -234,6 +236,32 @@ def _seconds_per_epoch(records: list[dict]) -> dict:
             for arm, v in per_arm.items()}
 
 
+def _mean(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return float(np.mean(values)) if values else None
+
+
+def arm_accuracies(records: list[dict]) -> dict:
+    """Per arm, the mean over ``records`` (fractions): ``start`` (validation accuracy before the
+    first step, recorded by the warm start only, else ``None``), ``final`` (moving statistics),
+    ``final_recalibrated`` (precise BN, ``None`` where not recorded) and the runs counted."""
+    per_arm: dict[str, list[dict]] = {}
+    for r in records:
+        per_arm.setdefault(r["arm"], []).append(r)
+    return {arm: {"start": _mean([(r.get("start") or {}).get(METRIC) for r in rs]),
+                  "final": _mean([r["final"][METRIC] for r in rs]),
+                  "final_recalibrated": _mean([r["final"].get(RECALIBRATED) for r in rs]),
+                  "runs": len(rs)} for arm, rs in per_arm.items()}
+
+
+def _base_reproduced(records: list[dict]) -> dict | None:
+    """Warm start: in how many seeds the retrained bilinear base had the final weights of the
+    from-scratch study's run (``None`` when no record says)."""
+    known = {r["seed"]: r["warm_start"]["base_reproduces_study_run"] for r in records
+             if (r.get("warm_start") or {}).get("base_reproduces_study_run") is not None}
+    return {"seeds": len(known), "reproduced": sum(map(bool, known.values()))} if known else None
+
+
 # -- the map ---------------------------------------------------------------------------------
 def _factor_entry(study: dict, comparisons, expected_seeds, labels, resamples: int) -> dict:
     runs = study["runs"]
@@ -257,6 +285,8 @@ def _factor_entry(study: dict, comparisons, expected_seeds, labels, resamples: i
         "finished_utc": [finished[0], finished[-1]] if finished else None,
         "train_seconds": {f"{r['arm']}_seed{r['seed']}": r["train_seconds"] for r in used},
         "seconds_per_epoch": _seconds_per_epoch(used),
+        "accuracy": arm_accuracies(used),
+        "base_reproduced": _base_reproduced(used),
         "comparisons": [_comparison(runs, a, b, complete, own, resamples) for a, b in comparisons],
     }
 
@@ -370,6 +400,49 @@ def _label(factor: float) -> str:
     return f"{factor:g}x"
 
 
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}"
+
+
+def _accuracy_cell(a: dict | None) -> str:
+    if not a:
+        return "—"
+    final = f"{_percent(a['final'])} ({_percent(a['final_recalibrated'])})"
+    return final if a["start"] is None else f"{_percent(a['start'])} → {final}"
+
+
+def _seeds_words(seeds: Sequence[int]) -> str:
+    """``[0]`` -> ``"seed 0"``, ``[0, 1, 3]`` -> ``"seeds 0-1, 3"``, ``[]`` -> ``"no seed"``."""
+    return f"seed{'s' if len(seeds) > 1 else ''} {_seed_ranges(seeds)}" if seeds else "no seed"
+
+
+def format_accuracy_table(result: dict) -> str:
+    """The mean validation accuracy of each arm (percent) over the seeds used, a column per
+    factor: ``start → final (precise BN)`` where the runs recorded their start (the warm
+    start), else ``final (precise BN)``; then, for a warm start, in how many seeds the retrained
+    bilinear base reproduced the from-scratch run. Markdown."""
+    factors = result["factors"]
+    if not any("accuracy" in f for f in factors):
+        return "This report was written before the per-arm accuracies were: run map-report again."
+    arms = list(dict.fromkeys(arm for f in factors for arm in f.get("accuracy", {})))
+    if not arms:
+        return "No finished run yet."
+    warm = any(a["start"] is not None for f in factors for a in f.get("accuracy", {}).values())
+    rows = [{"arm": arm, **{f"{_label(f['factor'])} ({_seeds_words(f['seeds_used'])})":
+                            _accuracy_cell(f.get("accuracy", {}).get(arm)) for f in factors}} for arm in arms]
+    head = ("Validation accuracy (%), mean over the seeds used: before the first step of the extra "
+            "epochs → final epoch, moving statistics (precise BN in brackets):" if warm else
+            "Final-epoch validation accuracy (%), mean over the seeds used, moving statistics "
+            "(precise BN in brackets):")
+    lines = [head, "", markdown_table(rows)]
+    bases = [(f, f.get("base_reproduced")) for f in factors if f.get("base_reproduced")]
+    if bases:
+        lines += ["", "The bilinear model every arm starts from, retrained: it had the final weights of "
+                  "the from-scratch study's bilinear run in " + "; ".join(
+                      f"{b['reproduced']} of {b['seeds']} seeds at {_label(f['factor'])}" for f, b in bases) + "."]
+    return "\n".join(lines)
+
+
 def format_factor_map(result: dict) -> str:
     """The map as Markdown: the state of each factor (seeds used, runs missing), the paired
     differences over seeds (points, 95% t-interval) for both accuracies, and the per-photo view
@@ -401,6 +474,8 @@ def format_factor_map(result: dict) -> str:
     lines += ["", "Per photo (points): a paired bootstrap over validation photos and seeds of the "
               "accuracy difference, and McNemar's exact test on per-photo correctness within each "
               "seed (not pooled over seeds: the seeds share the photos):", "", markdown_table(rows)]
+    if any(f.get("accuracy") for f in factors):
+        lines += ["", format_accuracy_table(result)]
     arms = list(dict.fromkeys(arm for f in factors for arm in f.get("seconds_per_epoch", {})))
     if arms:
         rows = [{"arm": arm, **{_label(f["factor"]): _time_cell(f.get("seconds_per_epoch", {}).get(arm))
