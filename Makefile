@@ -9,11 +9,6 @@ STAMP  := $(VENV)/.installed
 PROFILE ?= quick
 # pytest-xdist processes for the test stages (the CI machine has 2 cores)
 WORKERS ?= 2
-# ... but one for the JAX stage: XLA compiles and runs each step on every core of its process,
-# so two processes on 2 cores took 193 s for that stage and one took 133 s (2-core Intel Xeon,
-# family 6 model 207, back to back on an idle machine, 2026-12-01). TensorFlow's stage is the
-# other way round: 230 s with two, 417 s with one.
-JAX_WORKERS ?= 1
 
 .PHONY: setup lab run test lint pytest pytest-jax nbval handouts nbval-handouts colab browser sync clean
 setup: $(STAMP)
@@ -46,7 +41,7 @@ pytest:
 	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) -m "not browser" tests
 
 pytest-jax:
-	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n $(JAX_WORKERS) -m "multibackend and not slow and not browser" \
+	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n $(WORKERS) -m "multibackend and not slow and not browser" \
 	    tests/test_resizer.py tests/test_classifier.py tests/test_runner.py tests/test_loading.py tests/test_batchnorm.py \
 	    tests/test_augment.py tests/test_layer_contract.py tests/test_record.py tests/test_checks.py \
 	    tests/test_walk.py tests/test_network.py tests/test_spec.py tests/test_folder.py tests/test_pipeline.py \
