@@ -577,12 +577,12 @@ plt.show()
 # starts; one that starts at zero would start where the trained model is. That is a question the
 # study leaves open.)
 #
-# Then where they *end*. Continuing the bilinear model for 6 epochs gains a little on its own
-# (82.4 → 84.6 % at 2×). The learned resizer recovers from near chance to within a few points of
-# it but stays behind: −2.5 points at 2×, where the bootstrap interval over photos and seeds
-# excludes zero, and −1.7 at 8×, where it does not. MULLER ends level with the continued model,
-# and the capacity control is again the weakest arm. So in this setting the paper's protocol
-# does not change the map's answer: the learned resizer did not pay. The cell below asserts it.
+# Then where they *end* (the tables above). Continuing the bilinear model for 6 epochs gains a
+# little on its own. The learned resizer recovers from near chance to within a few points of it
+# but stays behind at both factors; at 2× the bootstrap interval over photos and seeds excludes
+# zero, at 8× it does not. MULLER ends level with the continued model, and the capacity control
+# is again the weakest arm. So in this setting the paper's protocol does not change the map's
+# answer: the learned resizer did not pay. The cell below asserts it.
 
 # %%
 for f in warm["factors"]:

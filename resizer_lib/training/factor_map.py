@@ -551,10 +551,11 @@ def _where(m: dict) -> str:
     return f"{m['comparison']} at {_label(m['factor'])} ({_VIEW_SHORT[m['view']]})"
 
 
-def format_status(result: dict) -> str:
+def format_status(result: dict, facts: dict | None = None) -> str:
     """The map's state in one sentence: partial or complete, the seeds used per factor with the
-    runs still to go, when and where the runs finished, and the bootstrap resamples."""
-    facts = findings(result)
+    runs still to go, when and where the runs finished, and the bootstrap resamples. ``facts``:
+    ``findings(result)``, when the caller has it already."""
+    facts = facts or findings(result)
     states = []
     for s in facts["state"]:
         used = _seed_ranges(s["seeds_used"]) if s["seeds_used"] else "none"
@@ -574,7 +575,7 @@ def format_findings(result: dict) -> str:
     bilinear difference per factor with its bootstrap interval over photos and seeds, and which
     intervals (over photos and seeds; over seeds) lie wholly on one side of zero."""
     facts = findings(result)
-    lines = [format_status(result)]
+    lines = [format_status(result, facts)]
     headline = [m for m in facts["measured"] if m["comparison"] == "learned − bilinear"]
     if headline:
         by_factor: dict[float, list[str]] = {}
