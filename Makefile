@@ -25,7 +25,7 @@ lab: setup
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 run: setup
-	RESIZER_PROFILE=$(PROFILE) $(BIN)/python -m resizer_lib compare --profile $(PROFILE) --data synthetic --name course_$(PROFILE)
+	RESIZER_PROFILE=$(PROFILE) $(BIN)/python -m resizer_lab compare --profile $(PROFILE) --data synthetic --name course_$(PROFILE)
 	RESIZER_PROFILE=$(PROFILE) $(BIN)/python tools/run_notebooks.py --out build/notebooks notebooks/*.ipynb
 	@echo "Executed notebooks are in build/notebooks/; results in results/."
 

@@ -43,7 +43,8 @@ def main(argv=None) -> None:
     import keras
     from keras import layers
 
-    from resizer_lib.models.resizer import FusableLeakyReLU, build_resizer
+    from resizer_lib.models.leaky_relu import FusableLeakyReLU
+    from resizer_lib.models.resizer import build_resizer
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", type=int, default=300)

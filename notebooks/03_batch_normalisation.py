@@ -525,7 +525,7 @@ plt.show()
 # 72.9 ± 5.3 %, learned − bilinear **+19.1 points**, 95 % CI [+11.5, +26.7] over five seeds. The
 # plain arms' training accuracy rose past 80 % while their validation accuracy stayed near 50 %.
 #
-# `tools/diagnose_batchnorm.py` retrained seeds 0-2 of three arms and evaluated each twice, as
+# `resizer_lab/scripts/diagnose_batchnorm.py` retrained seeds 0-2 of three arms and evaluated each twice, as
 # you just did (`results/photos_densenet121_300to150_gpu/batchnorm.json`): with moving
 # statistics the bilinear models called 85-96 % of the validation photos "cat" and scored
 # 51-56 % on their own *training* photos; after recalibration on 512 training photos bilinear

@@ -263,7 +263,7 @@ plot_history(histories, title=f"{config.backbone} on {SOURCE}");
 # ## The table
 
 # %%
-from resizer_lib.training.reporting import format_table
+from resizer_lib.training.stats import format_table
 
 summary = results["summary"]
 print(format_table(summary))
@@ -344,7 +344,7 @@ for name in study_names():
 # committed summary and asserts what the README says about them.
 
 # %%
-from resizer_lib.training.reporting import paired
+from resizer_lib.training.stats import paired
 
 cpu = load_study("photos_small_cnn_128to64")["summary"]
 for a, b in [("learned", "bilinear"), ("learned", "more_layers"), ("full_res", "bilinear")]:
@@ -424,7 +424,7 @@ assert resolution["low"] < 0 < resolution["high"]  # 300 px is no better than 15
 # Two stories fit: the weights memorised the training photos, or the weights learned and the
 # *moving BatchNorm statistics* used in inference mode do not match them (notebook 03 teaches
 # what those statistics are and reproduces this trap on a small model; notebook 08 meets it with
-# MobileNetV2). `tools/diagnose_batchnorm.py` told them apart on the GPU: it
+# MobileNetV2). `resizer_lab/scripts/diagnose_batchnorm.py` told them apart on the GPU: it
 # retrained nine runs (seeds 0-2 of bilinear, learned and full_res) exactly as the study did
 # and evaluated each before and after `recalibrate_batchnorm` re-estimated every moving mean
 # and variance from 512 training photos, with every weight unchanged. If the first story held,
@@ -498,48 +498,16 @@ assert recal_diff["full_res", "bilinear"].high < 0  # 300 px is worse than 150 p
 # whose every run has finished).
 
 # %%
-import matplotlib.pyplot as plt
-
-from resizer_lib.training.factor_map import format_findings, plot_factor_map
-
 fmap = load_study("map_small_cnn")
-print(format_findings(fmap))  # the README's paragraph, generated from the same numbers
-plot_factor_map(fmap)
-plt.show()
-
-# %% [markdown]
-# The figure's bars are the 95 % t-intervals over seeds; the pale bands behind them the paired
-# bootstrap over photos *and* seeds, which is the fairer of the two: every seed is scored on the
-# same 476 photos, so the seeds alone understate how much another sample of photos could move a
-# difference. The cell below prints every bootstrap interval and asserts what the README says.
-
-# %%
-PLAIN = {("learned", "bilinear"), ("learned", "antialiased"), ("muller", "bilinear")}
-for f in fmap["factors"]:
-    print(f"{f['factor']:.0f}x ({f['image_size'][0]} → {f['target_size'][0]} px): seeds used "
-          f"{f['seeds_used'] or 'none yet'}, {len(f['missing_runs'])} runs still missing")
-    for c in f["comparisons"]:
-        for view in ("moving", "recalibrated"):
-            if not (c[view]["available"] and c[view]["per_photo"]["available"]):
-                continue
-            boot = c[view]["per_photo"]["bootstrap"]
-            print(f"  {c['a']} − {c['b']} ({view}): {100 * boot['mean']:+.1f} points, "
-                  f"photos' and seeds' 95% CI [{100 * boot['low']:+.1f}, {100 * boot['high']:+.1f}]")
-            if (c["a"], c["b"]) in PLAIN:
-                # the README: neither resizer has beaten a plain resize by more than the sampling
-                # error of the photos and seeds, at any factor measured. If a rerun says
-                # otherwise, this fails and the prose must change with it.
-                assert boot["low"] <= 0 <= boot["high"], (f["factor"], c["a"], c["b"], view)
-            if c["a"] == "learned" and c["b"] in ("bilinear", "antialiased") and not fmap["partial"]:
-                # ... and on average the learned resizer came out behind both plain resizes
-                assert c[view]["seeds_interval"]["mean"] < 0, (f["factor"], c["b"], view)
+print(fmap["text"]["findings"])  # the README's paragraph, generated from the same numbers
+print(fmap["text"]["differences"])
 
 # %% [markdown]
 # ### The paper's protocol: a resizer inserted into a trained model
 # Talebi & Milanfar do not train the resizer and the backbone together from scratch: they take a
 # backbone already trained with bilinear resizing, insert the resizer in front of it, and train
 # the two jointly. The course's warm-start study does the same for every seed of the map at 2×
-# and at 8× (`tools/warm_start_study.sh`). It retrains the map's bilinear model (the same run, to
+# and at 8× (`resizer_lab/scripts/warm_start_study.sh`). It retrains the map's bilinear model (the same run, to
 # the last bit of its weights), then trains four arms 6 more epochs from it, on the batches the
 # base training would have seen next, with the optimizer's schedule restarted:
 #
@@ -554,18 +522,10 @@ for f in fmap["factors"]:
 # checksum), so the arms pair up as before.
 
 # %%
-from resizer_lib.training.factor_map import (
-    format_accuracy_table,
-    format_difference_table,
-    format_status,
-)
-
 warm = load_study("warm_start_small_cnn")
-print(format_status(warm))
-print(format_accuracy_table(warm))  # where each arm started, and where it ended
-print(format_difference_table(warm))
-plot_factor_map(warm)
-plt.show()
+print(warm["text"]["status"])
+print(warm["text"]["accuracies"])  # where each arm started, and where it ended
+print(warm["text"]["differences"])
 
 # %% [markdown]
 # Look first at where the arms *start*. MULLER at its initial scalars is exactly the plain
@@ -582,27 +542,7 @@ plt.show()
 # but stays behind at both factors; at 2× the bootstrap interval over photos and seeds excludes
 # zero, at 8× it does not. MULLER ends level with the continued model, and the capacity control
 # is again the weakest arm. So in this setting the paper's protocol does not change the map's
-# answer: the learned resizer did not pay. The cell below asserts it.
-
-# %%
-for f in warm["factors"]:
-    acc = f["accuracy"]
-    # MULLER at its initial scalars is the plain resize: it starts where the trained model is
-    assert abs(acc["muller"]["start"] - acc["bilinear"]["start"]) < 0.005, (f["factor"], acc)
-    # a resizer with a random last convolution starts the trained model near chance
-    for arm in ("learned", "more_layers"):
-        assert acc[arm]["start"] < acc["bilinear"]["start"] - 0.15, (f["factor"], arm, acc)
-    for c in f["comparisons"]:
-        for view in ("moving", "recalibrated"):
-            boot = c[view]["per_photo"]["bootstrap"]
-            if (c["a"], c["b"]) == ("learned", "bilinear"):
-                # the README: inserted, the learned resizer ended behind the continued model at
-                # both factors, and at 2x by more than the photos' and seeds' sampling error
-                assert c[view]["seeds_interval"]["mean"] < 0, (f["factor"], view)
-                if f["factor"] == 2:
-                    assert boot["high"] < 0, (view, boot)
-            if (c["a"], c["b"]) == ("muller", "bilinear"):  # ... and MULLER level with it
-                assert boot["low"] <= 0 <= boot["high"], (f["factor"], view, boot)
+# answer: the learned resizer did not pay.
 
 # %% [markdown]
 # ## Exercises

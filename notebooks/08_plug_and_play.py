@@ -253,7 +253,7 @@ import tempfile
 from pathlib import Path
 
 from resizer_lib.training import ExperimentConfig, train_run
-from resizer_lib.training.reporting import summarise
+from resizer_lib.training.stats import summarise
 from resizer_lib.training.timing import StepTimer
 
 
@@ -384,7 +384,7 @@ assert round(0.999**40, 2) == 0.96 and round(0.9**40, 3) == 0.015
 # the notebook does.
 
 # %%
-from resizer_lib.training.reporting import paired
+from resizer_lib.training.stats import paired
 from resizer_lib.training.studies import load_study
 
 study = load_study("photos_densenet121_300to150_gpu_4arms")

@@ -7,6 +7,10 @@ from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+from resizer_lib.tf_logging import install  # noqa: E402
+
+install()  # as setup() and the command line do: no TensorFlow C++ log lines in test output
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402

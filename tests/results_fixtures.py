@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resizer_lib.training.reporting import summarise
+from resizer_lib.training.stats import summarise
 
 
 def fake_results(per_arm: dict[str, list[float]], name="fake") -> dict:

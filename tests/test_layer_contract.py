@@ -12,8 +12,9 @@ import pytest
 
 from resizer_lib.course.cnn_basics import DepthwiseMaxPooling2D
 from resizer_lib.models.augment import RandomShift, RandomTurn, RandomZoomJit
+from resizer_lib.models.leaky_relu import FusableLeakyReLU
 from resizer_lib.models.muller import MullerResizer
-from resizer_lib.models.resizer import FixedResize, FusableLeakyReLU, LearnableResizer
+from resizer_lib.models.resizer import FixedResize, LearnableResizer
 
 pytestmark = pytest.mark.multibackend
 

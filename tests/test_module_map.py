@@ -1,4 +1,4 @@
-"""The README's module map matches the folders of ``resizer_lib``, and the old paths still import."""
+"""The library's module map matches its folders; the old paths that saved files name still import."""
 
 from __future__ import annotations
 
@@ -28,18 +28,38 @@ def test_every_module_is_in_the_readme_map_and_nothing_else():
     assert _documented() == modules - packages
 
 
-@pytest.mark.parametrize("old", sorted(importlib.import_module("resizer_lib").MOVED))
-def test_the_module_paths_of_version_0_1_are_the_same_modules(old):
-    import resizer_lib
+# the module paths of version 0.1 that a saved .keras file can name -> the registered layers
+SAVED_PATHS = {
+    "resizer_lib.resizer": ("resizer_lib.models.resizer", ["LearnableResizer", "FixedResize"]),
+    "resizer_lib.augment": ("resizer_lib.models.augment", ["RandomShift", "RandomTurn", "RandomZoomJit"]),
+    "resizer_lib.cnn_basics": ("resizer_lib.course.cnn_basics", ["DepthwiseMaxPooling2D"]),
+}
 
-    assert importlib.import_module(old) is importlib.import_module(resizer_lib.MOVED[old])
+
+@pytest.mark.parametrize("old", sorted(SAVED_PATHS))
+def test_the_module_paths_that_saved_files_name_hold_the_same_layers(old):
+    home, names = SAVED_PATHS[old]
+    for name in names:
+        assert getattr(importlib.import_module(old), name) is getattr(importlib.import_module(home), name)
+
+
+def test_importing_the_package_does_nothing():
+    """No hook, no TensorFlow, no environment change at ``import resizer_lib``."""
+    import subprocess
+    import sys
+
+    code = ("import os, sys; before = (list(sys.meta_path), dict(os.environ)); import resizer_lib; "
+            "assert list(sys.meta_path) == before[0], sys.meta_path; "
+            "assert dict(os.environ) == before[1]; "
+            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert out.stdout.strip() == "ok", out.stderr
 
 
 def test_the_public_paths_of_the_course_stay():
-    from resizer_lib.resizer import LearnableResizer, build_resizer  # noqa: F401
-
     from resizer_lib.data import load_dataset  # noqa: F401
     from resizer_lib.models import build_classifier  # noqa: F401
+    from resizer_lib.resizer import LearnableResizer, build_resizer  # noqa: F401
     from resizer_lib.training import ExperimentConfig, compare  # noqa: F401
 
 

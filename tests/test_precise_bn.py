@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from test_runner import tiny_config, tiny_data
 
+from resizer_lab.reports import format_markdown
 from resizer_lib.models.batchnorm import batchnorm_layers
 from resizer_lib.training import train_run
 from resizer_lib.training.batches import EpochBatches
@@ -15,7 +16,6 @@ from resizer_lib.training.precise_bn import (
     evaluate_recalibrated,
     precise_bn_sample,
 )
-from resizer_lib.training.reporting import format_markdown
 
 pytestmark = pytest.mark.multibackend
 

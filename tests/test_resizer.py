@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from resizer_lib.models.resizer import (
-    FusableLeakyReLU,
     LearnableResizer,
     build_resizer,
     resizer_param_count,
@@ -191,31 +190,6 @@ def test_wrong_input_rank_and_channels_are_refused():
 
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-@pytest.mark.parametrize("slope", [0.0, 0.2, 0.5])
-def test_fusable_leaky_relu_gives_the_values_and_gradients_of_keras_leaky_relu(slope):
-    x = np.concatenate([_images((4, 5, 5, 3)) * 8 - 4, np.zeros((1, 5, 5, 3), "float32")])
-    x[0, 0, 0] = [-0.0, 1e-38, -1e-38]
-    ours, theirs = FusableLeakyReLU(negative_slope=slope), keras.layers.LeakyReLU(negative_slope=slope)
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(ours(x)), keras.ops.convert_to_numpy(theirs(x)))
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        grads = []
-        for layer in (ours, theirs):
-            t = tf.constant(x)
-            with tf.GradientTape() as tape:
-                tape.watch(t)
-                y = layer(t) * tf.constant(np.arange(x.size, dtype="float32").reshape(x.shape))
-            grads.append(tape.gradient(y, t).numpy())
-        np.testing.assert_array_equal(grads[0], grads[1])
-
-
-def test_fusable_leaky_relu_round_trips_its_config():
-    layer = FusableLeakyReLU(negative_slope=0.3, name="act")
-    again = FusableLeakyReLU.from_config(layer.get_config())
-    assert again.negative_slope == pytest.approx(0.3) and again.name == "act"
 
 
 def test_a_resizer_saved_by_version_0_1_0_loads_with_the_same_outputs():

@@ -55,7 +55,7 @@ def test_a_study_config_hands_its_settings_to_the_arms():
 
 
 def test_the_command_line_defaults_are_the_specs():
-    from resizer_lib.cli import build_parser
+    from resizer_lab.cli import build_parser
 
     args = build_parser().parse_args(["compare"])
     assert (args.filters, args.res_blocks, args.interpolation) == (

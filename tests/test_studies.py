@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from resizer_lib.training import studies
-from resizer_lib.training.reporting import paired
+from resizer_lib.training.stats import paired
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.multibackend

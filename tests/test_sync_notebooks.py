@@ -156,7 +156,7 @@ def test_a_readme_without_the_generated_block_is_named(tmp_path, monkeypatch):
 
 
 def test_the_warm_start_table_says_not_run_until_its_results_exist(tmp_path):
-    assert sync._warm_start_table(tmp_path).startswith("Not run yet: `bash tools/warm_start_study.sh`")
+    assert sync._warm_start_table(tmp_path).startswith("Not run yet: `bash resizer_lab/scripts/warm_start_study.sh`")
     # any factor-map result has the warm start's shape: the course's map stands in for one
     (tmp_path / "warm_start_small_cnn.json").write_bytes((ROOT / "results" / "map_small_cnn.json").read_bytes())
     status, table, accuracy = sync._warm_start_table(tmp_path).split("\n\n", 2)

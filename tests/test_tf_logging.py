@@ -26,7 +26,7 @@ TF_LINES = [
     "W0000 00:00:1796113796.140922    2744 some/dir/file_name.cc:7] a warning",
 ]
 OWN_LINES = [
-    "python -m resizer_lib compare: error: argument --epochs: invalid value 'zero'",
+    "python -m resizer_lab compare: error: argument --epochs: invalid value 'zero'",
     "E0000 is not a log line without the rest of the prefix",
     "warning: results/x/runs/learned_seed0.json is not valid JSON",
     "",

@@ -167,23 +167,23 @@ def study_problems(results: Path, write: bool) -> list[str]:
 
 
 def _map_findings(results: Path) -> str:
+    from resizer_lab.factor_map import format_findings
     from resizer_lib.files import read_json
-    from resizer_lib.training.factor_map import format_findings
 
     return format_findings(read_json(results / "map_small_cnn.json"))
 
 
 def _warm_start_table(results: Path) -> str:
-    from resizer_lib.files import read_json
-    from resizer_lib.training.factor_map import (
+    from resizer_lab.factor_map import (
         format_accuracy_table,
         format_difference_table,
         format_status,
     )
+    from resizer_lib.files import read_json
 
     path = results / "warm_start_small_cnn.json"
     if not path.is_file():
-        return ("Not run yet: `bash tools/warm_start_study.sh`, then `bash tools/warm_start_study.sh "
+        return ("Not run yet: `bash resizer_lab/scripts/warm_start_study.sh`, then `bash resizer_lab/scripts/warm_start_study.sh "
                 "report` writes `results/warm_start_small_cnn.{json,md,png}` and `make sync` this table.")
     result = read_json(path)
     return "\n\n".join([format_status(result), format_difference_table(result), format_accuracy_table(result)])

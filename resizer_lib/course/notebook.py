@@ -86,7 +86,14 @@ def widget_manager() -> str:
 
 
 def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> Profile:
-    """Check versions, report backend and device, seed everything, return the active profile."""
+    """Check versions, report backend and device, seed everything, return the active profile.
+
+    First it keeps TensorFlow's C++ log lines out of the notebook (``resizer_lib.tf_logging``),
+    so call it before anything imports Keras or TensorFlow.
+    """
+    from resizer_lib.tf_logging import install
+
+    install()
     import keras
     import matplotlib.pyplot as plt
 

@@ -1,6 +1,6 @@
 """The runner: ``train_run`` trains one ``(arm, seed)``, ``compare`` a whole paired study.
 
-``train_run`` is three steps that the warm start (``training.warm_start``) reuses: the seed's
+``train_run`` is three steps that the lab's warm start (``resizer_lab.warm_start``) reuses: the seed's
 batches (``seed_batches``), the compiled model (``compile_for_study``), and the resumable fit
 followed by both measurements, moving and precise-BN (``fit_and_record``).
 """
@@ -210,23 +210,19 @@ def fit_and_record(
 
 
 def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) -> dict:
-    """Run (or resume) the paired study and write ``results/<name>.{json,csv,png}``.
+    """Run (or resume) the paired study: every arm of ``config`` for every seed.
 
     Returns the results dict (JSON-serialisable): ``config``, ``provenance``, ``runs`` (one
-    record per arm and seed, histories included) and ``summary`` (per-arm mean ± std and the
-    paired differences with 95% t-intervals). Finished runs found under
-    ``out_dir/<name>/runs/`` with the same fingerprint are loaded instead of retrained.
+    record per arm and seed, histories included), ``summary`` (per-arm mean ± std and the
+    paired differences with 95% t-intervals, with the moving BatchNorm statistics) and
+    ``summary_recalibrated`` (the same with precise-BN statistics). Each finished run is saved
+    as ``out_dir/<name>/runs/<arm>_seed<k>.json``; a run found there with the same fingerprint
+    is loaded instead of retrained, so a study resumes where it stopped.
     """
-    from resizer_lib.training.reporting import (
-        summarise,
-        summarise_per_photo,
-        summarise_recalibrated,
-        write_outputs,
-    )
+    from resizer_lib.training.stats import summarise, summarise_recalibrated
 
     data = data or load_experiment_data(config)
-    out = Path(config.out_dir)
-    run_dir = out / config.name / "runs"
+    run_dir = Path(config.out_dir) / config.name / "runs"
     fingerprint = config.fingerprint(data_fingerprint(data))
     started = time.perf_counter()
     runs, reused = [], 0
@@ -259,10 +255,7 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
         "summary": summarise(runs, config.arms),
         "summary_recalibrated": summarise_recalibrated(runs, config.arms),
         "val_labels": [int(y) for y in data["y_val"]],  # what the per-photo predictions are scored against
-        "per_photo": {view: summarise_per_photo(runs, config.arms, data["y_val"], view)
-                      for view in ("moving", "recalibrated")},
     }
-    write_outputs(results, out)
     return results
 
 
@@ -319,11 +312,11 @@ def provenance(config: ExperimentConfig, data: dict, seconds: float, reused: int
 
 
 def _command_line() -> str:
-    """The command that is running, as a user would type it (``python -m resizer_lib ...``)."""
+    """The command that is running, as a user would type it (``python -m resizer_lab ...``)."""
     if not sys.argv:
         return ""
     prog = Path(sys.argv[0])
-    head = "python -m resizer_lib" if prog.name == "__main__.py" else prog.name
+    head = f"python -m {prog.parent.name}" if prog.name == "__main__.py" else prog.name
     return " ".join([head, *sys.argv[1:]])
 
 

@@ -17,12 +17,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from itertools import combinations
 
-import numpy as np
 from scipy import stats
 
-__all__ = ["Interval", "mean_std", "t_critical", "mean_ci", "paired_difference", "mcnemar",
-           "paired_bootstrap"]
+__all__ = ["METRIC", "RECALIBRATED", "Interval", "mean_std", "t_critical", "mean_ci",
+           "paired_difference", "summarise", "summarise_recalibrated", "paired", "format_table"]
+
+METRIC = "val_accuracy"  # final-epoch validation accuracy: never the best epoch
+RECALIBRATED = "val_accuracy_recalibrated"  # the same, with precise-BN statistics
 
 
 @dataclass(frozen=True)
@@ -104,62 +107,56 @@ def paired_difference(a: Sequence[float], b: Sequence[float], level: float = 0.9
     return mean_ci([x - y for x, y in zip(va, vb, strict=True)], level)
 
 
-# -- per-photo uncertainty -------------------------------------------------------------------
-# The t-intervals above are over seeds: they do not include the sampling error of a finite
-# validation set (one photo of 476 is 0.2 points). Two arms evaluated on the *same* photos can
-# be compared photo by photo.
-def _correct(values, name: str) -> np.ndarray:
-    arr = np.asarray(values)
-    if arr.ndim == 1:
-        arr = arr[None, :]
-    if arr.ndim != 2 or arr.size == 0:
-        raise ValueError(f"{name} must be (photos,) or (seeds, photos) right/wrong values; got shape {arr.shape}")
-    if not np.isin(arr, (0, 1)).all():
-        raise ValueError(f"{name} must hold right/wrong values (booleans or 0/1)")
-    return arr.astype(bool)
+# -- a study's summary: every arm over seeds, every pair of arms paired by seed ---------------
+def _scores(runs: list[dict], arm: str, metric: str) -> dict[int, float]:
+    return {r["seed"]: r["final"][metric] for r in runs if r["arm"] == arm}
 
 
-def mcnemar(correct_a, correct_b) -> dict:
-    """McNemar's exact test of two classifiers on the same photos: ``(photos,)`` booleans each.
-
-    ``b`` photos only ``a`` gets right, ``c`` only ``b``; under "no difference" each of the
-    ``b + c`` discordant photos is a coin toss, so the two-sided p-value is the exact binomial
-    one (``scipy.stats.binomtest``). Returns ``{"a_only", "b_only", "discordant", "p_value"}``.
-    """
-    a, b = _correct(correct_a, "correct_a"), _correct(correct_b, "correct_b")
-    if a.shape != b.shape or a.shape[0] != 1:
-        raise ValueError(f"mcnemar compares one run with one run on the same photos; got shapes "
-                         f"{a.shape[1:]} and {b.shape[1:]}")
-    only_a, only_b = int(np.sum(a & ~b)), int(np.sum(~a & b))
-    n = only_a + only_b
-    p = 1.0 if n == 0 else float(stats.binomtest(only_a, n, 0.5).pvalue)
-    return {"a_only": only_a, "b_only": only_b, "discordant": n, "p_value": p}
+def summarise_recalibrated(runs: list[dict], arms) -> dict | None:
+    """``summarise`` of the precise-BN accuracy, or ``None`` when a run lacks it (runs trained
+    before the runner measured it): never a summary of some of the runs."""
+    if not runs or any(RECALIBRATED not in r["final"] for r in runs):
+        return None
+    return summarise(runs, arms, metric=RECALIBRATED)
 
 
-def paired_bootstrap(correct_a, correct_b, resamples: int = 10_000, seed: int = 0,
-                     level: float = 0.95, resample_seeds: bool = True) -> Interval:
-    """Percentile bootstrap CI of the accuracy difference ``a - b`` over photos (and seeds).
+def summarise(runs: list[dict], arms, metric: str = METRIC) -> dict:
+    """Per arm: mean, std, n, per-seed scores. Per pair (a, b): ``a - b`` paired by seed, 95% CI."""
+    per_arm = {}
+    for arm in arms:
+        scores = _scores(runs, arm, metric)
+        mean, std = mean_std(list(scores.values()))
+        per_arm[arm] = {"mean": mean, "std": std, "n": len(scores), "per_seed": scores}
+    pairs = []
+    for a, b in combinations(arms, 2):
+        sa, sb = _scores(runs, a, metric), _scores(runs, b, metric)
+        seeds = sorted(set(sa) & set(sb))
+        ci = paired_difference([sa[s] for s in seeds], [sb[s] for s in seeds])
+        pairs.append({"a": a, "b": b, "seeds": seeds,
+                      "differences": [sa[s] - sb[s] for s in seeds], **ci.to_dict()})
+    return {"metric": metric, "arms": per_arm, "pairs": pairs}
 
-    ``correct_a``, ``correct_b``: ``(seeds, photos)`` (or ``(photos,)``) right/wrong values of
-    two arms, seed ``i`` of ``a`` paired with seed ``i`` of ``b`` (same initial weights), photo
-    ``j`` the same photo everywhere. Each resample draws photos with replacement (the same
-    draw for every seed and both arms, so the pairing holds) and, with ``resample_seeds``,
-    seeds with replacement too, so that the interval holds both sources of uncertainty.
-    """
-    a, b = _correct(correct_a, "correct_a"), _correct(correct_b, "correct_b")
-    if a.shape != b.shape:
-        raise ValueError(f"correct_a and correct_b must have one shape (seeds, photos); got {a.shape} and {b.shape}")
-    level = _check_level(level)
-    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 100:
-        raise ValueError(f"resamples must be an integer >= 100; got {resamples!r}")
-    diff = a.astype(np.float64) - b.astype(np.float64)  # (seeds, photos): +1, 0 or -1
-    n_seeds, n_photos = diff.shape
-    rng = np.random.default_rng(seed)
-    means = np.empty(resamples)
-    for r in range(resamples):
-        photos = rng.integers(0, n_photos, n_photos)
-        seeds = rng.integers(0, n_seeds, n_seeds) if resample_seeds else np.arange(n_seeds)
-        means[r] = diff[np.ix_(seeds, photos)].mean()
-    low, high = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
-    return Interval(float(diff.mean()), float(low), float(high), float(means.std(ddof=1)),
-                    int(n_seeds * n_photos), level)
+
+def paired(summary: dict, a: str, b: str) -> dict:
+    """The paired difference ``a − b`` of a ``summarise`` result, whichever order it was stored in:
+    ``{"mean", "low", "high", "n"}`` (fractions; ``low``/``high`` the 95% CI, NaN for one seed)."""
+    for pair in summary["pairs"]:
+        if (pair["a"], pair["b"]) == (a, b):
+            return {"mean": pair["mean"], "low": pair["low"], "high": pair["high"], "n": pair["n"]}
+        if (pair["a"], pair["b"]) == (b, a):
+            return {"mean": -pair["mean"], "low": -pair["high"], "high": -pair["low"], "n": pair["n"]}
+    raise ValueError(f"No pair {a!r} − {b!r}; the arms are {list(summary['arms'])}")
+
+
+def format_table(summary: dict) -> str:
+    """The summary as a plain-text table (accuracies in percent)."""
+    lines = [f"{'arm':<14}{'n':>3}  {summary['metric'] + ' mean ± std':>26}"]
+    for arm, s in summary["arms"].items():
+        spread = f"± {100 * s['std']:.2f} %" if s["n"] > 1 else "%  (one seed)"
+        lines.append(f"{arm:<14}{s['n']:>3}  {100 * s['mean']:>17.2f} {spread}")
+    lines.append("")
+    lines.append(f"{'paired difference (a - b)':<30}{'n':>3}  {'mean':>8}  {'95% CI':>20}")
+    for p in summary["pairs"]:
+        ci = "n/a (one seed)" if math.isnan(p["low"]) else f"[{100 * p['low']:+.2f}, {100 * p['high']:+.2f}]"
+        lines.append(f"{p['a'] + ' - ' + p['b']:<30}{p['n']:>3}  {100 * p['mean']:>+7.2f}%  {ci:>20}")
+    return "\n".join(lines)

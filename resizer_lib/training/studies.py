@@ -55,7 +55,7 @@ def study_path(name: str):
         known = ", ".join(study_names()) or "none"
         raise ValueError(
             f"no study {name!r} ships with resizer_lib (known: {known}). A study of your own is "
-            f"read with resizer_lib.training.reporting.load_results('<out>/<name>.json')."
+            f"read with json.load(open('<out>/<name>.json'))."
         )
     return path
 

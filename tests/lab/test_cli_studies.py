@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from test_factor_map import LABELS, write_study
 
-from resizer_lib.cli import _seeds, build_parser, main
+from resizer_lab.cli import _seeds, build_parser, main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def labelled_study(root: Path, name: str, **kw) -> Path:
@@ -44,7 +44,7 @@ def test_map_report_writes_the_three_files_and_labels_a_partial_map(tmp_path, ca
     result = json.loads(out.with_suffix(".json").read_text())
     assert [f["seeds_used"] for f in result["factors"]] == [[0, 1, 2], [0, 2]]
     assert result["factors"][0]["comparisons"][0]["moving"]["per_photo"]["available"]
-    assert result["provenance"]["command"].startswith("python -m resizer_lib map-report --studies")
+    assert result["provenance"]["command"].startswith("python -m resizer_lab map-report --studies")
     assert out.with_suffix(".png").is_file() and out.with_suffix(".md").is_file()
 
 
@@ -79,7 +79,7 @@ def test_map_report_bad_studies_end_with_one_line(tmp_path, capsys, make, match)
     rc = main(["map-report", "--studies", *studies, "--out", str(tmp_path / "map"),
                "--script", str(tmp_path / "none.sh")])
     err = capsys.readouterr().err.strip().splitlines()
-    assert rc == 2 and match in err[-1] and err[-1].startswith("python -m resizer_lib map-report: error:")
+    assert rc == 2 and match in err[-1] and err[-1].startswith("python -m resizer_lab map-report: error:")
 
 
 def test_map_report_bad_pairs_are_refused(tmp_path, capsys):
@@ -115,12 +115,12 @@ def test_warm_start_trains_and_then_reuses_the_arms_asked_for(tmp_path, capsys):
 
 
 def _parsed(command: str):
-    """The parsed flags of a ``python -m resizer_lib ...`` command line."""
+    """The parsed flags of a ``python -m resizer_lab ...`` command line."""
     return build_parser().parse_args(shlex.split(command)[3:])
 
 
 def test_the_warm_start_script_trains_with_the_map_studys_flags():
-    from resizer_lib.training.factor_map import script_commands
+    from resizer_lab.factor_map import script_commands
 
     warm = script_commands(REPO / "tools" / "warm_start_study.sh", [64, 32, 16])
     cold = script_commands(REPO / "tools" / "map_study.sh", [64, 32, 16])
@@ -152,7 +152,7 @@ def _launched(tmp_path, script: str, *args: str, busy: str = "") -> dict[str, li
         (bin_dir / tool).chmod(0o755)
     log.unlink(missing_ok=True)
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "PY": "python", "DATA": str(tmp_path)}
-    out = subprocess.run(["bash", str(REPO / "tools" / script), *args], capture_output=True, text=True, env=env)
+    out = subprocess.run(["bash", str(REPO / "resizer_lab" / "scripts" / script), *args], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     for _ in range(50):  # the script starts them in the background
         if log.exists() and len(log.read_text().splitlines()) == (1 if busy else 2):

@@ -30,9 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
+from resizer_lab.photo_tests import mcnemar, paired_bootstrap
+from resizer_lab.reports import load_runs
 from resizer_lib.files import read_json, write_json_atomic, write_text_atomic
-from resizer_lib.training.reporting import METRIC, RECALIBRATED, load_runs
-from resizer_lib.training.stats import mcnemar, paired_bootstrap, paired_difference
+from resizer_lib.training.stats import METRIC, RECALIBRATED, paired_difference
 from resizer_lib.viz.tables import markdown_table
 
 __all__ = [
@@ -691,6 +692,10 @@ def write_factor_map(result: dict, out: str | Path) -> dict[str, Path]:
         raise ValueError(f"out is a name without extension (e.g. results/map_small_cnn); got {out}")
     paths = {ext: out.with_name(f"{out.name}.{ext}") for ext in ("json", "md", "png")}
     out.parent.mkdir(parents=True, exist_ok=True)
+    # the sentences and tables a reader is shown, computed here: the course only prints them
+    result = {**result, "text": {"status": format_status(result), "findings": format_findings(result),
+                                 "differences": format_difference_table(result),
+                                 "accuracies": format_accuracy_table(result)}}
     write_json_atomic(paths["json"], result)
     title = f"# {out.name}: when does a learned resizer pay?"
     write_text_atomic(paths["md"], f"{title}\n\n{format_factor_map(result)}\n\n![paired differences "

@@ -1,4 +1,4 @@
-"""The study scripts in tools/: the bookkeeping that decides what to summarise, without training."""
+"""The study scripts in resizer_lab/scripts/: the bookkeeping that decides what to summarise, without training."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-TOOLS = Path(__file__).resolve().parents[1] / "tools"
+TOOLS = Path(__file__).resolve().parents[2] / "resizer_lab" / "scripts"
 
 
 def finished_seeds(runs: Path, arms: str) -> str:

@@ -2,9 +2,9 @@
 # Issue 9's GPU study: DenseNet-121 from scratch, 300 -> 150 px, on the real photos of
 # cats_vs_dogs_small, JAX backend and the library's NumPy data path (no TensorFlow needed).
 #
-#   PARALLEL=arms BUDGET=290 bash tools/gpu_study.sh   # as run on the H200 (results/README.md)
+#   PARALLEL=arms BUDGET=290 bash resizer_lab/scripts/gpu_study.sh   # as run on the H200 (results/README.md)
 #   BACKBONE=small_cnn IMAGE_SIZE=64 TARGET_SIZE=32 EPOCHS=1 NUM_TRAIN=64 NUM_VAL=32 \
-#     SEEDS="0 1" OUT_DIR=/tmp/gpu_smoke bash tools/gpu_study.sh    # a CPU smoke test of the script
+#     SEEDS="0 1" OUT_DIR=/tmp/gpu_smoke bash resizer_lab/scripts/gpu_study.sh    # a CPU smoke test of the script
 #
 # BUDGET is the seconds of training it may spend before it summarises. Each seed is its own
 # `compare` process, so the budget is checked between seeds; a seed that would not fit is not
@@ -40,7 +40,7 @@ START=$(date +%s)
 left() { echo $((BUDGET - ($(date +%s) - START))); }
 
 compare_seed() {  # compare_seed ARMS SEED: one process, cut when the budget runs out
-    timeout "$(left)" "$PY" -m resizer_lib compare "${COMMON[@]}" --name "$NAME" --arms "$1" --seeds "$2,"
+    timeout "$(left)" "$PY" -m resizer_lab compare "${COMMON[@]}" --name "$NAME" --arms "$1" --seeds "$2,"
 }
 
 run_phase_parallel() {  # run_phase_parallel ARMS SEEDS: one process per seed, all at once
@@ -96,8 +96,8 @@ summarise() {  # summarise NAME ARMS: reuse-only compare over the seeds finished
     seeds=$(finished_seeds "$arms")
     [ "$(echo "$seeds" | tr -cd , | wc -c)" -ge 2 ] || { echo "gpu_study: $name: under 2 seeds"; return 0; }
     if [ "$name" != "$NAME" ]; then mkdir -p "$OUT_DIR/$name" && cp -r "$RUNS" "$OUT_DIR/$name/"; fi
-    "$PY" -m resizer_lib compare "${COMMON[@]}" --name "$name" --arms "$arms" --seeds "$seeds" \
-        && "$PY" -m resizer_lib report "$OUT_DIR/$name.json"
+    "$PY" -m resizer_lab compare "${COMMON[@]}" --name "$name" --arms "$arms" --seeds "$seeds" \
+        && "$PY" -m resizer_lab report "$OUT_DIR/$name.json"
 }
 
 if [ "${PARALLEL:-0}" = arms ]; then

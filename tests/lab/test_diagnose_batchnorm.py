@@ -1,4 +1,4 @@
-"""tools/diagnose_batchnorm.py: train like compare, then measure what the BatchNorm statistics do."""
+"""resizer_lab/scripts/diagnose_batchnorm.py: train like compare, then measure what the BatchNorm statistics do."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "diagnose_batchnorm.py"
+TOOL = Path(__file__).resolve().parents[2] / "resizer_lab" / "scripts" / "diagnose_batchnorm.py"
 
 
 def load_tool():

@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from resizer_lib.training import factor_map as fm
-from resizer_lib.training.stats import mcnemar, paired_difference
+from resizer_lab import factor_map as fm
+from resizer_lab.photo_tests import mcnemar
+from resizer_lib.training.stats import paired_difference
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PHOTOS = 40
 ARMS = ("bilinear", "antialiased", "learned", "more_layers", "muller")
 LABELS = np.arange(PHOTOS) % 2
@@ -247,7 +248,7 @@ def test_custom_comparisons_choose_the_arms_that_must_be_finished(tmp_path):
 
 def test_the_commands_of_the_map_study_script():
     commands = fm.script_commands(REPO / "tools" / "map_study.sh", [64, 16])
-    assert commands["64"] == (".venv/bin/python -m resizer_lib compare --data ../shared/datasets/cats_vs_dogs "
+    assert commands["64"] == (".venv/bin/python -m resizer_lab compare --data ../shared/datasets/cats_vs_dogs "
                               "--image-size 128 --target-size 64 --backbone small_cnn --epochs 12 "
                               "--num-train all --augment --out results --arms "
                               "bilinear,antialiased,learned,more_layers,muller --name map_small_cnn_128to64")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m resizer_lib {compare,train,report,info,map-report,warm-start} ...``.
+"""The lab's command line: ``python -m resizer_lab {compare,train,report,info,map-report,warm-start}``.
 
 The profile (``--profile`` or ``RESIZER_PROFILE``) sets sizes, counts and epochs; any flag given
 explicitly wins. Bad flags and values end with one line on stderr and exit status 2.
@@ -14,13 +14,13 @@ from collections.abc import Sequence
 __all__ = ["main", "build_parser", "config_from_args"]
 
 EXAMPLES = """examples:
-  python -m resizer_lib compare --profile smoke
-  python -m resizer_lib compare --backbone densenet121 --data cats_vs_dogs \\
+  python -m resizer_lab compare --profile smoke
+  python -m resizer_lab compare --backbone densenet121 --data cats_vs_dogs \\
       --arms bilinear,learned,more_layers --epochs 10 --seeds 5
-  python -m resizer_lib compare --data ../shared/datasets/cats_vs_dogs --image-size 128 --target-size 64
-  python -m resizer_lib train --arm learned --seed 0 --save resizer_model.keras
-  python -m resizer_lib report results/synthetic_quick.json
-  python -m resizer_lib report results/synthetic_quick/runs
+  python -m resizer_lab compare --data ../shared/datasets/cats_vs_dogs --image-size 128 --target-size 64
+  python -m resizer_lab train --arm learned --seed 0 --save resizer_model.keras
+  python -m resizer_lab report results/synthetic_quick.json
+  python -m resizer_lab report results/synthetic_quick/runs
 """
 
 
@@ -134,7 +134,7 @@ def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(
-        prog="python -m resizer_lib",
+        prog="python -m resizer_lab",
         description="Learning to Resize: train classifiers with and without the learnable resizer.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -175,8 +175,8 @@ def _add_study_parsers(sub) -> None:
     m.add_argument("--data", help="the studies' image folder, for the per-photo tests' labels "
                    "(default: the --data of the script's command)")
     m.add_argument("--data-seed", type=int, default=0, help="the studies' data seed (default 0)")
-    m.add_argument("--script", default="tools/map_study.sh",
-                   help="the study script whose commands go into the provenance (default tools/map_study.sh)")
+    m.add_argument("--script", default="resizer_lab/scripts/map_study.sh",
+                   help="the study script whose commands go into the provenance (default resizer_lab/scripts/map_study.sh)")
     m.add_argument("--resamples", type=_positive, default=10_000, help="bootstrap resamples (default 10000)")
     w = sub.add_parser("warm-start", help="the paper's protocol: a resizer inserted in front of a "
                        "backbone trained with bilinear, trained jointly for more epochs")
@@ -244,6 +244,9 @@ def _info() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from resizer_lib.tf_logging import install
+
+    install()  # TensorFlow's C++ log lines stay out of every command's output
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
@@ -265,9 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = config_from_args(args)
         if args.command == "compare":
-            from resizer_lib.training import compare
+            from resizer_lab.reports import run_study
 
-            compare(config)
+            run_study(config)
         else:
             _train_one(config, args.save)
     except (ValueError, RuntimeError, FileNotFoundError) as err:
@@ -280,7 +283,7 @@ def _report(parser: argparse.ArgumentParser, path: str) -> int:
     import json
     from pathlib import Path
 
-    from resizer_lib.training.reporting import (
+    from resizer_lab.reports import (
         format_markdown,
         format_progress,
         load_results,
@@ -326,7 +329,7 @@ def _map_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     import contextlib
     from pathlib import Path
 
-    from resizer_lib.training import factor_map as fm
+    from resizer_lab import factor_map as fm
 
     prog = f"{parser.prog} map-report"
     try:
@@ -351,7 +354,7 @@ def _map_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
                   "tests are left out; pass --data", file=sys.stderr)
         provenance = {"script": args.script if commands else None, "commands": commands,
                       "dataset": data, "data_seed": args.data_seed,
-                      "command": f"python -m resizer_lib map-report --studies {' '.join(args.studies)} "
+                      "command": f"python -m resizer_lab map-report --studies {' '.join(args.studies)} "
                                  f"--out {args.out} --pairs {args.pairs} --seeds "
                                  f"{','.join(map(str, args.seeds))} --resamples {args.resamples}"}
         result = fm.build_factor_map(args.studies, labels=labels, comparisons=comparisons,
@@ -376,8 +379,8 @@ def _warm_start(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     """``warm-start``: the four arms of every seed, resumable; then the grid of finished runs."""
     from pathlib import Path
 
-    from resizer_lib.training.reporting import format_progress
-    from resizer_lib.training.warm_start import warm_start
+    from resizer_lab.reports import format_progress
+    from resizer_lab.warm_start import warm_start
 
     try:
         config = config_from_args(args)

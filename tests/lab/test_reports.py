@@ -1,4 +1,4 @@
-"""``resizer_lib.training.reporting``: summaries, tables and the files of a study."""
+"""``resizer_lab.reports``: summaries, tables and the files of a study."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 from results_fixtures import fake_results
 
-from resizer_lib.training.reporting import format_table, summarise
+from resizer_lib.training.stats import format_table, summarise
 
 pytestmark = pytest.mark.multibackend
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.multibackend
 
 
 def test_report_names_a_broken_record_and_the_way_forward(tmp_path):
-    from resizer_lib.training.reporting import load_runs
+    from resizer_lab.reports import load_runs
 
     (tmp_path / "learned_seed0.json").write_text('{"arm": "lea')
     with pytest.raises(ValueError, match=r"learned_seed0.json is not valid JSON .*rerun the study"):
@@ -37,7 +37,7 @@ def test_summary_pairs_by_seed():
 
 
 def test_markdown_report_numbers_come_from_the_runs():
-    from resizer_lib.training.reporting import format_markdown
+    from resizer_lab.reports import format_markdown
 
     md = format_markdown(fake_results({"bilinear": [0.6, 0.65, 0.7], "learned": [0.8, 0.7, 0.9],
                                        "full_res": [0.9, 0.85, 0.95]}))
@@ -52,7 +52,7 @@ def test_markdown_report_numbers_come_from_the_runs():
 
 
 def test_paired_reads_a_difference_in_either_order():
-    from resizer_lib.training.reporting import paired
+    from resizer_lib.training.stats import paired
 
     summary = fake_results({"bilinear": [0.6, 0.65, 0.7], "learned": [0.8, 0.7, 0.9]})["summary"]
     forward, backward = paired(summary, "learned", "bilinear"), paired(summary, "bilinear", "learned")
@@ -65,7 +65,7 @@ def test_paired_reads_a_difference_in_either_order():
 
 
 def test_markdown_report_names_the_versions_the_runs_trained_with():
-    from resizer_lib.training.reporting import format_markdown
+    from resizer_lab.reports import format_markdown
 
     results = fake_results({"bilinear": [0.6, 0.7], "learned": [0.8, 0.7]})
     md = format_markdown(results)  # runs without versions: only the summarising call's are known
@@ -78,7 +78,7 @@ def test_markdown_report_names_the_versions_the_runs_trained_with():
 
 
 def test_markdown_report_of_one_seed_claims_no_spread():
-    from resizer_lib.training.reporting import format_markdown
+    from resizer_lab.reports import format_markdown
 
     md = format_markdown(fake_results({"bilinear": [0.834], "learned": [0.815]}))
     assert "| bilinear | 83.4 % | 83.4 |" in md and "±" not in md.split("| paired")[0].split("\n", 2)[2]
@@ -91,7 +91,7 @@ def test_markdown_report_of_one_seed_claims_no_spread():
 
 
 def test_progress_grid_shows_finished_runs_and_gaps(tmp_path):
-    from resizer_lib.training.reporting import format_progress, load_runs
+    from resizer_lab.reports import format_progress, load_runs
 
     runs = fake_results({"learned": [0.8, 0.7], "bilinear": [0.6, 0.65]})["runs"]
     runs = [r for r in runs if not (r["arm"] == "learned" and r["seed"] == 1)]  # still training
@@ -107,7 +107,7 @@ def test_progress_grid_shows_finished_runs_and_gaps(tmp_path):
 
 
 def test_load_runs_refuses_empty_and_foreign_folders(tmp_path):
-    from resizer_lib.training.reporting import load_runs
+    from resizer_lab.reports import load_runs
 
     with pytest.raises(ValueError, match="No runs folder"):
         load_runs(tmp_path / "missing")
@@ -119,7 +119,7 @@ def test_load_runs_refuses_empty_and_foreign_folders(tmp_path):
 
 
 def test_study_order_puts_the_study_arms_first_and_other_interpolations_after():
-    from resizer_lib.training.reporting import study_order
+    from resizer_lab.reports import study_order
 
     assert study_order(["nearest", "full_res", "learned", "bicubic", "bilinear", "learned"]) == [
         "bilinear", "learned", "full_res", "bicubic", "nearest"]
@@ -128,8 +128,8 @@ def test_study_order_puts_the_study_arms_first_and_other_interpolations_after():
 def test_a_study_with_per_photo_predictions_reports_bootstrap_and_mcnemar(tmp_path):
     from test_runner import tiny_config, tiny_data
 
+    from resizer_lab.reports import format_markdown
     from resizer_lib.training import compare
-    from resizer_lib.training.reporting import format_markdown
 
     results = compare(tiny_config(tmp_path, epochs=1, seeds=(0, 1)), data=tiny_data())
     assert len(results["val_labels"]) == 16

@@ -3,10 +3,10 @@
 # its own seeds, in the background. Safe to run again at any time: finished (arm, seed) runs are
 # reused and an interrupted run resumes from its last finished epoch.
 #
-#   bash tools/photo_study.sh          # start (or continue) both processes
+#   bash resizer_lab/scripts/photo_study.sh          # start (or continue) both processes
 #   tail -f build/photos_study_core*.log
-#   python -m resizer_lib report results/photos_small_cnn_128to64/runs   # finished runs so far
-#   bash tools/photo_study.sh summary  # when every run is done: the summaries, nothing trained
+#   python -m resizer_lab report results/photos_small_cnn_128to64/runs   # finished runs so far
+#   bash resizer_lab/scripts/photo_study.sh summary  # when every run is done: the summaries, nothing trained
 #
 # Each process's compare, when it ends, writes results/<name>.{json,md,csv,png} for its own
 # seeds only (so a half-study summary appears there); `summary` rewrites them over every seed,
@@ -22,12 +22,12 @@ DATA=${DATA:-../shared/datasets/cats_vs_dogs}
 progress() {  # the grid of the runs finished so far
     local runs=results/photos_small_cnn_128to64/runs
     if compgen -G "$runs/*.json" > /dev/null; then
-        echo "finished so far:"; "$PY" -m resizer_lib report "$runs"
+        echo "finished so far:"; "$PY" -m resizer_lab report "$runs"
     fi
 }
 COMMON="--data $DATA --image-size 128 --target-size 64 --backbone small_cnn --epochs 12 --num-train all --augment --out results"
-MAIN="$PY -m resizer_lib compare $COMMON --arms bilinear,learned,more_layers,full_res --name photos_small_cnn_128to64"
-REF="$PY -m resizer_lib compare $COMMON --arms bilinear,learned --recipe keras_io --name photos_small_cnn_128to64_keras_io"
+MAIN="$PY -m resizer_lab compare $COMMON --arms bilinear,learned,more_layers,full_res --name photos_small_cnn_128to64"
+REF="$PY -m resizer_lab compare $COMMON --arms bilinear,learned --recipe keras_io --name photos_small_cnn_128to64_keras_io"
 missing() {  # missing NAME ARMS SEEDS: the (arm, seed) runs without a finished JSON
     local arm seed
     for arm in ${2//,/ }; do for seed in ${3//,/ }; do
@@ -41,7 +41,7 @@ if [ "${1:-}" = summary ]; then  # reuse-only: refuses while a run is missing, s
         name=$1 arms=$2 seeds=$3; shift 3
         gaps=$(missing "$name" "$arms" "$seeds")
         if [ -n "$gaps" ]; then echo "photo_study: $name still misses (arm/seed): $gaps"; continue; fi
-        "$@" --seeds "$seeds" && "$PY" -m resizer_lib report "results/$name.json"
+        "$@" --seeds "$seeds" && "$PY" -m resizer_lab report "results/$name.json"
     done
     exit 0
 fi

@@ -10,10 +10,10 @@
 # below), in the background. Safe to run again at any time: finished runs are reused, trained
 # bilinear weights are reused, and an interrupted run resumes from its last epoch.
 #
-#   bash tools/warm_start_study.sh           # 2x and 8x
-#   bash tools/warm_start_study.sh 4x        # 2x and 4x
+#   bash resizer_lab/scripts/warm_start_study.sh           # 2x and 8x
+#   bash resizer_lab/scripts/warm_start_study.sh 4x        # 2x and 4x
 #   tail -f build/warm_start_core*.log
-#   bash tools/warm_start_study.sh report    # the paired differences of the runs finished so far
+#   bash resizer_lab/scripts/warm_start_study.sh report    # the paired differences of the runs finished so far
 #
 # Why 6 extra epochs (EXTRA): half the from-scratch budget of 12. The from-scratch curves had
 # flattened by epochs 10-12, so the bilinear model the resizer is inserted into has converged;
@@ -35,7 +35,7 @@ EXTRA=${EXTRA:-6}
 WEIGHTS=${WEIGHTS:-../weights}
 CORES=${CORES:-0 1}
 study() {  # study TARGET: the warm-start command of one factor (the map study's flags)
-    echo "$PY -m resizer_lib warm-start --data $DATA --image-size 128 --target-size $1 --backbone small_cnn \
+    echo "$PY -m resizer_lab warm-start --data $DATA --image-size 128 --target-size $1 --backbone small_cnn \
 --epochs 12 --num-train all --augment --out results --extra-epochs $EXTRA --weights-dir $WEIGHTS/map_small_cnn_128to$1 \
 --name map_small_cnn_128to$1"
 }
@@ -47,9 +47,9 @@ target_of() {  # target_of FACTOR: 4x -> 32
 }
 if [ "${1:-}" = report ]; then  # reads the finished runs; trains nothing
     second=$(target_of "${2:-8x}")
-    exec "$PY" -m resizer_lib map-report --studies results/warm_start_map_small_cnn_128to64 \
+    exec "$PY" -m resizer_lab map-report --studies results/warm_start_map_small_cnn_128to64 \
         "results/warm_start_map_small_cnn_128to$second" --pairs learned-bilinear,muller-bilinear,learned-more_layers,more_layers-bilinear \
-        --seeds "$SEEDS" --script tools/warm_start_study.sh --data "$DATA" --out "${OUT:-results/warm_start_small_cnn}"
+        --seeds "$SEEDS" --script resizer_lab/scripts/warm_start_study.sh --data "$DATA" --out "${OUT:-results/warm_start_small_cnn}"
 fi
 second=$(target_of "${1:-8x}")
 [ -d "$DATA" ] || { echo "warm_start_study: no dataset at $DATA (see results/README.md)" >&2; exit 2; }

@@ -11,12 +11,12 @@ import pytest
 
 
 def run_cli(*args, cwd=None, env_extra=None):
-    """``python -m resizer_lib ...`` as a new user runs it: no TensorFlow log level chosen, and
+    """``python -m resizer_lab ...`` as a new user runs it: no TensorFlow log level chosen, and
     oneDNN forced on (as TensorFlow does by itself on Intel CPUs with AVX-512), so that its
     C++ log lines would show on any CPU if they came back."""
     env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "_RESIZER_TF_QUIET")}
     env |= {"TF_ENABLE_ONEDNN_OPTS": "1", "RESIZER_DATA": "synthetic"} | (env_extra or {})
-    return subprocess.run([sys.executable, "-m", "resizer_lib", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "resizer_lab", *args], capture_output=True,
                           text=True, cwd=cwd, env=env, timeout=600)
 
 
@@ -60,8 +60,8 @@ def assert_one_line_error(stderr: str, message: str) -> None:
 
 @pytest.mark.parametrize("args, message", BAD_FLAGS)
 def test_bad_flags_give_one_line_errors(args, message, tmp_path, monkeypatch, capsys):
-    """In process (``main`` is what ``python -m resizer_lib`` calls): no interpreter start-up each."""
-    from resizer_lib.cli import main
+    """In process (``main`` is what ``python -m resizer_lab`` calls): no interpreter start-up each."""
+    from resizer_lab.cli import main
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RESIZER_DATA", "synthetic")
@@ -83,7 +83,7 @@ def test_bad_flag_in_a_real_process_is_one_line(tmp_path):
 
 @pytest.mark.slow
 def test_train_trains_one_arm_and_prints_its_accuracy(tmp_path, monkeypatch, capsys):
-    from resizer_lib.cli import main
+    from resizer_lab.cli import main
 
     monkeypatch.setenv("RESIZER_DATA", "synthetic")
     assert main(["train", "--profile", "smoke", "--arm", "learned", "--out", str(tmp_path)]) == 0
@@ -110,7 +110,7 @@ def test_compare_smoke_end_to_end(tmp_path):
 
 
 def test_num_train_all_lifts_the_profile_cap_on_real_data(tmp_path):
-    from resizer_lib.cli import build_parser, config_from_args
+    from resizer_lab.cli import build_parser, config_from_args
 
     for name in ("cat", "dog"):
         (tmp_path / name).mkdir()
@@ -126,7 +126,7 @@ def test_num_train_all_lifts_the_profile_cap_on_real_data(tmp_path):
 def test_report_prints_the_markdown_tables_of_a_results_file(tmp_path, capsys):
     from results_fixtures import fake_results
 
-    from resizer_lib.cli import main
+    from resizer_lab.cli import main
 
     path = tmp_path / "fake.json"
     path.write_text(json.dumps(fake_results({"bilinear": [0.6, 0.7], "learned": [0.8, 0.9]})))
@@ -138,7 +138,7 @@ def test_report_prints_the_markdown_tables_of_a_results_file(tmp_path, capsys):
 @pytest.mark.parametrize("content, message", [(None, "No results file"), ("not json", "not a results file"),
                                               ('{"name": "x"}', "missing field")])
 def test_report_of_a_bad_file_is_one_line(tmp_path, capsys, content, message):
-    from resizer_lib.cli import main
+    from resizer_lab.cli import main
 
     path = tmp_path / "bad.json"
     if content is not None:
@@ -150,7 +150,7 @@ def test_report_of_a_bad_file_is_one_line(tmp_path, capsys, content, message):
 def test_report_of_a_runs_folder_prints_the_progress_grid(tmp_path, capsys):
     from results_fixtures import fake_results
 
-    from resizer_lib.cli import main
+    from resizer_lab.cli import main
 
     for r in fake_results({"bilinear": [0.6], "learned": [0.8]})["runs"]:
         (tmp_path / f"{r['arm']}_seed{r['seed']}.json").write_text(json.dumps(r))
@@ -160,3 +160,22 @@ def test_report_of_a_runs_folder_prints_the_progress_grid(tmp_path, capsys):
     empty.mkdir()
     assert main(["report", str(empty)]) == 2
     assert_one_line_error(capsys.readouterr().err, "holds no finished runs")
+
+
+def test_the_library_module_runs_the_lab_in_a_checkout_and_says_where_it_is_elsewhere(tmp_path):
+    """``python -m resizer_lib`` (the commands of version 0.1) runs the lab in a checkout; where
+    the lab is absent (an installed library) it says in one line where the commands live."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=repo)
+    here = subprocess.run([sys.executable, "-m", "resizer_lib", "--version"], capture_output=True,
+                          text=True, cwd=repo, env=env, timeout=120)
+    assert here.returncode == 0 and here.stdout.strip(), here.stderr
+    # elsewhere: only the library on the path (a copy of the package, no lab beside it)
+    import shutil
+
+    shutil.copytree(os.path.join(repo, "resizer_lib"), tmp_path / "resizer_lib")
+    away = subprocess.run([sys.executable, "-m", "resizer_lib", "compare"], capture_output=True,
+                          text=True, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(tmp_path)),
+                          timeout=120)
+    assert away.returncode == 1 and "python -m resizer_lab" in away.stderr
+    assert len(away.stderr.strip().splitlines()) == 1

@@ -6,11 +6,11 @@
 # precise-BN accuracy. One process per core, in the background; safe to run again at any time:
 # finished (arm, seed) runs are reused and an interrupted run resumes from its last epoch.
 #
-#   bash tools/map_study.sh              # start (or continue) one process per core
-#   CORES=1 bash tools/map_study.sh      # only core 1 (leave core 0 free)
+#   bash resizer_lab/scripts/map_study.sh              # start (or continue) one process per core
+#   CORES=1 bash resizer_lab/scripts/map_study.sh      # only core 1 (leave core 0 free)
 #   tail -f build/map_study_core*.log
-#   python -m resizer_lib report results/map_small_cnn_128to32/runs   # finished runs so far
-#   bash tools/map_study.sh summary      # when every run of a factor is done: its summary
+#   python -m resizer_lab report results/map_small_cnn_128to32/runs   # finished runs so far
+#   bash resizer_lab/scripts/map_study.sh summary      # when every run of a factor is done: its summary
 #
 # Arms are added without retraining the others (the fingerprint leaves the arm list out): runs
 # started before muller existed are reused, and a later call trains only the missing arms.
@@ -23,7 +23,7 @@ SEEDS=${SEEDS:-0,1,2,3,4}
 CORES=${CORES:-0 1}
 [ -d "$DATA" ] || { echo "map_study: no dataset at $DATA (see results/README.md)" >&2; exit 2; }
 study() {  # study TARGET: the compare command of one factor
-    echo "$PY -m resizer_lib compare --data $DATA --image-size 128 --target-size $1 --backbone small_cnn \
+    echo "$PY -m resizer_lab compare --data $DATA --image-size 128 --target-size $1 --backbone small_cnn \
 --epochs 12 --num-train all --augment --out results --arms $ARMS --name map_small_cnn_128to$1"
 }
 if [ "${1:-}" = summary ]; then  # reuse-only: a factor with a missing run is reported, not trained
@@ -33,7 +33,7 @@ if [ "${1:-}" = summary ]; then  # reuse-only: a factor with a missing run is re
             [ -f "results/map_small_cnn_128to$target/runs/${arm}_seed$seed.json" ] || missing+="$arm/$seed "
         done; done
         if [ -n "$missing" ]; then echo "map_study: 128to$target still misses (arm/seed): $missing"; continue; fi
-        $(study "$target") --seeds "$SEEDS" && "$PY" -m resizer_lib report "results/map_small_cnn_128to$target.json"
+        $(study "$target") --seeds "$SEEDS" && "$PY" -m resizer_lab report "results/map_small_cnn_128to$target.json"
     done
     exit 0
 fi

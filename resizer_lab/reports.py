@@ -1,10 +1,11 @@
-"""Summaries and files for a paired study: mean ± std per arm, paired differences with 95% CIs.
+"""The files of a paired study: its per-photo tests, tables, figure and provenance.
 
-``summarise(runs, arms)`` -> dict; ``format_table(summary)`` -> text table;
-``format_markdown(results)`` -> the Markdown tables quoted in the README (also
-``python -m resizer_lib report <name>.json``); ``write_outputs(results, out_dir)`` writes
-``<name>.json``, ``<name>.csv``, ``<name>.png`` and ``<name>.md``. For a study still running,
-``format_progress(load_runs(<out>/<name>/runs))`` (``python -m resizer_lib report
+``resizer_lib.training.compare`` trains (or resumes) a study and returns its results: every
+run and the summary over seeds. ``run_study(config)`` adds what the lab reports beside it (the
+per-photo tests: ``summarise_per_photo``) and writes ``<name>.json``, ``<name>.csv``,
+``<name>.png`` and ``<name>.md`` (``write_outputs``). ``format_markdown(results)`` gives the
+Markdown tables again (``python -m resizer_lab report <name>.json``); for a study still
+running, ``format_progress(load_runs(<out>/<name>/runs))`` (``python -m resizer_lab report
 <out>/<name>/runs``) tabulates the runs finished so far.
 """
 
@@ -19,18 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
+from resizer_lab.photo_tests import mcnemar, paired_bootstrap
 from resizer_lib.files import BrokenRecord, read_json, write_json_atomic, write_text_atomic
-from resizer_lib.training.stats import mcnemar, mean_std, paired_bootstrap, paired_difference
+from resizer_lib.training.stats import METRIC, format_table, mean_std, paired
 from resizer_lib.viz.tables import markdown_table
 
 __all__ = [
-    "METRIC",
-    "RECALIBRATED",
-    "summarise",
+    "run_study",
     "summarise_per_photo",
-    "summarise_recalibrated",
-    "paired",
-    "format_table",
     "format_markdown",
     "format_progress",
     "write_outputs",
@@ -38,20 +35,19 @@ __all__ = [
     "load_runs",
 ]
 
-METRIC = "val_accuracy"  # final-epoch validation accuracy: never the best epoch
-RECALIBRATED = "val_accuracy_recalibrated"  # the same, with precise-BN statistics
+def run_study(config, strategy=None, callbacks=(), data=None) -> dict:
+    """Train (or resume) the paired study of ``config`` and write its files into ``config.out_dir``.
 
+    The results of ``compare`` plus ``per_photo``: the per-photo tests of every pair of arms
+    under both BatchNorm views. Returns the results dict that was written.
+    """
+    from resizer_lib.training import compare
 
-def _scores(runs: list[dict], arm: str, metric: str) -> dict[int, float]:
-    return {r["seed"]: r["final"][metric] for r in runs if r["arm"] == arm}
-
-
-def summarise_recalibrated(runs: list[dict], arms) -> dict | None:
-    """``summarise`` of the precise-BN accuracy, or ``None`` when a run lacks it (runs trained
-    before the runner measured it): never a summary of some of the runs."""
-    if not runs or any(RECALIBRATED not in r["final"] for r in runs):
-        return None
-    return summarise(runs, arms, metric=RECALIBRATED)
+    results = compare(config, strategy=strategy, callbacks=callbacks, data=data)
+    results["per_photo"] = {view: summarise_per_photo(results["runs"], config.arms, results["val_labels"], view)
+                            for view in ("moving", "recalibrated")}
+    write_outputs(results, config.out_dir)
+    return results
 
 
 def summarise_per_photo(runs: list[dict], arms, labels, view: str = "moving",
@@ -77,48 +73,6 @@ def summarise_per_photo(runs: list[dict], arms, labels, view: str = "moving",
         out.append({"a": a, "b": b, "seeds": seeds, "view": view, "bootstrap": ci.to_dict(),
                     "mcnemar": tests})
     return out
-
-
-def summarise(runs: list[dict], arms, metric: str = METRIC) -> dict:
-    """Per arm: mean, std, n, per-seed scores. Per pair (a, b): ``a - b`` paired by seed, 95% CI."""
-    per_arm = {}
-    for arm in arms:
-        scores = _scores(runs, arm, metric)
-        mean, std = mean_std(list(scores.values()))
-        per_arm[arm] = {"mean": mean, "std": std, "n": len(scores), "per_seed": scores}
-    pairs = []
-    for a, b in combinations(arms, 2):
-        sa, sb = _scores(runs, a, metric), _scores(runs, b, metric)
-        seeds = sorted(set(sa) & set(sb))
-        ci = paired_difference([sa[s] for s in seeds], [sb[s] for s in seeds])
-        pairs.append({"a": a, "b": b, "seeds": seeds,
-                      "differences": [sa[s] - sb[s] for s in seeds], **ci.to_dict()})
-    return {"metric": metric, "arms": per_arm, "pairs": pairs}
-
-
-def paired(summary: dict, a: str, b: str) -> dict:
-    """The paired difference ``a − b`` of a ``summarise`` result, whichever order it was stored in:
-    ``{"mean", "low", "high", "n"}`` (fractions; ``low``/``high`` the 95% CI, NaN for one seed)."""
-    for pair in summary["pairs"]:
-        if (pair["a"], pair["b"]) == (a, b):
-            return {"mean": pair["mean"], "low": pair["low"], "high": pair["high"], "n": pair["n"]}
-        if (pair["a"], pair["b"]) == (b, a):
-            return {"mean": -pair["mean"], "low": -pair["high"], "high": -pair["low"], "n": pair["n"]}
-    raise ValueError(f"No pair {a!r} − {b!r}; the arms are {list(summary['arms'])}")
-
-
-def format_table(summary: dict) -> str:
-    """The summary as a plain-text table (accuracies in percent)."""
-    lines = [f"{'arm':<14}{'n':>3}  {summary['metric'] + ' mean ± std':>26}"]
-    for arm, s in summary["arms"].items():
-        spread = f"± {100 * s['std']:.2f} %" if s["n"] > 1 else "%  (one seed)"
-        lines.append(f"{arm:<14}{s['n']:>3}  {100 * s['mean']:>17.2f} {spread}")
-    lines.append("")
-    lines.append(f"{'paired difference (a - b)':<30}{'n':>3}  {'mean':>8}  {'95% CI':>20}")
-    for p in summary["pairs"]:
-        ci = "n/a (one seed)" if math.isnan(p["low"]) else f"[{100 * p['low']:+.2f}, {100 * p['high']:+.2f}]"
-        lines.append(f"{p['a'] + ' - ' + p['b']:<30}{p['n']:>3}  {100 * p['mean']:>+7.2f}%  {ci:>20}")
-    return "\n".join(lines)
 
 
 def _pct(x: float) -> str:

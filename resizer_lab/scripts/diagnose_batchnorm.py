@@ -21,7 +21,7 @@ ask for it again), and ``<out>/<name>/batchnorm.json`` gathers every kept run ma
 same flags, so arms run in separate processes (or at different times) end up in one file
 (``--gather-only`` rewrites it from the kept runs and trains nothing)::
 
-    python tools/diagnose_batchnorm.py --data ../shared/datasets/cats_vs_dogs_small \\
+    python resizer_lab/scripts/diagnose_batchnorm.py --data ../shared/datasets/cats_vs_dogs_small \\
         --image-size 300 --target-size 150 --backbone densenet121 --epochs 12 --num-train all \\
         --num-val all --augment --arms bilinear --seeds 0, --name photos_densenet121_300to150_cpu
 """
@@ -36,7 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from resizer_lib.cli import build_parser, config_from_args
+from resizer_lab.cli import build_parser, config_from_args
+from resizer_lab.reports import study_order
 from resizer_lib.files import BrokenRecord, read_json, set_aside, write_json_atomic
 from resizer_lib.models.batchnorm import recalibrate_batchnorm
 from resizer_lib.training import (
@@ -48,7 +49,6 @@ from resizer_lib.training import (
     software_description,
     train_run,
 )
-from resizer_lib.training.reporting import study_order
 
 
 def inference_view(classifier, images: np.ndarray, labels: np.ndarray, num_classes: int) -> dict:

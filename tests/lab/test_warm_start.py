@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from data_fixtures import tiny_data
 
+from resizer_lab import warm_start as ws
 from resizer_lib.models.classifier import backbone_weights
 from resizer_lib.training import ExperimentConfig, build_arm, classifier_of, weights_checksum
-from resizer_lib.training import warm_start as ws
 
 pytestmark = pytest.mark.multibackend
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 
