@@ -32,23 +32,17 @@ run: setup
 test: setup lint pytest pytest-jax nbval-handouts colab browser
 
 lint:
-	$(BIN)/ruff check resizer_lib tests benchmarks notebooks tools
+	$(BIN)/ruff check resizer_lib resizer_lab tests benchmarks notebooks tools
 	$(BIN)/python tools/check_notebooks.py notebooks
 	$(BIN)/python tools/sync_notebooks.py
-	for f in tools/*.sh .ci/run; do bash -n $$f || exit 1; done
+	for f in tools/*.sh resizer_lab/scripts/*.sh .ci/run; do bash -n $$f || exit 1; done
 
 pytest:
 	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) -m "not browser" tests
 
+# The same tests under JAX: every test marked `multibackend` (the marker says what runs here).
 pytest-jax:
-	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n $(WORKERS) -m "multibackend and not slow and not browser" \
-	    tests/test_resizer.py tests/test_classifier.py tests/test_runner.py tests/test_loading.py tests/test_batchnorm.py \
-	    tests/test_augment.py tests/test_layer_contract.py tests/test_record.py tests/test_checks.py \
-	    tests/test_walk.py tests/test_network.py tests/test_spec.py tests/test_folder.py tests/test_pipeline.py \
-	    tests/test_tfds_source.py tests/test_config.py tests/test_batches.py tests/test_arms.py tests/test_precise_bn.py \
-	    tests/test_batching.py tests/test_muller.py tests/test_studies.py tests/test_profiles.py \
-	    tests/test_sampling.py tests/test_normalisation.py tests/test_warm_start.py tests/test_cli_studies.py \
-	    tests/test_segmentation.py tests/test_transposed.py
+	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n $(WORKERS) -m "multibackend and not slow and not browser" tests
 
 # Every notebook, the two longest first: each runs in one kernel on one worker, so they should not start last.
 LONGEST := notebooks/06_training_with_and_without.ipynb notebooks/08_plug_and_play.ipynb

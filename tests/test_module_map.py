@@ -11,9 +11,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _documented() -> set[str]:
-    text = (REPO / "README.md").read_text()
-    section = text.split("### Module map of `resizer_lib`", 1)[1].split("\n## ", 1)[0]
+def _documented(package: str) -> set[str]:
+    text = (REPO / package / "README.md").read_text()
+    section = text.split("## Module map", 1)[1].split("\n## ", 1)[0]
     found = set()
     for row in re.findall(r"^\| (.+?) \|", section, flags=re.M):
         for name in re.findall(r"`([\w/]+\.py)`", row):
@@ -21,11 +21,12 @@ def _documented() -> set[str]:
     return found
 
 
-def test_every_module_is_in_the_readme_map_and_nothing_else():
-    root = REPO / "resizer_lib"
-    modules = {str(p.relative_to(root)) for p in root.rglob("*.py")}
+@pytest.mark.parametrize("package", ["resizer_lib", "resizer_lab"])
+def test_every_module_is_in_its_package_readme_map_and_nothing_else(package):
+    root = REPO / package
+    modules = {str(p.relative_to(root)) for p in root.rglob("*.py") if "scripts" not in p.parts}
     packages = {m for m in modules if m.endswith("/__init__.py")}  # described by their folder row
-    assert _documented() == modules - packages
+    assert _documented(package) == modules - packages
 
 
 # the module paths of version 0.1 that a saved .keras file can name -> the registered layers

@@ -56,6 +56,10 @@ def test_runner_saves_outputs_of_widget_notebooks_without_waiting_for_the_timeou
     assert done.cells[0].outputs[0]["text"] == "42\n"
     assert "after the app" in done.cells[2].outputs[0]["text"]
     assert "ok.ipynb:" in result.stdout and "all 1 notebooks" in result.stdout
+    # quiet: the kernel runs over local sockets, so it has no "running over TCP" warning to give,
+    # and it is shut down before the runner exits ("Parent appears to have exited" never shows)
+    assert "IPKernelApp" not in result.stdout + result.stderr, result.stderr[-800:]
+    assert not list(tmp_path.glob("kernel*")), "the kernel's sockets were left in the folder"
 
 
 def test_runner_reports_a_failing_cell_in_one_line(tmp_path):

@@ -222,6 +222,9 @@ def readme_problems(readme: Path, results: Path, write: bool) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from resizer_lib.tf_logging import install
+
+    install()  # the study tables import the lab, which imports Keras: no C++ log lines
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="rewrite instead of checking")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")

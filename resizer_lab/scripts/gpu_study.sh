@@ -21,7 +21,7 @@
 # other seeds at once with the cache warm; without it, seeds run one after another. A batch-32 DenseNet step leaves most of a large GPU idle, so the processes share
 # it; their train_seconds then measure a shared GPU, not throughput.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 PY=${PY:-python3}
 DATA=${DATA:-../shared/datasets/cats_vs_dogs_small}
 BUDGET=${BUDGET:-420}

@@ -15,7 +15,7 @@
 # Arms are added without retraining the others (the fingerprint leaves the arm list out): runs
 # started before muller existed are reused, and a later call trains only the missing arms.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 PY=${PY:-.venv/bin/python}
 DATA=${DATA:-../shared/datasets/cats_vs_dogs}
 ARMS=${ARMS:-bilinear,antialiased,learned,more_layers,muller}

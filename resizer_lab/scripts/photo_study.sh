@@ -15,7 +15,7 @@
 # Core 1 goes on to the keras.io recipe (the reference of issue 9, 2 seeds, bilinear vs learned)
 # when its seeds of the main study are done.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 PY=${PY:-.venv/bin/python}
 DATA=${DATA:-../shared/datasets/cats_vs_dogs}
 [ -d "$DATA" ] || { echo "photo_study: no dataset at $DATA (see results/README.md)" >&2; exit 2; }

@@ -27,7 +27,7 @@
 # Weights trained on these photos are never committed: they go to $WEIGHTS (../weights, beside the
 # checkout); the command refuses a folder inside the repository.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 PY=${PY:-.venv/bin/python}
 DATA=${DATA:-../shared/datasets/cats_vs_dogs}
 SEEDS=${SEEDS:-0,1,2,3,4}
