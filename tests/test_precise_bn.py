@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from test_runner import tiny_config, tiny_data
 
-from resizer_lab.reports import format_markdown
 from resizer_lib.models.batchnorm import batchnorm_layers
 from resizer_lib.training import train_run
 from resizer_lib.training.batches import EpochBatches
@@ -28,6 +27,7 @@ def test_the_sample_is_seeded_sorted_and_capped():
     np.testing.assert_array_equal(precise_bn_sample(10, seed=0), np.arange(10))  # small sets: all
 
 
+@pytest.mark.slow  # trains: TensorFlow stage only
 def test_every_run_records_both_accuracies_and_keeps_its_own_statistics(tmp_path):
     data = tiny_data()
     record = train_run(tiny_config(tmp_path, arms=("learned",)), "learned", 0, data, tmp_path)
@@ -43,6 +43,7 @@ def test_every_run_records_both_accuracies_and_keeps_its_own_statistics(tmp_path
     assert again["accuracy"] == pytest.approx(final["val_accuracy"])
 
 
+@pytest.mark.slow  # trains: TensorFlow stage only
 def test_the_result_does_not_depend_on_the_statistics_training_left(tmp_path):
     """Re-estimation replaces the moving statistics entirely (the first batch has weight 1),
     so stale ones, however wrong, do not change the precise-BN accuracy; and they are put back."""
@@ -63,18 +64,7 @@ def test_the_result_does_not_depend_on_the_statistics_training_left(tmp_path):
     assert float(keras.ops.convert_to_numpy(first.moving_mean)[0]) == 50.0  # put back
 
 
-def test_reports_show_both_or_say_the_second_was_not_recorded(tmp_path):
-    from resizer_lib.training import compare
-
-    results = compare(tiny_config(tmp_path, epochs=1), data=tiny_data())
-    text = format_markdown(results)
-    assert "val_accuracy_recalibrated" in text and text.count("paired difference") == 2
-    old = results | {"summary_recalibrated": None,
-                     "runs": [r | {"final": {k: v for k, v in r["final"].items() if "recal" not in k}}
-                              for r in results["runs"]]}
-    assert "not recorded for these runs" in format_markdown(old)
-
-
+@pytest.mark.slow  # trains: TensorFlow stage only
 def test_every_run_keeps_its_per_image_predictions_for_paired_tests(tmp_path):
     data = tiny_data()
     record = train_run(tiny_config(tmp_path, arms=("bilinear",)), "bilinear", 0, data, tmp_path)

@@ -29,7 +29,7 @@ unzip -l "$WHEEL" | grep -q "resizer_lib/study_data/photos_small_cnn_128to64.jso
 VSITE=$("$STAGE/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 for entry in "$SITE"/*; do  # Colab's preinstalled packages: everything but the course library
     case "$(basename "$entry")" in
-        resizer_lib*|__editable__*resizer_lib*|__pycache__) continue ;;
+        resizer_lib*|resizer_lab*|__editable__*resizer_lib*|__pycache__) continue ;;
     esac
     ln -s "$entry" "$VSITE/"
 done

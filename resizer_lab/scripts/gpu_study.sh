@@ -5,6 +5,7 @@
 #   PARALLEL=arms BUDGET=290 bash resizer_lab/scripts/gpu_study.sh   # as run on the H200 (results/README.md)
 #   BACKBONE=small_cnn IMAGE_SIZE=64 TARGET_SIZE=32 EPOCHS=1 NUM_TRAIN=64 NUM_VAL=32 \
 #     SEEDS="0 1" OUT_DIR=/tmp/gpu_smoke bash resizer_lab/scripts/gpu_study.sh    # a CPU smoke test of the script
+#   bash resizer_lab/scripts/gpu_study.sh finished-seeds bilinear,learned   # seeds finished for both arms
 #
 # BUDGET is the seconds of training it may spend before it summarises. Each seed is its own
 # `compare` process, so the budget is checked between seeds; a seed that would not fit is not
@@ -28,7 +29,6 @@ BUDGET=${BUDGET:-420}
 SEEDS=${SEEDS:-"0 1 2 3 4"}
 NAME=${NAME:-photos_densenet121_300to150_gpu}
 OUT_DIR=${OUT_DIR:-results}
-[ -d "$DATA" ] || { echo "gpu_study: no dataset at $DATA" >&2; exit 2; }
 export KERAS_BACKEND=jax JAX_COMPILATION_CACHE_DIR=${JAX_COMPILATION_CACHE_DIR:-/tmp/jax_cache}
 export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=0
 COMMON=(--data "$DATA" --image-size "${IMAGE_SIZE:-300}" --target-size "${TARGET_SIZE:-150}"
@@ -100,6 +100,11 @@ summarise() {  # summarise NAME ARMS: reuse-only compare over the seeds finished
         && "$PY" -m resizer_lab report "$OUT_DIR/$name.json"
 }
 
+if [ "${1:-}" = finished-seeds ]; then  # bash gpu_study.sh finished-seeds ARMS: the bookkeeping alone
+    finished_seeds "$2"
+    exit 0
+fi
+[ -d "$DATA" ] || { echo "gpu_study: no dataset at $DATA" >&2; exit 2; }
 if [ "${PARALLEL:-0}" = arms ]; then
     export XLA_PYTHON_CLIENT_PREALLOCATE=false  # several processes share the GPU's memory
     run_phase_warm bilinear,learned

@@ -170,11 +170,11 @@ def test_the_library_module_runs_the_lab_in_a_checkout_and_says_where_it_is_else
     here = subprocess.run([sys.executable, "-m", "resizer_lib", "--version"], capture_output=True,
                           text=True, cwd=repo, env=env, timeout=120)
     assert here.returncode == 0 and here.stdout.strip(), here.stderr
-    # elsewhere: only the library on the path (a copy of the package, no lab beside it)
+    # elsewhere: only the library on the path (a copy of the package, no site-packages, no lab)
     import shutil
 
     shutil.copytree(os.path.join(repo, "resizer_lib"), tmp_path / "resizer_lib")
-    away = subprocess.run([sys.executable, "-m", "resizer_lib", "compare"], capture_output=True,
+    away = subprocess.run([sys.executable, "-S", "-m", "resizer_lib", "compare"], capture_output=True,
                           text=True, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(tmp_path)),
                           timeout=120)
     assert away.returncode == 1 and "python -m resizer_lab" in away.stderr

@@ -62,7 +62,7 @@ def test_map_report_takes_the_commands_from_the_map_study_script(tmp_path):
     runs = tmp_path / "map_small_cnn_128to32"
     labelled_study(tmp_path, "map_small_cnn_128to32")
     rc = main(["map-report", "--studies", str(runs), "--out", str(tmp_path / "map"), "--resamples", "200",
-               "--script", str(REPO / "tools" / "map_study.sh"), "--data", str(tmp_path / "absent")])
+               "--script", str(REPO / "resizer_lab" / "scripts" / "map_study.sh"), "--data", str(tmp_path / "absent")])
     assert rc == 0
     prov = json.loads((tmp_path / "map.json").read_text())["provenance"]
     assert list(prov["commands"]) == ["32"] and "--target-size 32" in prov["commands"]["32"]

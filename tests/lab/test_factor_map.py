@@ -300,19 +300,24 @@ def test_findings_name_the_intervals_that_exclude_zero(tmp_path):
     assert [s["seeds_used"] for s in facts["state"]] == [[0, 1, 2], [0]]
 
 
-def test_the_statement_says_partial_and_names_every_factor(three):
+def test_the_statement_carries_every_headline_interval_it_was_built_from(three):
+    """The generated paragraph is checked for its numbers, not its wording."""
+    facts = fm.findings(three)
     text = fm.format_findings(three)
-    assert text.startswith("**Status: partial.**")
-    assert "2x 0-2; 4x 0-1 (1 runs to go); 8x 0 (10 runs to go)" in text
-    assert "Learned − bilinear, points" in text and "2x " in text and "8x " in text
+    assert three["partial"] and [s["missing"] for s in facts["state"]] == [0, 1, 10]
+    headline = [m for m in facts["measured"] if m["comparison"] == "learned − bilinear"]
+    assert headline
+    for m in headline:
+        for bound in ("low", "high"):
+            assert f"{100 * m['bootstrap'][bound]:+.1f}" in text, (m, text)
 
 
 def test_the_statement_of_a_level_map_says_none(tmp_path):
     level = {arm: 0.7 for arm in ARMS}
     result = fm.build_factor_map([write_study(tmp_path, "s_128to64", shares=level)], labels=LABELS, resamples=200)
-    text = fm.format_findings(result)
-    assert text.startswith("**Status: complete.**")
-    assert "none has a bootstrap interval" in text and "Over seeds alone (t-intervals), none" in text
+    facts = fm.findings(result)
+    assert not result["partial"]
+    assert facts["photo_excludes_zero"] == [] and facts["seeds_excludes_zero"] == []
 
 
 def test_the_time_per_epoch_of_each_arm_is_reported(three):
@@ -320,7 +325,7 @@ def test_the_time_per_epoch_of_each_arm_is_reported(three):
     t = three["factors"][0]["seconds_per_epoch"]["learned"]
     assert (t["median"], t["min"], t["max"], t["runs"]) == (120.0, 60.0, 180.0, 3)
     text = fm.format_factor_map(three)
-    assert "seconds per epoch on the devices named below" in text and "| learned | 60 / 120 / 180 |" in text
+    assert "| learned | 60 / 120 / 180 |" in text
 
 
 def test_the_difference_table_has_a_row_per_factor_and_comparison(three):
@@ -338,10 +343,8 @@ def test_each_arm_s_mean_accuracy_is_reported_per_factor(three):
     assert acc["final"] == pytest.approx(expected) and acc["runs"] == 3
     assert acc["start"] is None and three["factors"][0]["base_reproduced"] is None
     text = fm.format_accuracy_table(three)
-    assert text.startswith("Final-epoch validation accuracy (%)")
     assert "| arm | 2x (seeds 0-2) | 4x (seeds 0-1) | 8x (seed 0) |" in text
     assert f"| learned | {100 * expected:.1f} ({100 * expected:.1f}) |" in text
-    assert "Final-epoch validation accuracy (%)" in fm.format_factor_map(three)
 
 
 def test_a_warm_start_reports_where_each_arm_started_and_the_base_it_started_from(tmp_path):
@@ -357,5 +360,4 @@ def test_a_warm_start_reports_where_each_arm_started_and_the_base_it_started_fro
     assert entry["accuracy"]["muller"]["start"] == pytest.approx(0.7)
     assert entry["base_reproduced"] == {"seeds": 3, "reproduced": 2}
     text = fm.format_accuracy_table(result)
-    assert "before the first step of the extra epochs → final epoch" in text
-    assert "| learned | 50.0 → " in text and "2 of 3 seeds at 2x" in text
+    assert "| learned | 50.0 → " in text

@@ -7,6 +7,7 @@ import json
 import pytest
 from results_fixtures import fake_results
 
+from resizer_lab import reports
 from resizer_lib.training.stats import format_table, summarise
 
 pytestmark = pytest.mark.multibackend
@@ -141,3 +142,18 @@ def test_a_study_with_per_photo_predictions_reports_bootstrap_and_mcnemar(tmp_pa
         assert all(0.0 <= t["p_value"] <= 1.0 for t in tests)
     text = format_markdown(results)
     assert "Per photo (16 validation photos, moving" in text and "McNemar p per seed" in text
+
+
+@pytest.mark.slow
+def test_reports_show_both_or_say_the_second_was_not_recorded(tmp_path):
+    from test_runner import tiny_config, tiny_data
+
+    from resizer_lib.training import compare
+
+    results = compare(tiny_config(tmp_path, epochs=1), data=tiny_data())
+    text = reports.format_markdown(results)
+    assert "val_accuracy_recalibrated" in text and text.count("paired difference") == 2
+    old = results | {"summary_recalibrated": None,
+                     "runs": [r | {"final": {k: v for k, v in r["final"].items() if "recal" not in k}}
+                              for r in results["runs"]]}
+    assert "not recorded for these runs" in reports.format_markdown(old)
