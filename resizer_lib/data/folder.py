@@ -83,9 +83,22 @@ def scan_folder(
         for name, files in candidates.items()
     }
     for name, split in splits.items():
-        if not split.paths:
-            raise ValueError(f"No readable images for the {name!r} split under {str(root)!r}")
+        _check_every_class(root, name, split, class_names)
     return FolderScan(root, class_names, splits, layout)
+
+
+def _check_every_class(root: Path, name: str, split: FolderSplit, class_names: list[str]) -> None:
+    """``ValueError`` if a class has no readable image in the split (it could not be learned
+    or scored), naming the class, the files skipped and the fix."""
+    missing = [c for i, c in enumerate(class_names) if not np.any(split.labels == i)]
+    if not missing:
+        return
+    what = "No readable images" + ("" if len(missing) == len(class_names) else f" of class {missing}")
+    skipped = ", ".join(f"{k}: {v}" for k, v in split.skipped.items()) or "none"
+    raise ValueError(
+        f"{what} for the {name!r} split under {str(root)!r} (files skipped: {skipped}). Add "
+        f"JPEG/PNG images to every class folder of that split, or remove the empty class folders."
+    )
 
 
 # -- finding files ---------------------------------------------------------------------------
