@@ -141,7 +141,6 @@ def test_auto_backend_follows_keras():
         ({"options": {"synthetic": {"amplitud": 3}}}, "amplitud"),
         ({"options": {"synthetic": {"amplitude": -1}}}, "amplitude"),
         ({"options": {"val_fraction": 1.5}}, "val_fraction"),
-        ({"options": {"tfds_splits": ("train",)}}, "tfds_splits"),
         ({"options": {"num_workers": 0}}, "num_workers"),
         ({"options": {"data_dir": 3}}, "data_dir"),
         ({"options": {"max_in_memory_bytes": -1}}, "max_in_memory_bytes"),

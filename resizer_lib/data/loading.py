@@ -1,20 +1,18 @@
 """The course's data in one call: ``load_dataset(source, image_size, batch_size, seed, backend)``.
 
-``source`` is ``"synthetic"`` (generated offline in seconds: a faint stripe that a 2x bilinear
-resize erases, see ``synthetic``), ``"cats_vs_dogs"`` (TensorFlow Datasets, the keras.io
-example's splits, see ``tfds_source``) or a folder of images (``train/<class>/`` and
-``val/<class>/``, or one subfolder per class split by ``val_fraction``; see ``folder``).
-
-``backend="numpy"`` gives each split as ``(images uint8 (N, H, W, 3), labels int32 (N,))``;
-``backend="tf"`` as a ``tf.data.Dataset`` of such batches; ``"auto"`` picks ``"tf"`` on the
-TensorFlow Keras backend. Everything else is in ``DataOptions``. ``DataSplits.counts``::
+``source``: ``"synthetic"`` (generated offline: a faint stripe that a 2x bilinear resize
+erases; ``synthetic``), ``"cats_vs_dogs"`` (TensorFlow Datasets; ``tfds_source``) or a folder of
+images (``train/<class>/`` and ``val/<class>/``, or class subfolders split by ``val_fraction``;
+``folder``). ``backend="numpy"`` gives each split as ``(images uint8 (N, H, W, 3), labels int32
+(N,))``, ``"tf"`` a ``tf.data.Dataset`` of such batches, ``"auto"`` ``"tf"`` on the TensorFlow
+Keras backend. The rest is in ``DataOptions``. ``DataSplits.counts``::
 
     {"train": 2692, "val": 476,                 # examples in .train / .val (after limit)
      "found": {"train": 2692, "val": 476},      # usable examples before any limit
      "skipped": {"train": {"corrupt": 1, "not_an_image_file": 2}, "val": {}}}
 
-``skipped`` counts the files of a folder left out, by reason: ``not_an_image_file`` (such as
-``.txt``), ``empty``, ``not_an_image``, ``corrupt``, ``too_large``, ``unreadable``.
+``skipped``: a folder's files left out, by reason (``not_an_image_file``, ``empty``,
+``not_an_image``, ``corrupt``, ``too_large``, ``unreadable``).
 """
 
 from __future__ import annotations
@@ -39,7 +37,7 @@ from resizer_lib.data.imaging import check_interpolation, load_image
 from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
 
 __all__ = ["BACKENDS", "DATASET_NAMES", "SPLITS", "SYNTHETIC_CLASS_NAMES", "DataOptions", "DataSplits",
-           "describe_choice", "load_dataset", "make_synthetic", "one_hot", "resolve_backend",
+           "load_dataset", "make_synthetic", "one_hot", "resolve_backend",
            "resolve_source"]
 
 DATASET_NAMES = ("synthetic", "cats_vs_dogs")
@@ -47,12 +45,12 @@ BACKENDS = ("auto", "tf", "numpy")
 SPLITS = ("train", "val")
 SYNTHETIC_SIZES = {"train": 1024, "val": 256}  # examples generated when no limit is given
 _VAL_OFFSET = 1_000_000_000  # synthetic validation images: indices disjoint from training
+_SYNTHETIC_KEYS = ("amplitude", "noise_std", "coverage")
 
 
 @dataclass(frozen=True)
 class DataOptions:
-    """What most calls of ``load_dataset`` leave alone. Pass ``options=DataOptions(...)`` (or a
-    dict of these fields).
+    """What most calls of ``load_dataset`` leave alone: ``options=DataOptions(...)`` or a dict.
 
     Attributes:
         interpolation: resize kernel for photos (``imaging.INTERPOLATIONS``).
@@ -61,10 +59,9 @@ class DataOptions:
         crop_to_aspect_ratio: centre-crop to the aspect ratio of ``image_size`` first.
         val_fraction: validation share of a folder without a ``val/`` folder, in ``(0, 1)``.
         synthetic: extra ``make_synthetic`` arguments (``amplitude``, ``noise_std``, ``coverage``).
-        tfds_splits: the TFDS split strings of train and val (cats_vs_dogs).
         data_dir: the TFDS data folder (default ``$TFDS_DATA_DIR``, else the repo's ``data/``).
-        max_in_memory_bytes: largest split held as NumPy arrays (larger: an error saying what
-            to do); ``tf.data`` caches decoded images up to this size.
+        max_in_memory_bytes: the largest split held as NumPy arrays (larger: an error saying
+            what to do), and cached decoded by ``tf.data``.
         num_workers: decoding threads (default: the CPU count, at most 8).
     """
 
@@ -73,7 +70,6 @@ class DataOptions:
     crop_to_aspect_ratio: bool = False
     val_fraction: float = 0.2
     synthetic: Mapping[str, float] = field(default_factory=dict)
-    tfds_splits: tuple[str, str] = tfds_source.CATS_VS_DOGS_SPLITS
     data_dir: str | os.PathLike | None = None
     max_in_memory_bytes: int = 2 * 2**30
     num_workers: int | None = None
@@ -83,15 +79,9 @@ class DataOptions:
         vf = self.val_fraction
         if isinstance(vf, bool) or not isinstance(vf, (int, float)) or not 0 < vf < 1:
             raise ValueError(f"val_fraction must be a number in (0, 1); got {vf!r}")
-        if not isinstance(self.synthetic, Mapping):
-            raise ValueError(f"synthetic must be a dict of make_synthetic arguments; got {self.synthetic!r}")
-        unknown = sorted(set(self.synthetic) - {"amplitude", "noise_std", "coverage"})
-        if unknown:
-            raise ValueError(f"Unknown synthetic options {unknown}; use amplitude, noise_std, coverage")
+        if not isinstance(self.synthetic, Mapping) or set(self.synthetic) - set(_SYNTHETIC_KEYS):
+            raise ValueError(f"synthetic must be a dict with keys among {_SYNTHETIC_KEYS}; got {self.synthetic!r}")
         make_synthetic(0, 2, **self.synthetic)  # checks the values
-        splits = self.tfds_splits
-        if not isinstance(splits, Sequence) or len(splits) != 2 or not all(isinstance(s, str) for s in splits):
-            raise ValueError(f"tfds_splits must be two TFDS split strings (train, val); got {splits!r}")
         if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
             raise ValueError(f"data_dir must be a folder path or None; got {self.data_dir!r}")
         check_int(self.max_in_memory_bytes, "max_in_memory_bytes", 0)
@@ -109,16 +99,10 @@ class DataOptions:
 class DataSplits:
     """The result of ``load_dataset``.
 
-    Attributes:
-        train, val: ``(images uint8 (N, H, W, 3), labels int32 (N,))`` (``backend="numpy"``) or
-            a ``tf.data.Dataset`` of such batches (``backend="tf"``).
-        class_names: class ``i`` is ``class_names[i]``.
-        counts: examples per split, usable examples found, skipped files (module docstring).
-        source: ``"synthetic"``, ``"cats_vs_dogs"`` or the folder path.
-        image_size: ``(H, W)`` of every image.
-        backend: ``"tf"`` or ``"numpy"``.
-        batch_size: batch size of the ``tf.data`` form.
-        labels: ``"int"`` (class ids) or ``"one_hot"`` (after ``with_one_hot()``).
+    ``train`` and ``val`` are ``(images uint8 (N, H, W, 3), labels int32 (N,))`` (``backend=
+    "numpy"``) or a ``tf.data.Dataset`` of such batches (``"tf"``); class ``i`` is
+    ``class_names[i]``; ``counts`` as in the module docstring; ``labels`` is ``"one_hot"`` after
+    ``with_one_hot()``.
     """
 
     train: Any
@@ -153,23 +137,19 @@ class DataSplits:
             return self
         k = self.num_classes
         if self.backend == "numpy":
-            return replace(self, train=(self.train[0], one_hot(self.train[1], k)),
-                           val=(self.val[0], one_hot(self.val[1], k)), labels="one_hot")
-        import tensorflow as tf
+            hot = lambda d: (d[0], one_hot(d[1], k))  # noqa: E731
+        else:
+            import tensorflow as tf
 
-        def hot(ds):
-            return ds.map(lambda x, y: (x, tf.one_hot(y, k)))
-
+            hot = lambda d: d.map(lambda x, y: (x, tf.one_hot(y, k)))  # noqa: E731
         return replace(self, train=hot(self.train), val=hot(self.val), labels="one_hot")
 
 
 # -- choosing the source and the backend -----------------------------------------------------
 def resolve_source(source: str | os.PathLike | None = None, announce: bool = True) -> str:
-    """The dataset to use: ``source``, else ``$RESIZER_DATA``, else the offline ``"synthetic"``
-    set; real photos are always the user's choice, so nothing is downloaded unasked. With
-    ``announce``, one printed line says which data and how to choose another. Returns a name
-    in ``DATASET_NAMES`` or a folder path; raises ``ValueError`` for anything else.
-    """
+    """``source``, else ``$RESIZER_DATA``, else ``"synthetic"`` (nothing is downloaded unasked):
+    a name in ``DATASET_NAMES`` or a folder path, else ``ValueError``. ``announce`` prints one
+    line saying which data and how to choose another."""
     env = os.environ.get("RESIZER_DATA", "").strip()
     if source is not None:
         chosen, where = _check_source(source, "source"), "the source argument"
@@ -178,12 +158,11 @@ def resolve_source(source: str | os.PathLike | None = None, announce: bool = Tru
     else:
         chosen, where = "synthetic", None
     if announce:
-        print(describe_choice(chosen, where), flush=True)
+        print(_describe_choice(chosen, where), flush=True)
     return chosen
 
 
-def describe_choice(source: str, where: str | None) -> str:
-    """The one line ``resolve_source`` prints: the data, who chose it, and how to change it."""
+def _describe_choice(source: str, where: str | None) -> str:
     if source == "synthetic":
         what = "the offline synthetic stripes (generated, no download)"
     elif source == "cats_vs_dogs":
@@ -311,7 +290,7 @@ def _assemble(examples, class_names, found, skipped, source, *, size, batch_size
 
 
 def _load_tfds(limits, *, size, batch_size, seed, backend, opts) -> DataSplits:
-    splits = tuple(opts.tfds_splits)
+    splits = tfds_source.CATS_VS_DOGS_SPLITS
     datasets = tfds_source.load_cats_vs_dogs(splits, opts.data_dir)
     data, found, counts = {}, {}, {}
     for split, name, ds in zip(SPLITS, splits, datasets, strict=True):
@@ -333,7 +312,7 @@ def _load_tfds(limits, *, size, batch_size, seed, backend, opts) -> DataSplits:
 
 # -- argument checks -------------------------------------------------------------------------
 def _fits(split: str, n: int, size, source: str, backend: str, opts: DataOptions) -> int:
-    """The bytes of ``n`` images ``uint8 (H, W, 3)``; ``ValueError`` if NumPy arrays would not fit."""
+    """The bytes of ``n`` images ``uint8 (H, W, 3)``; ``ValueError`` if arrays would not fit."""
     nbytes = n * size[0] * size[1] * 3
     if backend == "numpy" and nbytes > opts.max_in_memory_bytes:
         raise ValueError(

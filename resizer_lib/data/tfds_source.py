@@ -123,8 +123,4 @@ def load_cats_vs_dogs(splits: tuple[str, str], data_dir: str | os.PathLike | Non
                 f"Check the network and the free disk space ({DOWNLOAD_SIZE} plus as much again), "
                 f"then retry; or use source='synthetic' or a folder of images."
             ) from None
-    try:
-        return tuple(builder.as_dataset(split=s, as_supervised=True, shuffle_files=False) for s in splits)
-    except Exception as err:  # an unknown split string such as "train[:140%]"
-        raise ValueError(f"Bad tfds_splits {splits!r} for cats_vs_dogs ({type(err).__name__}: "
-                         f"{str(err).strip()[:200]}); the default is {CATS_VS_DOGS_SPLITS}") from None
+    return tuple(builder.as_dataset(split=s, as_supervised=True, shuffle_files=False) for s in splits)
