@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("naive loop: PIL open + resize, one by one", n, *t.result))
     limit = {"train": n, "val": 1}
     common = dict(
-        image_size=size, batch_size=args.batch_size, limit=limit, num_workers=args.workers
+        image_size=size, batch_size=args.batch_size, limit=limit,
+        options={"num_workers": args.workers},
     )
     with Timer() as t:
         load_dataset(folder, backend="numpy", **common)  # scan is cached in-process by now

@@ -72,7 +72,7 @@ import tempfile
 
 import numpy as np
 
-from resizer_lib.data.file_pipeline import list_image_files, write_image_folder
+from resizer_lib.data.pipeline import list_image_files, write_image_folder
 from resizer_lib.data.sample_images import shared_photos_dir
 from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
 
@@ -128,12 +128,12 @@ show_images(images[:8].numpy(), [class_names[i] for i in batch_labels[:8]], ncol
             panel_size=1.6);
 
 # %% [markdown]
-# `resizer_lib.data.file_pipeline.files_dataset` is the same chain with a switch for each ingredient
+# `resizer_lib.data.pipeline.files_dataset` is the same chain with a switch for each ingredient
 # (and a counter of decoded files). Without shuffling it must give exactly the batches of the
 # chain above run in file order:
 
 # %%
-from resizer_lib.data.file_pipeline import DecodeCounter, files_dataset, time_epochs
+from resizer_lib.data.pipeline import DecodeCounter, files_dataset, time_epochs
 
 in_order = (tf.data.Dataset.from_tensor_slices((paths, labels)).map(load)
             .batch(PROFILE.batch_size))
@@ -495,8 +495,8 @@ else:
     show_images(source_train[0][:8], [SOURCE_CLASS_NAMES[i] for i in source_train[1][:8]],
                 ncols=8, panel_size=1.6)
 
-target = load_dataset(source, image_size=input_size, backend="numpy", num_train=n_target,
-                      num_val=PROFILE.num_val, limit={"train": n_target, "val": PROFILE.num_val})
+target = load_dataset(source, image_size=input_size, backend="numpy",
+                      limit={"train": n_target, "val": PROFILE.num_val})
 print(target.describe())
 assert target.counts["train"] == n_target
 

@@ -93,10 +93,10 @@ from resizer_lib.viz import show_images
 
 SOURCE = resolve_source()
 real = SOURCE != "synthetic"
-sizes = ({"limit": {"train": PROFILE.max_train, "val": None}} if real
-         else {"num_train": PROFILE.num_train, "num_val": PROFILE.num_val})
+limit = ({"train": PROFILE.max_train, "val": None} if real
+         else {"train": PROFILE.num_train, "val": PROFILE.num_val})
 ds = load_dataset(SOURCE, image_size=PROFILE.image_size, batch_size=PROFILE.batch_size,
-                  seed=0, backend="numpy", **sizes)
+                  seed=0, backend="numpy", limit=limit)
 (x_train, y_train), (x_val, y_val) = ds.train, ds.val
 print(ds.describe())
 assert x_train.dtype == np.uint8 and x_train.shape[1:] == (*PROFILE.image_size, 3)
@@ -551,7 +551,7 @@ print(warm["text"]["differences"])
 # 2. Add the `full_res` arm. How much of the gap between `bilinear` and `full_res` does `learned`
 #    close?
 # 3. Make the synthetic stripes cover only a quarter of the image
-#    (`load_dataset("synthetic", synthetic_options={"coverage": 0.25}, ...)`). Does the learned
+#    (`load_dataset("synthetic", options={"synthetic": {"coverage": 0.25}}, ...)`). Does the learned
 #    resizer still find them?
 # 4. Compute the paired 95 % interval for `learned - bilinear` by hand from the per-seed
 #    differences, and check it against the table.
@@ -603,8 +603,8 @@ print(f"learned closes {100 * (acc['learned'] - acc['bilinear']) / gap:.0f}% of 
 # 3. Stripes on a quarter of the image only (one seed, learned vs bilinear)
 if SOURCE == "synthetic":
     part = load_dataset("synthetic", image_size=PROFILE.image_size, seed=0, backend="numpy",
-                        num_train=PROFILE.num_train, num_val=PROFILE.num_val,
-                        synthetic_options={"coverage": 0.25})
+                        limit={"train": PROFILE.num_train, "val": PROFILE.num_val},
+                        options={"synthetic": {"coverage": 0.25}})
     part_data = data | {"x_train": part.train[0], "y_train": part.train[1],
                         "x_val": part.val[0], "y_val": part.val[1]}
     quarter = compare(ExperimentConfig(**(config.to_dict() | {"name": config.name + "_quarter",

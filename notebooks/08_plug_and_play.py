@@ -221,7 +221,7 @@ PLAN = {  # examples, epochs, seeds for the backbone comparison, per profile
                  seeds=tuple(range(PROFILE.seeds))),
 }[PROFILE.name]
 ds = load_dataset("synthetic", image_size=IMAGE, seed=0, backend="numpy",
-                  num_train=PLAN["num_train"], num_val=PLAN["num_val"])
+                  limit={"train": PLAN["num_train"], "val": PLAN["num_val"]})
 (x_train, y_train), (x_val, y_val) = ds.train, ds.val
 x_test, y_test = make_synthetic(PLAN["num_val"], IMAGE, seed=0, offset=2_000_000_000)
 data = {"x_train": x_train, "y_train": y_train, "x_val": x_val, "y_val": y_val,

@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 from data_fixtures import SIZE, tf_arrays, write_small_class  # noqa: E402, F401
 
-from resizer_lib.data import (
-    load_dataset,
-)
+from resizer_lib.data import load_dataset
+from resizer_lib.data.folder import scan_folder
 
 
 @pytest.mark.multibackend
@@ -36,9 +35,10 @@ def test_folder_numpy_counts_every_skipped_file_exactly(messy, caplog):
 
 @pytest.mark.multibackend
 def test_class_folders_split_by_fraction_and_seed(classes_only):
-    a = load_dataset(classes_only, image_size=SIZE, backend="numpy", val_fraction=0.3, seed=1)
-    b = load_dataset(classes_only, image_size=SIZE, backend="numpy", val_fraction=0.3, seed=1)
-    c = load_dataset(classes_only, image_size=SIZE, backend="numpy", val_fraction=0.3, seed=2)
+    split = {"val_fraction": 0.3}
+    a = load_dataset(classes_only, image_size=SIZE, backend="numpy", seed=1, options=split)
+    b = load_dataset(classes_only, image_size=SIZE, backend="numpy", seed=1, options=split)
+    c = load_dataset(classes_only, image_size=SIZE, backend="numpy", seed=2, options=split)
     assert a.class_names == ["apple", "pear"]
     assert (a.counts["train"], a.counts["val"]) == (14, 6)
     assert np.bincount(a.val[1]).tolist() == [3, 3]  # stratified per class
@@ -52,7 +52,7 @@ def test_class_folders_split_by_fraction_and_seed(classes_only):
 def test_train_folder_without_val_is_split(tmp_path):
     write_small_class(tmp_path / "train" / "a", (10, 10, 10), 5)
     write_small_class(tmp_path / "train" / "b", (99, 99, 99), 5)
-    d = load_dataset(tmp_path, image_size=SIZE, backend="numpy", val_fraction=0.2)
+    d = load_dataset(tmp_path, image_size=SIZE, backend="numpy")
     assert d.class_names == ["a", "b"] and (d.counts["train"], d.counts["val"]) == (8, 2)
 
 
@@ -83,4 +83,20 @@ def test_bad_folders_raise_value_error_naming_the_path(tmp_path):
     with pytest.raises(ValueError, match="differ"):
         load_dataset(mismatched, backend="numpy")
     with pytest.raises(ValueError, match="val_fraction"):
-        load_dataset(single, backend="numpy", val_fraction=1.5)
+        load_dataset(single, backend="numpy", options={"val_fraction": 1.5})
+    lopsided = tmp_path / "lopsided"
+    write_small_class(lopsided / "train" / "a", (1, 2, 3), 2)
+    (lopsided / "train" / "b").mkdir()
+    (lopsided / "train" / "b" / "broken.jpg").write_bytes(b"\xff\xd8 not a jpeg")
+    write_small_class(lopsided / "val" / "a", (1, 2, 3), 1)
+    write_small_class(lopsided / "val" / "b", (1, 2, 3), 1)
+    with pytest.raises(ValueError, match=r"of class \['b'\] for the 'train' split.*(corrupt|not_an_image): 1"):
+        load_dataset(lopsided, backend="numpy")
+
+
+@pytest.mark.multibackend
+def test_scan_folder_directly(classes_only):
+    scan = scan_folder(classes_only, val_fraction=0.5, seed=0)
+    assert scan.class_names == ["apple", "pear"] and len(scan.splits["val"].paths) == 10
+    with pytest.raises(ValueError, match="val_fraction"):
+        scan_folder(classes_only, val_fraction=0)

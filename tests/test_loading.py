@@ -13,6 +13,7 @@ from data_fixtures import (
 )
 
 from resizer_lib.data import (
+    DataOptions,
     DataSplits,
     load_dataset,
     one_hot,
@@ -35,16 +36,12 @@ def test_folder_tf_full_epoch_never_fails(messy):
 
 def test_tf_and_numpy_paths_give_the_same_pixels(messy):
     root, _, _ = messy
-    kwargs = dict(image_size=(9, 7), interpolation="bicubic", antialias=True)
+    kwargs = dict(image_size=(9, 7), options={"interpolation": "bicubic", "antialias": True})
     as_numpy = load_dataset(root, backend="numpy", **kwargs)
     as_tf = load_dataset(root, backend="tf", **kwargs)
     val_x, val_y = tf_arrays(as_tf.val)  # validation is not shuffled: same order
     np.testing.assert_array_equal(val_x, as_numpy.val[0])
     np.testing.assert_array_equal(val_y, as_numpy.val[1])
-
-
-
-
 
 
 @pytest.mark.multibackend
@@ -56,15 +53,11 @@ def test_limit_caps_each_split_but_found_counts_all(classes_only):
     assert (d.counts["train"], d.counts["val"]) == (5, 4) and len(d.train[0]) == 5
 
 
-
-
-
-
 # -- synthetic -------------------------------------------------------------------------------
 @pytest.mark.multibackend
 def test_synthetic_numpy_is_deterministic_and_counted():
-    a = load_dataset("synthetic", image_size=16, num_train=20, num_val=10, backend="numpy")
-    b = load_dataset("synthetic", image_size=16, num_train=20, num_val=10, backend="numpy")
+    a = load_dataset("synthetic", image_size=16, backend="numpy", limit={"train": 20, "val": 10})
+    b = load_dataset("synthetic", image_size=16, backend="numpy", limit={"train": 20, "val": 10})
     np.testing.assert_array_equal(a.train[0], b.train[0])
     assert a.class_names == ["vertical", "horizontal"]
     assert a.counts == {
@@ -76,17 +69,14 @@ def test_synthetic_numpy_is_deterministic_and_counted():
     assert not np.array_equal(a.train[0][:10], a.val[0])  # validation images are different
 
 
-
-
 def test_synthetic_tf_batches_and_options():
     d = load_dataset(
         "synthetic",
         image_size=(8, 10),
-        num_train=10,
-        num_val=6,
+        limit={"train": 10, "val": 6},
         batch_size=4,
         backend="tf",
-        synthetic_options={"amplitude": 5, "coverage": 0.5},
+        options=DataOptions(synthetic={"amplitude": 5, "coverage": 0.5}),
     )
     x, y = next(iter(d.train))
     assert tuple(x.shape) == (4, 8, 10, 3) and x.dtype.name == "uint8" and y.dtype.name == "int32"
@@ -99,25 +89,22 @@ def test_one_hot_helper_and_with_one_hot():
     np.testing.assert_array_equal(one_hot([1, 0], 2), [[0, 1], [1, 0]])
     with pytest.raises(ValueError, match=r"\[0, 2\)"):
         one_hot([0, 2], 2)
-    d = load_dataset("synthetic", image_size=8, num_train=4, num_val=4, backend="numpy")
+    d = load_dataset("synthetic", image_size=8, limit=4, backend="numpy")
     hot = d.with_one_hot()
     assert hot.train[1].shape == (4, 2) and hot.labels == "one_hot"
     np.testing.assert_array_equal(hot.train[1].argmax(axis=1), d.train[1])
-    streamed = load_dataset(
-        "synthetic", image_size=8, num_train=4, num_val=4, backend="numpy", max_in_memory_bytes=0
-    ).with_one_hot()
-    assert streamed.train[0][1].shape == (4, 2)
+    assert hot.with_one_hot() is hot
 
 
 def test_with_one_hot_on_tf_data():
-    d = load_dataset("synthetic", image_size=8, num_train=4, num_val=4, backend="tf").with_one_hot()
+    d = load_dataset("synthetic", image_size=8, limit=4, backend="tf").with_one_hot()
     _, y = next(iter(d.train))
     assert tuple(y.shape) == (4, 2)
 
 
 @pytest.mark.multibackend
 def test_describe_is_one_line():
-    d = load_dataset("synthetic", image_size=8, num_train=6, num_val=2, backend="numpy")
+    d = load_dataset("synthetic", image_size=8, limit={"train": 6, "val": 2}, backend="numpy")
     line = d.describe()
     assert "\n" not in line and "train 6 / val 2" in line and "8x8x3" in line
     assert repr(d).startswith("DataSplits(") and isinstance(d, DataSplits)
@@ -139,26 +126,50 @@ def test_auto_backend_follows_keras():
         ({"image_size": -3}, "image_size"),
         ({"image_size": (32, 2.5)}, "image_size"),
         ({"image_size": "300"}, "image_size"),
+        ({"image_size": (8, 8, 3)}, "image_size"),
         ({"batch_size": 0}, "batch_size"),
+        ({"batch_size": 2.0}, "batch_size"),
         ({"seed": -1}, "seed"),
         ({"limit": 0}, "limit"),
+        ({"limit": True}, "limit"),
         ({"limit": {"test": 3}}, "limit"),
+        ({"limit": {"train": -2}}, "limit"),
         ({"backend": "torch"}, "backend"),
-        ({"interpolation": "cubic"}, "interpolation"),
-        ({"num_train": 0}, "num_train"),
-        ({"synthetic_options": {"amplitud": 3}}, "amplitud"),
-        ({"synthetic_options": {"amplitude": -1}}, "amplitude"),
+        ({"options": {"interpolation": "cubic"}}, "interpolation"),
+        ({"options": {"num_train": 5}}, "num_train"),
+        ({"options": "fast"}, "options"),
+        ({"options": {"synthetic": {"amplitud": 3}}}, "amplitud"),
+        ({"options": {"synthetic": {"amplitude": -1}}}, "amplitude"),
+        ({"options": {"val_fraction": 1.5}}, "val_fraction"),
+        ({"options": {"num_workers": 0}}, "num_workers"),
+        ({"options": {"data_dir": 3}}, "data_dir"),
+        ({"options": {"max_in_memory_bytes": -1}}, "max_in_memory_bytes"),
+        ({"options": {"max_in_memory_bytes": 10}}, "max_in_memory_bytes=10.*limit"),
         ({"source": 42}, "42"),
+        ({"source": ""}, "source"),
         ({"source": "cats-vs-dogs"}, "cats-vs-dogs"),
-        ({"max_in_memory_bytes": -1}, "max_in_memory_bytes"),
     ],
 )
 def test_bad_arguments_raise_value_error(kwargs, match):
-    args = {"source": "synthetic", "image_size": 8, "num_train": 2, "num_val": 2, **kwargs}
-    with pytest.raises(ValueError, match=match):
+    args = {"source": "synthetic", "image_size": 8, "limit": 2, **kwargs}
+    with pytest.raises(ValueError, match=match) as err:
         load_dataset(backend=args.pop("backend", "numpy"), **args)
+    assert "\n" not in str(err.value)  # one line
 
 
+@pytest.mark.multibackend
+def test_a_file_is_not_a_source(tmp_path):
+    (tmp_path / "photo.jpg").write_bytes(b"not really")
+    with pytest.raises(ValueError, match="photo.jpg.*a file, not a folder"):
+        load_dataset(tmp_path / "photo.jpg", backend="numpy")
+
+
+@pytest.mark.multibackend
+def test_synthetic_limit_is_the_size_and_defaults_are_documented():
+    d = load_dataset("synthetic", image_size=4, backend="numpy", limit={"train": 3})
+    assert (d.counts["train"], d.counts["val"]) == (3, 256)
+    first = load_dataset("synthetic", image_size=4, backend="numpy", limit=5)
+    np.testing.assert_array_equal(first.train[0][:3], d.train[0])  # a prefix of the same images
 
 
 # -- choosing the dataset --------------------------------------------------------------------
@@ -195,7 +206,9 @@ def test_the_announcement_names_the_choice_and_the_download(monkeypatch, tmp_pat
     resolve_source()
     assert "cached" in capsys.readouterr().out
     assert resolve_source(tmp_path) == str(tmp_path)
-    assert f"the image folder {tmp_path}; chosen by source=" in capsys.readouterr().out
+    assert f"the image folder {tmp_path}; chosen by the source argument" in capsys.readouterr().out
+    load_dataset("synthetic", image_size=4, limit=1, backend="numpy")
+    assert capsys.readouterr().out == ""  # an explicit source is not announced again
 
 
 def test_download_size_is_the_one_tfds_checks():
@@ -207,19 +220,7 @@ def test_download_size_is_the_one_tfds_checks():
     assert url == tfds_source.DOWNLOAD_URL and int(size) == tfds_source.DOWNLOAD_BYTES
 
 
-
-
-
-
-
-
 # -- TFDS, mocked offline --------------------------------------------------------------------
-
-
-
-
-
-
 
 
 # -- the real photos -------------------------------------------------------------------------

@@ -1,54 +1,46 @@
-"""``resizer_lib.data.pipeline``: batches from arrays, ``PyDataset`` and ``tf.data``."""
+"""``resizer_lib.data.pipeline``: NumPy arrays, the ``tf.data`` chain, and its teaching version."""
 
 
-import keras
 import numpy as np
 import pytest
 from data_fixtures import SIZE, tf_arrays  # noqa: E402, F401
 
-from resizer_lib.data import (
-    load_dataset,
+from resizer_lib.data import DataOptions, load_dataset
+from resizer_lib.data.pipeline import (
+    DecodeCounter,
+    files_dataset,
+    list_image_files,
+    time_epochs,
+    write_image_folder,
 )
+from resizer_lib.training import EpochBatches
 
 
 @pytest.mark.multibackend
-def test_large_split_becomes_a_pydataset(classes_only):
-    in_memory = load_dataset(classes_only, image_size=SIZE, backend="numpy", batch_size=4)
-    streamed = load_dataset(
-        classes_only, image_size=SIZE, backend="numpy", batch_size=4, max_in_memory_bytes=1000
-    )
-    assert isinstance(streamed.train, keras.utils.PyDataset) and len(streamed.train) == 4
-    first = np.concatenate([streamed.train[i][0] for i in range(len(streamed.train))])
-    assert first.shape == (16, *SIZE, 3) and first.dtype == np.uint8
-    key = lambda x: np.sort(x.reshape(len(x), -1).sum(axis=1))  # noqa: E731
-    np.testing.assert_array_equal(key(first), key(in_memory.train[0]))  # same images
-    streamed.train.on_epoch_end()
-    second = np.concatenate([streamed.train[i][0] for i in range(len(streamed.train))])
-    assert not np.array_equal(first, second)  # reshuffled each epoch
-    again = load_dataset(
-        classes_only, image_size=SIZE, backend="numpy", batch_size=4, max_in_memory_bytes=1000
-    )
-    np.testing.assert_array_equal(again.train[0][0], first[:4])  # epoch 0 order is seeded
-    assert "PyDataset" in streamed.describe()
+def test_numpy_path_is_arrays_batched_by_the_one_seeded_batcher(classes_only):
+    """The data package has no batcher of its own: its arrays go to ``EpochBatches``, whose
+    order depends only on the seed and the epoch."""
+    d = load_dataset(classes_only, image_size=SIZE, backend="numpy", batch_size=4)
+    x, y = d.train
+    assert isinstance(x, np.ndarray) and x.shape == (16, *SIZE, 3) and "NumPy arrays" in repr(d)
+
+    def epoch(seed, e):
+        batches = EpochBatches(x, y, 4, d.num_classes, seed=seed, endless=True)
+        per_epoch = len(batches)
+        return np.concatenate([batches[e * per_epoch + i][0] for i in range(per_epoch)])
+
+    np.testing.assert_array_equal(epoch(0, 1), epoch(0, 1))  # same seed and epoch: same batches
+    assert not np.array_equal(epoch(0, 0), epoch(0, 1))  # a new order every epoch
+    assert not np.array_equal(epoch(0, 0), epoch(1, 0))  # and for every seed
+    key = lambda a: np.sort(a.reshape(len(a), -1).sum(axis=1))  # noqa: E731
+    np.testing.assert_array_equal(key(epoch(0, 0)), key(x))  # every image once per epoch
 
 
 @pytest.mark.multibackend
-def test_pydataset_trains_a_model():
-    d = load_dataset(
-        "synthetic",
-        image_size=8,
-        num_train=12,
-        num_val=4,
-        batch_size=4,
-        backend="numpy",
-        max_in_memory_bytes=0,
-    )
-    model = keras.Sequential(
-        [keras.Input((8, 8, 3)), keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(2)]
-    )
-    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    history = model.fit(d.train, validation_data=d.val, epochs=2, verbose=0)
-    assert len(history.history["loss"]) == 2 and d.train.epoch >= 2  # reshuffled
+def test_a_split_too_large_for_arrays_says_what_to_do(classes_only):
+    with pytest.raises(ValueError, match="train split.*max_in_memory_bytes=1000.*backend='tf'"):
+        load_dataset(classes_only, image_size=SIZE, backend="numpy",
+                     options=DataOptions(max_in_memory_bytes=1000))
 
 
 def test_tf_shuffle_is_seeded_and_reshuffles_each_epoch():
@@ -56,8 +48,7 @@ def test_tf_shuffle_is_seeded_and_reshuffles_each_epoch():
         d = load_dataset(
             "synthetic",
             image_size=8,
-            num_train=32,
-            num_val=4,
+            limit={"train": 32, "val": 4},
             batch_size=8,
             seed=seed,
             backend="tf",
@@ -83,3 +74,58 @@ def test_tf_resize_matches_numpy_resize():
             ours = resize_image(image, (13, 9), mode, aa, crop).astype(int)
             theirs = tf_resize(tf.constant(image), (13, 9), mode, aa, crop).numpy()
             assert np.abs(ours - theirs).max() <= 1, (crop, mode)
+
+
+# -- the teaching version: files to batches, what cache changes, bad input -----------------
+@pytest.fixture
+def folder(tmp_path):
+    pytest.importorskip("tensorflow")
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(6, 10, 14, 3), dtype=np.uint8)
+    labels = np.array([0, 1, 0, 1, 1, 1])
+    write_image_folder(images, labels, ["cat", "dog"], tmp_path)
+    (tmp_path / "dog" / "notes.txt").write_text("not an image")
+    return tmp_path, images, labels
+
+
+def test_write_and_list_round_trip(folder):
+    root, images, labels = folder
+    paths, found, classes = list_image_files(root)
+    assert classes == ["cat", "dog"] and len(paths) == 6
+    np.testing.assert_array_equal(found, np.sort(labels))
+    assert list_image_files(root, limit_per_class=1)[1].tolist() == [0, 1]
+
+
+def test_files_dataset_batches_and_pixels(folder):
+    root, images, _ = folder
+    paths, labels, _ = list_image_files(root)
+    ds = files_dataset(paths, labels, (10, 14), batch_size=4, prefetch=False)
+    batches = list(ds.as_numpy_iterator())
+    assert [b[0].shape for b in batches] == [(4, 10, 14, 3), (2, 10, 14, 3)]
+    assert batches[0][0].dtype == np.uint8 and batches[0][1].dtype == np.int32
+    first = paths[0].split("_")[-1].split(".")[0]  # PNG is lossless: pixels come back exactly
+    np.testing.assert_array_equal(batches[0][0][0], images[int(first)])
+
+
+def test_cache_decodes_each_file_once(folder):
+    paths, labels, _ = list_image_files(folder[0])
+    for cache, expected in ((False, 18), (True, 6)):
+        counter = DecodeCounter()
+        ds = files_dataset(paths, labels, 8, 4, cache=cache, shuffle_seed=0, counter=counter)
+        times = time_epochs(ds, epochs=3)
+        assert len(times) == 3 and counter.count == expected
+
+
+def test_bad_input(tmp_path, folder):
+    with pytest.raises(ValueError, match="two class subfolders"):
+        list_image_files(tmp_path / "cat")
+    with pytest.raises(ValueError, match="not a folder"):
+        list_image_files(tmp_path / "missing")
+    with pytest.raises(ValueError, match="uint8"):
+        write_image_folder(np.zeros((1, 4, 4, 3)), [0], ["a"], tmp_path)
+    with pytest.raises(ValueError, match="one label per path"):
+        files_dataset(["a.png"], [0, 1], 8)
+    with pytest.raises(ValueError, match="image_size"):
+        files_dataset(["a.png"], [0], 0)
+    with pytest.raises(ValueError, match="epochs"):
+        time_epochs([], epochs=0)

@@ -1,10 +1,9 @@
-"""The data: one front end (``load_dataset``) over the offline synthetic set, image folders and
-TensorFlow Datasets' ``cats_vs_dogs``, with a ``tf.data`` and a NumPy path.
+"""The data: ``load_dataset`` over the offline synthetic set, image folders and TensorFlow
+Datasets' ``cats_vs_dogs``, as NumPy arrays or ``tf.data`` batches.
 
-``loading`` (the front end; re-exported here, so that ``resizer_lib.data.load_dataset`` is the
-public path), ``synthetic``, ``folder`` (scanning and validating image folders), ``tfds_source``,
-``imaging`` (the one image decoder and the NumPy/Pillow resize), ``pipeline`` and
-``file_pipeline`` (batches from arrays or files), ``sample_images`` (packaged photos).
+``loading`` (the front end, re-exported here), ``synthetic``, ``folder`` (scanning and
+validating image folders), ``tfds_source``, ``imaging`` (the one image decoder), ``pipeline``
+(arrays and the ``tf.data`` chain, with its teaching version), ``sample_images`` (packaged photos).
 """
 
 from resizer_lib.data.loading import *  # noqa: F403

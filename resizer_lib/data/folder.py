@@ -1,15 +1,11 @@
-"""Scan an image folder into train/val file lists, validating every file up front.
-
-Two layouts are accepted::
+"""Scan an image folder into train/val file lists, validating every file up front::
 
     root/train/<class>/*.jpg  and  root/val/<class>/*.jpg     (or root/validation/...)
-    root/<class>/*.jpg        split into train/val by ``val_fraction`` and ``seed``
-    root/train/<class>/*.jpg  (no val folder) split the same way
+    root/<class>/*.jpg  or  root/train/<class>/*.jpg          split by ``val_fraction``, ``seed``
 
-Class names are the sorted class-folder names. Files are searched recursively inside class
-folders; hidden folders (``.ipynb_checkpoints``) are not searched. Every candidate image is
-decoded once during the scan (``imaging.check_image_file``), so a bad file is skipped and
-counted here, never discovered in the middle of an epoch.
+Class names are the sorted class-folder names; class folders are searched recursively, hidden
+folders are not. Every image is decoded once here (``imaging.check_image_file``), so a bad
+file is skipped and counted up front, never discovered in the middle of an epoch.
 """
 
 from __future__ import annotations
@@ -83,9 +79,22 @@ def scan_folder(
         for name, files in candidates.items()
     }
     for name, split in splits.items():
-        if not split.paths:
-            raise ValueError(f"No readable images for the {name!r} split under {str(root)!r}")
+        _check_every_class(root, name, split, class_names)
     return FolderScan(root, class_names, splits, layout)
+
+
+def _check_every_class(root: Path, name: str, split: FolderSplit, class_names: list[str]) -> None:
+    """``ValueError`` if a class has no readable image in the split (it could not be learned
+    or scored), naming the class, the files skipped and the fix."""
+    missing = [c for i, c in enumerate(class_names) if not np.any(split.labels == i)]
+    if not missing:
+        return
+    what = "No readable images" + ("" if len(missing) == len(class_names) else f" of class {missing}")
+    skipped = ", ".join(f"{k}: {v}" for k, v in split.skipped.items()) or "none"
+    raise ValueError(
+        f"{what} for the {name!r} split under {str(root)!r} (files skipped: {skipped}). Add "
+        f"JPEG/PNG images to every class folder of that split, or remove the empty class folders."
+    )
 
 
 # -- finding files ---------------------------------------------------------------------------
@@ -175,18 +184,8 @@ def _cached_check(path: Path) -> str | None:
 
 def _warn_skipped(base: Path, name: str, bad: list[tuple[Path, str]], total: int) -> None:
     """ONE log line for the split: how many image files were skipped, why, and examples."""
-    by_reason = Counter(r for _, r in bad)
-    reasons = ", ".join(f"{r}: {n}" for r, n in sorted(by_reason.items()))
+    reasons = ", ".join(f"{r}: {n}" for r, n in sorted(Counter(r for _, r in bad).items()))
     examples = ", ".join(str(p.relative_to(base)) for p, _ in bad[:3])
     more = f" (+{len(bad) - 3} more)" if len(bad) > 3 else ""
-    log.warning(
-        "resizer_lib: skipped %d unreadable image files of %d in the %s split of %s (%s), "
-        "e.g. %s%s",
-        len(bad),
-        total,
-        name,
-        base,
-        reasons,
-        examples,
-        more,
-    )
+    log.warning("resizer_lib: skipped %d unreadable image files of %d in the %s split of %s (%s), "
+                "e.g. %s%s", len(bad), total, name, base, reasons, examples, more)

@@ -1,39 +1,27 @@
-"""Datasets for the course: ``load_dataset(source, ...) -> DataSplits`` and ``resolve_source``.
+"""The course's data in one call: ``load_dataset(source, image_size, batch_size, seed, backend)``.
 
-``source`` is one of:
-
-* ``"synthetic"``: the offline set of ``resizer_lib.synthetic`` (class = a faint period-2
-  stripe that a 2x bilinear resize erases exactly); generated in seconds, no download.
-* ``"cats_vs_dogs"``: TensorFlow Datasets, by default the keras.io example's splits
-  ``train[:40%]`` / ``train[40%:50%]`` (see ``resizer_lib.tfds_source``).
-* a folder path: ``train/<class>/*`` and ``val/<class>/*``, or one folder of class
-  subfolders split by ``val_fraction`` and ``seed`` (see ``resizer_lib.folder``).
-
-``backend="numpy"`` gives ``(images uint8 (N, H, W, 3), labels int32 (N,))`` per split (a
-``keras.utils.PyDataset`` of such batches when a split is larger than
-``max_in_memory_bytes``); ``backend="tf"`` gives ``tf.data.Dataset`` batches of the same
-dtypes; ``"auto"`` picks ``"tf"`` on the TensorFlow Keras backend, else ``"numpy"``.
-
-``DataSplits.counts`` (all ints)::
+``source``: ``"synthetic"`` (generated offline: a faint stripe that a 2x bilinear resize
+erases; ``synthetic``), ``"cats_vs_dogs"`` (TensorFlow Datasets; ``tfds_source``) or a folder of
+images (``train/<class>/`` and ``val/<class>/``, or class subfolders split by ``val_fraction``;
+``folder``). ``backend="numpy"`` gives each split as ``(images uint8 (N, H, W, 3), labels int32
+(N,))``, ``"tf"`` a ``tf.data.Dataset`` of such batches, ``"auto"`` ``"tf"`` on the TensorFlow
+Keras backend. The rest is in ``DataOptions``. ``DataSplits.counts``::
 
     {"train": 2692, "val": 476,                 # examples in .train / .val (after limit)
      "found": {"train": 2692, "val": 476},      # usable examples before any limit
      "skipped": {"train": {"corrupt": 1, "not_an_image_file": 2}, "val": {}}}
 
-``skipped`` counts files left out of a folder, by reason: ``not_an_image_file`` (extension
-such as ``.txt``, ``.DS_Store``), ``empty``, ``not_an_image`` (Pillow cannot identify it),
-``corrupt`` (truncated or undecodable), ``too_large`` (over Pillow's decompression-bomb
-limit), ``unreadable`` (cannot be stat'ed). It is empty for the synthetic set, and for
-cats_vs_dogs, whose corrupt JPEGs TFDS already dropped when it built the dataset.
+``skipped``: a folder's files left out, by reason (``not_an_image_file``, ``empty``,
+``not_an_image``, ``corrupt``, ``too_large``, ``unreadable``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import os
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,53 +31,78 @@ import numpy as np
 from resizer_lib._batching import one_hot
 from resizer_lib._checks import check_int, check_size
 from resizer_lib._threads import default_workers
-from resizer_lib.data import pipeline, tfds_source
+from resizer_lib.data import pipeline, synthetic, tfds_source
 from resizer_lib.data.folder import scan_folder
 from resizer_lib.data.imaging import check_interpolation, load_image
-from resizer_lib.data.synthetic import (
-    SYNTHETIC_CLASS_NAMES,
-    make_synthetic,
-    synthetic_image,
-    synthetic_label,
-)
-from resizer_lib.data.tfds_source import CATS_VS_DOGS_CLASS_NAMES, CATS_VS_DOGS_SPLITS
+from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
 
-__all__ = [
-    "BACKENDS",
-    "DATASET_NAMES",
-    "SPLITS",
-    "DataSplits",
-    "load_dataset",
-    "one_hot",
-    "resolve_backend",
-    "describe_choice",
-    "resolve_source",
-    "SYNTHETIC_CLASS_NAMES",
-    "make_synthetic",
-]
+__all__ = ["BACKENDS", "DATASET_NAMES", "SPLITS", "SYNTHETIC_CLASS_NAMES", "DataOptions", "DataSplits",
+           "load_dataset", "make_synthetic", "one_hot", "resolve_backend",
+           "resolve_source"]
 
 DATASET_NAMES = ("synthetic", "cats_vs_dogs")
 BACKENDS = ("auto", "tf", "numpy")
 SPLITS = ("train", "val")
-_SYNTHETIC_OPTIONS = ("amplitude", "noise_std", "coverage")
+SYNTHETIC_SIZES = {"train": 1024, "val": 256}  # examples generated when no limit is given
 _VAL_OFFSET = 1_000_000_000  # synthetic validation images: indices disjoint from training
+_SYNTHETIC_KEYS = ("amplitude", "noise_std", "coverage")
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """What most calls of ``load_dataset`` leave alone: ``options=DataOptions(...)`` or a dict.
+
+    Attributes:
+        interpolation: resize kernel for photos (``imaging.INTERPOLATIONS``).
+        antialias: widen the kernel when downscaling (as Pillow and ``tf.image.resize(...,
+            antialias=True)``); ``False`` is ``keras.utils.image_dataset_from_directory``'s.
+        crop_to_aspect_ratio: centre-crop to the aspect ratio of ``image_size`` first.
+        val_fraction: validation share of a folder without a ``val/`` folder, in ``(0, 1)``.
+        synthetic: extra ``make_synthetic`` arguments (``amplitude``, ``noise_std``, ``coverage``).
+        data_dir: the TFDS data folder (default ``$TFDS_DATA_DIR``, else the repo's ``data/``).
+        max_in_memory_bytes: the largest split held as NumPy arrays (larger: an error saying
+            what to do), and cached decoded by ``tf.data``.
+        num_workers: decoding threads (default: the CPU count, at most 8).
+    """
+
+    interpolation: str = "bilinear"
+    antialias: bool = True
+    crop_to_aspect_ratio: bool = False
+    val_fraction: float = 0.2
+    synthetic: Mapping[str, float] = field(default_factory=dict)
+    data_dir: str | os.PathLike | None = None
+    max_in_memory_bytes: int = 2 * 2**30
+    num_workers: int | None = None
+
+    def __post_init__(self) -> None:
+        check_interpolation(self.interpolation)
+        vf = self.val_fraction
+        if isinstance(vf, bool) or not isinstance(vf, (int, float)) or not 0 < vf < 1:
+            raise ValueError(f"val_fraction must be a number in (0, 1); got {vf!r}")
+        if not isinstance(self.synthetic, Mapping) or set(self.synthetic) - set(_SYNTHETIC_KEYS):
+            raise ValueError(f"synthetic must be a dict with keys among {_SYNTHETIC_KEYS}; got {self.synthetic!r}")
+        make_synthetic(0, 2, **self.synthetic)  # checks the values
+        if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
+            raise ValueError(f"data_dir must be a folder path or None; got {self.data_dir!r}")
+        check_int(self.max_in_memory_bytes, "max_in_memory_bytes", 0)
+        if self.num_workers is not None:
+            check_int(self.num_workers, "num_workers", 1)
+
+    @property
+    def resize(self) -> dict[str, Any]:
+        """The arguments of ``imaging.load_image`` / ``pipeline.tf_resize`` after the size."""
+        return {"interpolation": self.interpolation, "antialias": bool(self.antialias),
+                "crop_to_aspect_ratio": bool(self.crop_to_aspect_ratio)}
 
 
 @dataclass
 class DataSplits:
     """The result of ``load_dataset``.
 
-    Attributes:
-        train, val: ``(images uint8 (N, H, W, 3), labels int32 (N,))``, a ``PyDataset`` of
-            such batches, or a ``tf.data.Dataset`` of such batches (see ``backend``).
-        class_names: class ``i`` is ``class_names[i]``.
-        counts: examples per split, usable examples found, skipped files by reason (see the
-            module docstring).
-        source: ``"synthetic"``, ``"cats_vs_dogs"`` or the folder path.
-        image_size: ``(H, W)`` of every image.
-        backend: ``"tf"`` or ``"numpy"``.
-        batch_size: batch size of the ``tf.data`` / ``PyDataset`` forms.
-        labels: ``"int"`` (class ids) or ``"one_hot"`` (after ``with_one_hot()``).
+    ``train`` and ``val`` are ``(images uint8 (N, H, W, 3), labels int32 (N,))`` (``backend=
+    "numpy"``) or a ``tf.data.Dataset`` of such batches (``"tf"``); class ``i`` is
+    ``class_names[i]``; ``counts`` as in the module docstring; ``labels`` is ``"one_hot"`` after
+    ``with_one_hot()``.
     """
 
     train: Any
@@ -109,73 +122,47 @@ class DataSplits:
     def describe(self) -> str:
         """A one-line summary (no pixels)."""
         c, (h, w) = self.counts, self.image_size
-        skipped = "; ".join(
-            f"{s} " + ", ".join(f"{k} {v}" for k, v in c["skipped"][s].items())
-            for s in SPLITS
-            if c["skipped"][s]
-        )
-        return (
-            f"{self.source}: train {c['train']} / val {c['val']} images {h}x{w}x3 uint8, "
-            f"{self.num_classes} classes {self.class_names}, {self._form()}; "
-            f"skipped: {skipped or 'none'}"
-        )
-
-    def _form(self) -> str:
-        if self.backend == "tf":
-            return f"tf.data batches of {self.batch_size}"
-        if isinstance(self.train, tuple):
-            return "NumPy arrays"
-        return f"PyDataset batches of {self.batch_size}"
+        skipped = "; ".join(f"{s} " + ", ".join(f"{k} {v}" for k, v in c["skipped"][s].items())
+                            for s in SPLITS if c["skipped"][s])
+        form = "NumPy arrays" if self.backend == "numpy" else f"tf.data batches of {self.batch_size}"
+        return (f"{self.source}: train {c['train']} / val {c['val']} images {h}x{w}x3 uint8, "
+                f"{self.num_classes} classes {self.class_names}, {form}; skipped: {skipped or 'none'}")
 
     def __repr__(self) -> str:
         return f"DataSplits({self.describe()})"
 
     def with_one_hot(self) -> DataSplits:
-        """The same data with one-hot labels ``float32 (..., num_classes)``, for losses such as
-        ``categorical_crossentropy``."""
+        """The same data with one-hot labels ``float32 (..., num_classes)``."""
         if self.labels == "one_hot":
             return self
         k = self.num_classes
-        return replace(
-            self,
-            train=_one_hot_data(self.train, k),
-            val=_one_hot_data(self.val, k),
-            labels="one_hot",
-        )
+        if self.backend == "numpy":
+            hot = lambda d: (d[0], one_hot(d[1], k))  # noqa: E731
+        else:
+            import tensorflow as tf
 
-
-def _one_hot_data(data, num_classes: int):
-    if isinstance(data, tuple):
-        return data[0], one_hot(data[1], num_classes)
-    if isinstance(data, pipeline.IndexBatches):
-        return data.with_one_hot(num_classes)
-    import tensorflow as tf
-
-    return data.map(lambda x, y: (x, tf.one_hot(y, num_classes)))
+            hot = lambda d: d.map(lambda x, y: (x, tf.one_hot(y, k)))  # noqa: E731
+        return replace(self, train=hot(self.train), val=hot(self.val), labels="one_hot")
 
 
 # -- choosing the source and the backend -----------------------------------------------------
 def resolve_source(source: str | os.PathLike | None = None, announce: bool = True) -> str:
-    """The dataset to use: ``source``, else ``$RESIZER_DATA``, else the offline ``"synthetic"``
-    set. Real photos are always a choice the user makes (``RESIZER_DATA=cats_vs_dogs`` or a
-    folder): nothing is downloaded unless asked for, so a notebook tells the same story online
-    and offline. With ``announce``, one printed line says which data and how to choose another
-    (for ``cats_vs_dogs``: its download size, and whether it is cached). Returns a name in
-    ``DATASET_NAMES`` or a folder path.
-    """
+    """``source``, else ``$RESIZER_DATA``, else ``"synthetic"`` (nothing is downloaded unasked):
+    a name in ``DATASET_NAMES`` or a folder path, else ``ValueError``. ``announce`` prints one
+    line saying which data and how to choose another."""
+    env = os.environ.get("RESIZER_DATA", "").strip()
     if source is not None:
-        chosen, where = _check_source(source, "source"), "source="
-    elif os.environ.get("RESIZER_DATA", "").strip():
-        chosen, where = _check_source(os.environ["RESIZER_DATA"].strip(), "RESIZER_DATA"), "RESIZER_DATA"
+        chosen, where = _check_source(source, "source"), "the source argument"
+    elif env:
+        chosen, where = _check_source(env, "RESIZER_DATA"), "RESIZER_DATA"
     else:
         chosen, where = "synthetic", None
     if announce:
-        print(describe_choice(chosen, where), flush=True)
+        print(_describe_choice(chosen, where), flush=True)
     return chosen
 
 
-def describe_choice(source: str, where: str | None) -> str:
-    """The one line ``resolve_source`` prints: the data, who chose it, and how to change it."""
+def _describe_choice(source: str, where: str | None) -> str:
     if source == "synthetic":
         what = "the offline synthetic stripes (generated, no download)"
     elif source == "cats_vs_dogs":
@@ -184,24 +171,21 @@ def describe_choice(source: str, where: str | None) -> str:
         what = f"cats_vs_dogs from TensorFlow Datasets ({state})"
     else:
         what = f"the image folder {source}"
-    how = ("the default" if where is None else f"chosen by {where}")
-    return (f"resizer_lib data: {what}; {how}. Choose with RESIZER_DATA=synthetic|cats_vs_dogs|"
-            f"<image folder>.")
+    how = "the default" if where is None else f"chosen by {where}"
+    return f"resizer_lib data: {what}; {how}. Choose with RESIZER_DATA=synthetic|cats_vs_dogs|<image folder>."
 
 
 def _check_source(source: object, where: str) -> str:
     if isinstance(source, str) and source in DATASET_NAMES:
         return source
-    if not isinstance(source, (str, os.PathLike)):
-        raise ValueError(
-            f"{where} must be one of {list(DATASET_NAMES)} or a folder path; got {source!r}"
-        )
+    if not isinstance(source, (str, os.PathLike)) or not str(source).strip():
+        raise ValueError(f"{where} must be one of {list(DATASET_NAMES)} or a folder path; got {source!r}")
     path = Path(source).expanduser()
     if not path.is_dir():
+        what = "a file, not a folder" if path.exists() else "neither a dataset name nor an existing folder"
         raise ValueError(
-            f"{where}={str(source)!r} is neither a dataset name {list(DATASET_NAMES)} nor an "
-            f"existing folder. Pass one of the names, or a folder holding train/<class>/ and "
-            f"val/<class>/ (or one subfolder per class)."
+            f"{where}={str(source)!r} is {what}. Pass one of {list(DATASET_NAMES)}, or a folder "
+            f"holding train/<class>/ and val/<class>/ (or one subfolder per class)."
         )
     return str(path)
 
@@ -214,7 +198,7 @@ def resolve_backend(backend: str = "auto") -> str:
         return "numpy"
     has_tf = importlib.util.find_spec("tensorflow") is not None
     if backend == "tf" and not has_tf:
-        raise ValueError("backend='tf' needs TensorFlow, which is not installed; use 'numpy'")
+        raise ValueError("backend='tf' needs TensorFlow, which is not installed; use backend='numpy'")
     return "tf" if has_tf else "numpy"
 
 
@@ -227,215 +211,129 @@ def load_dataset(
     backend: str = "auto",
     *,
     limit: int | Mapping[str, int | None] | None = None,
-    interpolation: str = "bilinear",
-    antialias: bool = True,
-    crop_to_aspect_ratio: bool = False,
-    val_fraction: float = 0.2,
-    num_train: int = 1024,
-    num_val: int = 256,
-    synthetic_options: Mapping[str, Any] | None = None,
-    splits: Sequence[str] = CATS_VS_DOGS_SPLITS,
-    data_dir: str | os.PathLike | None = None,
-    max_in_memory_bytes: int = 2 * 2**30,
-    cache: bool | str | None = None,
-    num_workers: int | None = None,
+    options: DataOptions | Mapping[str, Any] | None = None,
 ) -> DataSplits:
-    """Load train and validation data as ``DataSplits`` (see the module docstring).
+    """Load the train and validation splits of ``source`` (see the module docstring).
 
     Args:
         source: ``"synthetic"``, ``"cats_vs_dogs"``, a folder path, or ``None`` for
-            ``resolve_source()``.
+            ``resolve_source()`` (which then prints its one line).
         image_size: ``(H, W)`` (or an int) every image is resized to (synthetic: made at).
-        batch_size: batch size of ``tf.data`` / ``PyDataset`` forms.
-        seed: file order, folder split, shuffling and synthetic pixels all follow it.
+        batch_size: batch size of the ``tf.data`` form.
+        seed: the file order, a folder's train/val split, the shuffles and the synthetic
+            pixels all follow it.
         backend: ``"auto"``, ``"tf"`` or ``"numpy"``.
-        limit: at most this many examples per split (an int), or ``{"train": n, "val": m}``
-            (``None`` = all); taken from a seeded random order.
-        interpolation, antialias: resize kernel (``imaging.INTERPOLATIONS``); antialias
-            (default) widens it when downscaling, as Pillow does and as
-            ``tf.image.resize(..., antialias=True)``; ``False`` reproduces
-            ``keras.utils.image_dataset_from_directory`` (fine for small downscales, aliased
-            for photos much larger than ``image_size``, and slower on the folder path).
-        crop_to_aspect_ratio: centre-crop to the target aspect ratio before resizing.
-        val_fraction: validation share for a folder without a train/val split.
-        num_train, num_val: synthetic set sizes.
-        synthetic_options: extra ``make_synthetic`` arguments (``amplitude``, ``noise_std``,
-            ``coverage``).
-        splits: TFDS split strings for train and val (cats_vs_dogs).
-        data_dir: TFDS data folder (default ``$TFDS_DATA_DIR``, else the repo's ``data/``).
-        max_in_memory_bytes: NumPy arrays (and the ``tf.data`` in-memory cache) are used for
-            a split up to this size; larger splits stream (``PyDataset`` / no cache).
-        cache: ``tf.data`` cache: ``None`` (automatic), ``True`` (memory), ``False``, or a
-            file path prefix.
-        num_workers: decoding threads (default: CPU count, at most 8).
+        limit: examples per split, an int or ``{"train": n, "val": m}`` (``None``: all). A
+            folder or cats_vs_dogs gives at most that many, a seeded random sample; the
+            synthetic set is made with exactly that many (default 1,024 / 256).
+        options: a ``DataOptions`` (or a dict of its fields) for everything else.
+
+    Raises:
+        ValueError: a bad argument, an unknown source, a folder without usable images, or a
+            split too large for NumPy arrays; the message names it and the fix.
+        RuntimeError: cats_vs_dogs is neither cached nor downloadable (no network).
     """
     size = check_size(image_size, "image_size")
     check_int(batch_size, "batch_size", 1)
     check_int(seed, "seed", 0)
-    check_int(max_in_memory_bytes, "max_in_memory_bytes", 0)
     limits = _check_limit(limit)
-    if cache is not None and not isinstance(cache, (bool, str, os.PathLike)):
-        raise ValueError(f"cache must be None, True, False or a file path; got {cache!r}")
-    resize = {
-        "interpolation": check_interpolation(interpolation),
-        "antialias": bool(antialias),
-        "crop_to_aspect_ratio": bool(crop_to_aspect_ratio),
-    }
+    opts = _check_options(options)
     backend = resolve_backend(backend)
-    source = resolve_source(source)
-    workers = (
-        check_int(num_workers, "num_workers", 1) if num_workers is not None else default_workers()
-    )
-    options = dict(
-        size=size,
-        batch_size=batch_size,
-        seed=seed,
-        backend=backend,
-        limits=limits,
-        max_bytes=max_in_memory_bytes,
-        cache=cache,
-        workers=workers,
-    )
-    if source == "synthetic":
-        return _load_synthetic(num_train, num_val, synthetic_options or {}, **options)
+    source = resolve_source(source, announce=source is None)
+    common = dict(size=size, batch_size=batch_size, seed=seed, backend=backend, opts=opts)
     if source == "cats_vs_dogs":
-        return _load_tfds(tuple(splits), data_dir, resize, **options)
-    return _load_folder(source, val_fraction, resize, **options)
+        return _load_tfds(limits, **common)
+    if source == "synthetic":
+        found = {s: limits[s] or SYNTHETIC_SIZES[s] for s in SPLITS}
+        examples = {s: _synthetic_examples(found[s], s, size, seed, opts) for s in SPLITS}
+        return _assemble(examples, list(SYNTHETIC_CLASS_NAMES), found, {s: {} for s in SPLITS},
+                         "synthetic", **common)
+    scan = scan_folder(source, opts.val_fraction, seed, opts.num_workers)
+    found = {s: len(scan.splits[s].paths) for s in SPLITS}
+    examples = {s: _folder_examples(scan.splits[s], limits[s], size, opts) for s in SPLITS}
+    skipped = {s: dict(scan.splits[s].skipped) for s in SPLITS}
+    return _assemble(examples, scan.class_names, found, skipped, source, **common)
 
 
-def _load_synthetic(
-    num_train, num_val, synthetic_options, *, size, limits, **options
-) -> DataSplits:
-    check_int(num_train, "num_train", 1)
-    check_int(num_val, "num_val", 1)
-    opts = dict(synthetic_options)
-    unknown = sorted(set(opts) - set(_SYNTHETIC_OPTIONS))
-    if unknown:
-        raise ValueError(
-            f"Unknown synthetic_options {unknown}; use some of {list(_SYNTHETIC_OPTIONS)}"
-        )
-    make_synthetic(0, size, seed=options["seed"], **opts)  # validates the values early
-    found = {"train": num_train, "val": num_val}
-    examples = {}
-    for split, offset in (("train", 0), ("val", _VAL_OFFSET)):
-        n = min(found[split], limits[split] or found[split])
-        seed = options["seed"]
-        labels = np.array([synthetic_label(offset + i, seed) for i in range(n)], dtype=np.int32)
+def _synthetic_examples(n: int, split: str, size, seed: int, opts: DataOptions) -> pipeline.Examples:
+    """Images ``0..n-1`` of the split (validation: from ``_VAL_OFFSET``, so never seen in training)."""
+    offset = 0 if split == "train" else _VAL_OFFSET
+    labels = np.array([synthetic.synthetic_label(offset + i, seed) for i in range(n)], dtype=np.int32)
 
-        def load(i, offset=offset, labels=labels, seed=seed):
-            return synthetic_image(offset + i, size, seed, label=int(labels[i]), **opts)
+    def load(i: int) -> np.ndarray:
+        return synthetic.synthetic_image(offset + i, size, seed, label=int(labels[i]), **opts.synthetic)
 
-        examples[split] = pipeline.Examples(labels, load, size)
-    return _assemble(
-        examples,
-        list(SYNTHETIC_CLASS_NAMES),
-        found,
-        {"train": {}, "val": {}},
-        "synthetic",
-        size,
-        **options,
-    )
+    return pipeline.Examples(labels, load, size)
 
 
-def _load_folder(root, val_fraction, resize, *, size, limits, **options) -> DataSplits:
-    scan = scan_folder(root, val_fraction, options["seed"], options["workers"])
-    examples, found, skipped = {}, {}, {}
-    for split in SPLITS:
-        part = scan.splits[split]
-        found[split], skipped[split] = len(part.paths), dict(part.skipped)
-        n = min(found[split], limits[split] or found[split])
-        paths = part.paths[:n]
-
-        def load(i, paths=paths):
-            return load_image(paths[i], size, **resize)
-
-        examples[split] = pipeline.Examples(part.labels[:n], load, size)
-    return _assemble(examples, scan.class_names, found, skipped, str(root), size, **options)
+def _folder_examples(part, limit: int | None, size, opts: DataOptions) -> pipeline.Examples:
+    """The first ``limit`` files of a scanned split (already in a seeded random order)."""
+    paths = part.paths[:limit]
+    return pipeline.Examples(part.labels[: len(paths)],
+                             lambda i: load_image(paths[i], size, **opts.resize), size)
 
 
-def _assemble(examples, class_names, found, skipped, source, size, **options) -> DataSplits:
-    """Build the numpy / tf.data forms of ``examples`` (split -> ``Examples``)."""
-    o = options
+def _assemble(examples, class_names, found, skipped, source, *, size, batch_size, seed, backend,
+              opts) -> DataSplits:
+    """NumPy arrays or ``tf.data`` batches of ``examples`` (split -> ``Examples``)."""
     data = {}
     for split, ex in examples.items():
-        shuffle = split == "train"
-        if o["backend"] == "numpy":
-            data[split] = pipeline.to_numpy(
-                ex, o["batch_size"], shuffle, o["seed"], o["max_bytes"], o["workers"]
-            )
+        nbytes = _fits(split, len(ex), size, source, backend, opts)
+        if backend == "numpy":
+            data[split] = pipeline.to_numpy(ex, opts.num_workers or default_workers())
         else:
-            cache = o["cache"] if o["cache"] is not None else ex.nbytes <= o["max_bytes"]
-            data[split] = pipeline.to_tf(ex, o["batch_size"], shuffle, o["seed"], cache)
-    counts = {
-        "train": len(examples["train"]),
-        "val": len(examples["val"]),
-        "found": dict(found),
-        "skipped": skipped,
-    }
-    return DataSplits(
-        data["train"],
-        data["val"],
-        list(class_names),
-        counts,
-        source,
-        size,
-        o["backend"],
-        o["batch_size"],
-    )
+            shuffle_seed = seed if split == "train" else None
+            data[split] = pipeline.to_tf(ex, batch_size, shuffle_seed, nbytes <= opts.max_in_memory_bytes)
+    counts = {s: len(examples[s]) for s in SPLITS} | {"found": found, "skipped": skipped}
+    return DataSplits(data["train"], data["val"], list(class_names), counts, source, size, backend,
+                      batch_size)
 
 
-def _load_tfds(splits, data_dir, resize, *, size, limits, **options) -> DataSplits:
-    if len(splits) != 2 or not all(isinstance(s, str) for s in splits):
-        raise ValueError(f"splits must be two TFDS split strings (train, val); got {splits!r}")
-    o = options
-    datasets = tfds_source.load_cats_vs_dogs(splits, data_dir)
+def _load_tfds(limits, *, size, batch_size, seed, backend, opts) -> DataSplits:
+    splits = tfds_source.CATS_VS_DOGS_SPLITS
+    datasets = tfds_source.load_cats_vs_dogs(splits, opts.data_dir)
     data, found, counts = {}, {}, {}
-    for split, tfds_split, ds in zip(SPLITS, splits, datasets, strict=True):
-        found[split] = _cardinality(ds, tfds_split)
-        n = min(found[split], limits[split] or found[split])
-        ds = ds.take(n)
-        counts[split] = n
-        shuffle = split == "train"
-        nbytes = n * size[0] * size[1] * 3
-        if o["backend"] == "numpy":
-            spill = _spill_path(data_dir, tfds_split, size, resize, n)
-            data[split] = pipeline.tfds_to_numpy(
-                ds, n, size, resize, o["batch_size"], shuffle, o["seed"], o["max_bytes"], spill
-            )
+    for split, name, ds in zip(SPLITS, splits, datasets, strict=True):
+        found[split] = int(ds.cardinality())
+        if found[split] < 0:
+            raise RuntimeError(f"TFDS did not report the size of split {name!r}")
+        n = counts[split] = min(found[split], limits[split] or found[split])
+        nbytes = _fits(split, n, size, "cats_vs_dogs", backend, opts)
+        if backend == "numpy":
+            data[split] = pipeline.tfds_to_numpy(ds.take(n), n, size, opts.resize)
         else:
-            cache = o["cache"] if o["cache"] is not None else nbytes <= o["max_bytes"]
-            data[split] = pipeline.tfds_to_tf(
-                ds, n, size, resize, o["batch_size"], shuffle, o["seed"], cache
-            )
-    counts.update(found=found, skipped={"train": {}, "val": {}})
-    return DataSplits(
-        data["train"],
-        data["val"],
-        list(CATS_VS_DOGS_CLASS_NAMES),
-        counts,
-        "cats_vs_dogs",
-        size,
-        o["backend"],
-        o["batch_size"],
-    )
-
-
-def _cardinality(ds, split: str) -> int:
-    n = int(ds.cardinality())
-    if n < 0:
-        raise RuntimeError(f"TFDS did not report the size of split {split!r}")
-    return n
-
-
-def _spill_path(data_dir, split: str, size, resize: dict, n: int) -> Path:
-    tag = re.sub(r"[^A-Za-z0-9]+", "_", split).strip("_")
-    aa, crop = int(resize["antialias"]), int(resize["crop_to_aspect_ratio"])
-    flags = f"{resize['interpolation']}_aa{aa}_crop{crop}"
-    name = f"cats_vs_dogs_{tag}_{size[0]}x{size[1]}_{flags}_{n}.npy"
-    return tfds_source.default_tfds_dir(data_dir) / "resizer_lib_cache" / name
+            data[split] = pipeline.tfds_to_tf(ds.take(n), size, opts.resize, batch_size,
+                                              seed if split == "train" else None,
+                                              nbytes <= opts.max_in_memory_bytes)
+    counts |= {"found": found, "skipped": {s: {} for s in SPLITS}}
+    return DataSplits(data["train"], data["val"], list(tfds_source.CATS_VS_DOGS_CLASS_NAMES), counts,
+                      "cats_vs_dogs", size, backend, batch_size)
 
 
 # -- argument checks -------------------------------------------------------------------------
+def _fits(split: str, n: int, size, source: str, backend: str, opts: DataOptions) -> int:
+    """The bytes of ``n`` images ``uint8 (H, W, 3)``; ``ValueError`` if arrays would not fit."""
+    nbytes = n * size[0] * size[1] * 3
+    if backend == "numpy" and nbytes > opts.max_in_memory_bytes:
+        raise ValueError(
+            f"The {split} split of {source} ({n} images of {size[0]}x{size[1]}x3) needs "
+            f"{nbytes / 2**30:.1f} GiB as NumPy arrays, over max_in_memory_bytes="
+            f"{opts.max_in_memory_bytes}. Pass a smaller limit or image_size, backend='tf' "
+            f"(streams), or options=DataOptions(max_in_memory_bytes=...)."
+        )
+    return nbytes
+
+
+def _check_options(options) -> DataOptions:
+    if options is None or isinstance(options, DataOptions):
+        return options or DataOptions()
+    if isinstance(options, Mapping):
+        names = [f.name for f in dataclasses.fields(DataOptions)]
+        unknown = sorted(set(options) - set(names))
+        if unknown:
+            raise ValueError(f"Unknown options {unknown}; DataOptions has {names}")
+        return DataOptions(**options)
+    raise ValueError(f"options must be a DataOptions or a dict of its fields; got {options!r}")
 
 
 def _check_limit(limit) -> dict[str, int | None]:
@@ -443,10 +341,8 @@ def _check_limit(limit) -> dict[str, int | None]:
         value = None if limit is None else check_int(limit, "limit", 1)
         return {split: value for split in SPLITS}
     if isinstance(limit, Mapping) and set(limit) <= set(SPLITS):
-        return {
-            s: None if limit.get(s) is None else check_int(limit[s], f"limit[{s!r}]", 1)
-            for s in SPLITS
-        }
+        return {s: None if limit.get(s) is None else check_int(limit[s], f"limit[{s!r}]", 1)
+                for s in SPLITS}
     raise ValueError(
         f"limit must be None, a positive integer, or a dict with keys 'train'/'val'; got {limit!r}"
     )

@@ -1,27 +1,50 @@
-"""Turn a list of examples into NumPy arrays, a ``keras.utils.PyDataset`` or a ``tf.data`` pipeline.
+"""From examples to batches: NumPy arrays, or one ``tf.data`` chain written out step by step.
 
-An ``Examples`` is ``n`` labels plus ``load(i) -> uint8 (H, W, 3)``, already at the final
-size; folders and the synthetic set both provide one. TensorFlow is imported only inside the
-``tf.data`` functions, so the NumPy path works with ``KERAS_BACKEND=jax`` and no TensorFlow.
+Every ``tf.data`` pipeline here (``load_dataset``'s and the teaching ``files_dataset``) is
+``batch_pipeline``::
+
+    items -> [shuffle] -> map(decode + resize) -> [cache] -> [shuffle] -> batch -> [prefetch]
+
+* ``Examples`` (labels plus ``load(i) -> uint8 (H, W, 3)``) -> ``to_numpy`` / ``to_tf``;
+* a TFDS split of ``(uint8 (H?, W?, 3), int64)`` -> ``tfds_to_numpy`` / ``tfds_to_tf``;
+* the teaching version: ``list_image_files`` -> ``files_dataset`` (a switch for each step),
+  ``DecodeCounter`` (files decoded), ``time_epochs`` (seconds per epoch), and
+  ``write_image_folder`` (arrays -> a folder of PNGs, the offline stand-in for photos).
+
+TensorFlow is imported inside the functions, so the NumPy path runs with ``KERAS_BACKEND=jax``.
 """
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import keras
 import numpy as np
 
-from resizer_lib._batching import batch_rows, epoch_order, one_hot
+from resizer_lib._checks import TF_DECODABLE_EXTENSIONS, check_int, check_size
 from resizer_lib._threads import map_threads
 
-__all__ = ["Examples", "IndexBatches", "to_numpy", "to_tf", "tfds_to_numpy", "tfds_to_tf"]
+__all__ = [
+    "FILE_EXTENSIONS",
+    "DecodeCounter",
+    "Examples",
+    "batch_pipeline",
+    "files_dataset",
+    "list_image_files",
+    "tf_resize",
+    "tfds_to_numpy",
+    "tfds_to_tf",
+    "time_epochs",
+    "to_numpy",
+    "to_tf",
+    "write_image_folder",
+]
 
-Loader = Callable[[int], np.ndarray]  # index -> uint8 (H, W, 3)
+FILE_EXTENSIONS = TF_DECODABLE_EXTENSIONS  # what tf.io.decode_image reads
 
 
 @dataclass
@@ -29,87 +52,63 @@ class Examples:
     """``labels`` int32 ``(n,)`` and ``load(i)`` giving image ``i`` as ``uint8 (H, W, 3)``."""
 
     labels: np.ndarray
-    load: Loader
+    load: Callable[[int], np.ndarray]
     image_size: tuple[int, int]
 
     def __len__(self) -> int:
         return len(self.labels)
 
-    @property
-    def nbytes(self) -> int:
-        """Bytes the images take as one ``uint8 (n, H, W, 3)`` array."""
-        return len(self) * self.image_size[0] * self.image_size[1] * 3
 
+# -- the one tf.data chain -------------------------------------------------------------------
+def batch_pipeline(ds, prepare, batch_size: int, *, shuffle_seed: int | None = None,
+                   cache: bool = False, parallel: bool = True, prefetch: bool = True,
+                   shuffle_buffer: int | None = None):
+    """``ds`` of items -> batches of ``prepare(*item)``, in the order of the module docstring.
 
-class IndexBatches(keras.utils.PyDataset):
-    """Batches ``(uint8 (B, H, W, 3), labels (B,))`` loaded on demand, for sets too big for RAM.
-
-    With ``shuffle``, each epoch uses the permutation ``default_rng([seed, epoch])``, so the
-    order is reshuffled every epoch and reproducible. ``one_hot=K`` gives ``float32 (B, K)``
-    labels instead of int32 class ids.
+    Without a cache the (cheap) items are shuffled before ``prepare``; with one, the prepared
+    images after it, so every epoch gets a new seeded order and nothing is decoded twice.
+    ``shuffle_buffer`` (default: everything) bounds a shuffle of items that are not cheap.
     """
+    import tensorflow as tf
 
-    def __init__(
-        self,
-        load: Loader,
-        labels: np.ndarray,
-        batch_size: int,
-        shuffle: bool = False,
-        seed: int = 0,
-        workers: int = 1,
-        one_hot: int | None = None,
-    ):
-        super().__init__(workers=workers, use_multiprocessing=False)
-        self.load, self.labels, self.batch_size = load, np.asarray(labels), batch_size
-        self.shuffle, self.seed, self.one_hot, self.epoch = shuffle, seed, one_hot, 0
-        self.order = self._order()
+    buffer = max(1, shuffle_buffer or int(ds.cardinality()))
 
-    def _order(self) -> np.ndarray:
-        return epoch_order(len(self.labels), self.seed, self.epoch, self.shuffle)
+    def shuffle(d):
+        return d.shuffle(buffer, seed=shuffle_seed, reshuffle_each_iteration=True)
 
-    def __len__(self) -> int:
-        return math.ceil(len(self.labels) / self.batch_size)
-
-    def __getitem__(self, index: int):
-        if not 0 <= index < len(self):
-            raise IndexError(f"batch {index} out of range for {len(self)} batches")
-        rows = batch_rows(self.order, index, self.batch_size)
-        images = np.stack([self.load(int(i)) for i in rows])
-        labels = self.labels[rows]
-        if self.one_hot is not None:
-            labels = one_hot(labels, self.one_hot)
-        return images, labels
-
-    def on_epoch_end(self) -> None:
-        self.epoch += 1
-        self.order = self._order()
-
-    def with_one_hot(self, num_classes: int) -> IndexBatches:
-        """The same batches with one-hot labels ``float32 (B, num_classes)``."""
-        return IndexBatches(
-            self.load,
-            self.labels,
-            self.batch_size,
-            self.shuffle,
-            self.seed,
-            self.workers,
-            one_hot=num_classes,
-        )
+    if shuffle_seed is not None and not cache:
+        ds = shuffle(ds)
+    ds = ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE if parallel else None,
+                deterministic=True)
+    if cache:
+        ds = ds.cache()
+        if shuffle_seed is not None:
+            ds = shuffle(ds)
+    ds = ds.batch(batch_size)
+    return ds.prefetch(tf.data.AUTOTUNE) if prefetch else ds
 
 
-# -- NumPy -----------------------------------------------------------------------------------
-def to_numpy(
-    examples: Examples,
-    batch_size: int,
-    shuffle: bool,
-    seed: int,
-    max_in_memory_bytes: int,
-    workers: int,
-):
-    """``(uint8 (n, H, W, 3), int32 (n,))`` if it fits ``max_in_memory_bytes``, else
-    ``IndexBatches`` that load each batch on demand."""
-    if examples.nbytes > max_in_memory_bytes:
-        return IndexBatches(examples.load, examples.labels, batch_size, shuffle, seed, workers)
+def tf_resize(image, image_size, interpolation: str = "bilinear", antialias: bool = True,
+              crop_to_aspect_ratio: bool = False):
+    """``tf.image.resize`` of ``uint8 (H, W, 3)`` rounded to ``uint8 (h, w, 3)``: the pixels of
+    ``imaging.resize_image`` (within one grey level)."""
+    import tensorflow as tf
+
+    h, w = image_size
+    if crop_to_aspect_ratio:  # the largest centred crop with aspect h / w (Keras' rule)
+        height, width = tf.shape(image)[0], tf.shape(image)[1]
+        ratio = h / w
+        crop_h = tf.maximum(tf.minimum(height, tf.cast(tf.cast(width, tf.float64) * ratio, tf.int32)), 1)
+        crop_w = tf.maximum(tf.minimum(width, tf.cast(tf.cast(height, tf.float64) / ratio, tf.int32)), 1)
+        top, left = (height - crop_h) // 2, (width - crop_w) // 2
+        image = image[top : top + crop_h, left : left + crop_w]
+    resized = tf.image.resize(image, (h, w), method=interpolation, antialias=antialias)
+    return tf.ensure_shape(tf.cast(tf.clip_by_value(tf.round(resized), 0, 255), tf.uint8), (h, w, 3))
+
+
+# -- load_dataset's forms --------------------------------------------------------------------
+def to_numpy(examples: Examples, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(uint8 (n, H, W, 3), int32 (n,))``, the images loaded on ``workers`` threads."""
     images = np.empty((len(examples), *examples.image_size, 3), dtype=np.uint8)
 
     def fill(i: int) -> None:
@@ -119,129 +118,160 @@ def to_numpy(
     return images, examples.labels.copy()
 
 
-# -- tf.data ---------------------------------------------------------------------------------
-def to_tf(examples: Examples, batch_size: int, shuffle: bool, seed: int, cache: bool | str):
-    """A ``tf.data.Dataset`` of ``(uint8 (B, H, W, 3), int32 (B,))`` batches.
-
-    Decode/generate in parallel -> cache -> shuffle (seeded, reshuffled each epoch) -> batch
-    -> prefetch. Without a cache the (cheap) indices are shuffled before decoding instead.
-    """
+def to_tf(examples: Examples, batch_size: int, shuffle_seed: int | None, cache: bool):
+    """A ``tf.data.Dataset`` of ``(uint8 (B, H, W, 3), int32 (B,))`` batches of ``examples``."""
     import tensorflow as tf
-
-    h, w = examples.image_size
-
-    def load(index):
-        return examples.load(int(index))
 
     def decode(index, label):
-        image = tf.numpy_function(load, [index], tf.uint8, stateful=False)
-        image.set_shape((h, w, 3))
-        return image, label
+        image = tf.numpy_function(lambda i: examples.load(int(i)), [index], tf.uint8, stateful=False)
+        return tf.ensure_shape(image, (*examples.image_size, 3)), label
 
-    n = len(examples)
-    ds = tf.data.Dataset.from_tensor_slices((np.arange(n, dtype=np.int64), examples.labels))
-    if shuffle and cache is False:
-        ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
-    ds = ds.map(decode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    return _finish_tf(ds, n, batch_size, shuffle and cache is not False, seed, cache)
+    items = (np.arange(len(examples), dtype=np.int64), examples.labels)
+    return batch_pipeline(tf.data.Dataset.from_tensor_slices(items), decode, batch_size,
+                          shuffle_seed=shuffle_seed, cache=cache)
 
 
-def _finish_tf(ds, n: int, batch_size: int, shuffle: bool, seed: int, cache: bool | str):
-    """cache -> shuffle -> batch -> prefetch."""
+def _tfds_prepare(image_size, resize: dict):
     import tensorflow as tf
 
-    if cache is not False:
-        ds = ds.cache("" if cache is True else str(cache))
-    if shuffle:
-        ds = ds.shuffle(max(n, 1), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return lambda image, label: (tf_resize(image, image_size, **resize), tf.cast(label, tf.int32))
 
 
-def tf_resize(image, image_size, interpolation: str, antialias: bool, crop_to_aspect_ratio: bool):
-    """``tf.image.resize`` rounded to ``uint8``: the same pixels as ``imaging.resize_image``."""
-    import tensorflow as tf
+def tfds_to_tf(ds, image_size, resize: dict, batch_size: int, shuffle_seed: int | None, cache: bool):
+    """A TFDS split of ``(uint8 (H?, W?, 3), int64)`` -> ``(uint8 (B, H, W, 3), int32 (B,))``.
 
-    h, w = image_size
-    if crop_to_aspect_ratio:
-        shape = tf.shape(image)
-        height, width = shape[0], shape[1]
-        ratio = h / w
-        crop_h = tf.maximum(
-            tf.minimum(height, tf.cast(tf.cast(width, tf.float64) * ratio, tf.int32)), 1
-        )
-        crop_w = tf.maximum(
-            tf.minimum(width, tf.cast(tf.cast(height, tf.float64) / ratio, tf.int32)), 1
-        )
-        top, left = (height - crop_h) // 2, (width - crop_w) // 2
-        image = image[top : top + crop_h, left : left + crop_w]
-    resized = tf.image.resize(image, (h, w), method=interpolation, antialias=antialias)
-    return tf.cast(tf.clip_by_value(tf.round(resized), 0, 255), tf.uint8)
-
-
-def tfds_to_tf(
-    ds, n: int, image_size, resize: dict, batch_size: int, shuffle: bool, seed: int, cache
-):
-    """A TFDS split of ``(uint8 (H?, W?, 3), int64)`` -> ``(uint8 (B, H, W, 3), int32 (B,))``."""
-    import tensorflow as tf
-
-    def prepare(image, label):
-        return tf_resize(image, image_size, **resize), tf.cast(label, tf.int32)
-
-    ds = ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    if shuffle and cache is False:  # no cache: shuffle a buffer of decoded images instead
-        ds = ds.shuffle(min(n, 1024), seed=seed, reshuffle_each_iteration=True)
-        shuffle = False
-    return _finish_tf(ds, n, batch_size, shuffle, seed, cache)
-
-
-def tfds_to_numpy(
-    ds,
-    n: int,
-    image_size,
-    resize: dict,
-    batch_size: int,
-    shuffle: bool,
-    seed: int,
-    max_in_memory_bytes: int,
-    spill_path: Path,
-):
-    """A TFDS split as ``(uint8 (n, H, W, 3), int32 (n,))``, or, when larger than
-    ``max_in_memory_bytes``, ``IndexBatches`` over a ``.npy`` memory map written once to
-    ``spill_path`` (reused on the next call).
+    Without a cache a buffer of 1,024 photos is shuffled (the photos are not cheap items).
     """
-    import tensorflow as tf
+    return batch_pipeline(ds, _tfds_prepare(image_size, resize), batch_size,
+                          shuffle_seed=shuffle_seed, cache=cache, shuffle_buffer=1024)
 
-    shape = (n, *image_size, 3)
-    if n * image_size[0] * image_size[1] * 3 <= max_in_memory_bytes:
-        images, labels = np.empty(shape, dtype=np.uint8), np.empty((n,), dtype=np.int32)
-    elif spill_path.is_file() and spill_path.with_suffix(".labels.npy").is_file():
-        return _memmap_batches(spill_path, batch_size, shuffle, seed)
-    else:
-        spill_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = spill_path.with_suffix(".partial.npy")
-        images = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=shape)
-        labels = np.empty((n,), dtype=np.int32)
 
-    def prepare(image, label):
-        return tf_resize(image, image_size, **resize), tf.cast(label, tf.int32)
-
-    batches = ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).batch(256).prefetch(2)
+def tfds_to_numpy(ds, n: int, image_size, resize: dict) -> tuple[np.ndarray, np.ndarray]:
+    """A TFDS split of ``n`` photos as ``(uint8 (n, H, W, 3), int32 (n,))``, in TFDS' order."""
+    images = np.empty((n, *image_size, 3), dtype=np.uint8)
+    labels = np.empty((n,), dtype=np.int32)
     start = 0
-    for x, y in batches.as_numpy_iterator():
+    for x, y in batch_pipeline(ds, _tfds_prepare(image_size, resize), 256).as_numpy_iterator():
         images[start : start + len(x)], labels[start : start + len(x)] = x, y
         start += len(x)
     if start != n:
         raise RuntimeError(f"expected {n} examples from TFDS, read {start}")
-    if isinstance(images, np.memmap):
-        images.flush()
-        del images
-        np.save(spill_path.with_suffix(".labels.npy"), labels)
-        os.replace(tmp, spill_path)
-        return _memmap_batches(spill_path, batch_size, shuffle, seed)
     return images, labels
 
 
-def _memmap_batches(path: Path, batch_size: int, shuffle: bool, seed: int) -> IndexBatches:
-    images = np.load(path, mmap_mode="r")
-    labels = np.load(path.with_suffix(".labels.npy"))
-    return IndexBatches(lambda i: np.asarray(images[i]), labels, batch_size, shuffle, seed)
+# -- the teaching version ---------------------------------------------------------------------
+class DecodeCounter:
+    """Counts the files a pipeline decodes (thread-safe; ``tf.data`` maps run in parallel)."""
+
+    def __init__(self) -> None:
+        self.count, self._lock = 0, threading.Lock()
+
+    def tick(self, value):
+        with self._lock:
+            self.count += 1
+        return value
+
+    def reset(self) -> None:
+        with self._lock:
+            self.count = 0
+
+
+def write_image_folder(images: np.ndarray, labels: Sequence[int], class_names: Sequence[str],
+                       root: str | os.PathLike) -> list[Path]:
+    """Save ``uint8 (N, H, W, 3)`` images as ``root/<class>/<class>_<i>.png``; return the paths."""
+    from PIL import Image
+
+    images, labels = np.asarray(images), np.asarray(labels)
+    if images.ndim != 4 or images.shape[-1] != 3 or images.dtype != np.uint8:
+        raise ValueError(f"images must be uint8 (N, H, W, 3); got {images.dtype} {images.shape}")
+    if len(labels) != len(images):
+        raise ValueError(f"got {len(labels)} labels for {len(images)} images; pass one per image")
+    if labels.size and (labels.min() < 0 or labels.max() >= len(class_names)):
+        raise ValueError(f"labels must be in [0, {len(class_names)}) to index class_names; "
+                         f"got {labels.min()}..{labels.max()}")
+    paths = []
+    for i, (image, label) in enumerate(zip(images, labels, strict=True)):
+        name = class_names[int(label)]
+        (Path(root) / name).mkdir(parents=True, exist_ok=True)
+        paths.append(Path(root) / name / f"{name}_{i:05d}.png")
+        Image.fromarray(image).save(paths[-1], compress_level=1)  # fast; PNG is lossless anyway
+    return paths
+
+
+def list_image_files(root: str | os.PathLike, limit_per_class: int | None = None
+                     ) -> tuple[list[str], np.ndarray, list[str]]:
+    """``root/<class>/<file>`` -> ``(paths, int32 labels (N,), class_names)``, sorted.
+
+    Classes are the sorted subfolder names; ``limit_per_class`` keeps the first files of each.
+    """
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        raise ValueError(f"{str(root)!r} is not a folder; pass a folder with one subfolder per class")
+    classes = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    paths, labels = [], []
+    for label, name in enumerate(classes):
+        files = sorted(str(p) for p in (root / name).iterdir()
+                       if p.suffix.lower() in FILE_EXTENSIONS)[:limit_per_class]
+        paths += files
+        labels += [label] * len(files)
+    if len(classes) < 2 or not paths:
+        raise ValueError(
+            f"{str(root)!r} needs at least two class subfolders holding images "
+            f"({', '.join(FILE_EXTENSIONS)}); found classes {classes} and {len(paths)} images"
+        )
+    return paths, np.array(labels, dtype=np.int32), classes
+
+
+def files_dataset(paths: Sequence[str], labels: Sequence[int], image_size: int | Sequence[int],
+                  batch_size: int = 32, *, parallel: bool = True, cache: bool = False,
+                  prefetch: bool = True, shuffle_seed: int | None = None,
+                  antialias: bool = True, counter: DecodeCounter | None = None):
+    """A ``tf.data.Dataset`` of ``(uint8 (B, h, w, 3), int32 (B,))`` batches from image files.
+
+    Args:
+        paths, labels: one class id per file.
+        image_size: ``(h, w)`` every image is resized to (bilinear, ``antialias``, rounded).
+        parallel: decode with ``num_parallel_calls=AUTOTUNE`` (else one file at a time).
+        cache: keep decoded images in memory after the first epoch (``Dataset.cache()``).
+        prefetch: prepare the next batches while the model trains on this one.
+        shuffle_seed: reshuffle every epoch with this seed (``None``: file order).
+        counter: a ``DecodeCounter`` incremented once per decoded file.
+    """
+    import tensorflow as tf
+
+    size = check_size(image_size, "image_size")
+    if len(paths) != len(labels) or not len(paths):
+        raise ValueError(f"need one label per path and at least one path; got {len(paths)} "
+                         f"paths and {len(labels)} labels")
+    check_int(batch_size, "batch_size", 1)
+
+    def load(path, label):
+        data = tf.io.read_file(path)
+        if counter is not None:
+            data = tf.numpy_function(counter.tick, [data], tf.string, stateful=True)
+        image = tf.io.decode_image(data, channels=3, expand_animations=False)
+        return tf_resize(image, size, "bilinear", antialias), label
+
+    items = (list(map(str, paths)), np.asarray(labels, np.int32))
+    return batch_pipeline(tf.data.Dataset.from_tensor_slices(items), load, batch_size,
+                          shuffle_seed=shuffle_seed, cache=cache, parallel=parallel,
+                          prefetch=prefetch)
+
+
+def time_epochs(dataset, epochs: int = 2, step_seconds: float = 0.0) -> list[float]:
+    """Iterate ``dataset`` for ``epochs`` epochs; return the seconds each took.
+
+    ``step_seconds`` sleeps after each batch, standing in for a training step (sleeping frees
+    the CPU, as a GPU step would), so that prefetching has something to overlap with.
+    """
+    check_int(epochs, "epochs", 1)
+    if not isinstance(step_seconds, (int, float)) or step_seconds < 0:
+        raise ValueError(f"step_seconds must be a number >= 0; got {step_seconds!r}")
+    times = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        for _batch in dataset:
+            if step_seconds:
+                time.sleep(step_seconds)
+        times.append(time.perf_counter() - start)
+    return times

@@ -1,21 +1,14 @@
 """The offline "synthetic" dataset: smooth random pictures whose class lives in a faint stripe.
 
-What it is (one paragraph, also in ``data/README.md``): every image is a smooth random colour
-background with a few random ellipses and rectangles and a little uniform noise; nothing in
-that picture depends on the class. The class is a faint period-2 grey stripe pattern added on
-top (``amplitude`` grey levels, 24 of 255 by default): class 0 ``"vertical"`` alternates
-``+a, -a`` from column to column, class 1 ``"horizontal"`` from row to row, over the whole
-image or over an even-aligned rectangle (``coverage``). Bilinear resizing by exactly 2x
-(half-pixel centres, no antialias; what ``keras.ops.image.resize`` does) averages each 2x2
-block, and a period-2 pattern averages to zero over any 2x2 block, so the class evidence is
-erased *exactly*: after that resize the two classes have the same distribution. A network that
-sees full resolution (the learnable resizer) can still read the stripes. These are not photos
-and say nothing about natural images; they isolate one mechanism: detail that a naive resize
-destroys.
-
-Generation is deterministic: image ``i`` depends only on ``(seed, offset + i)``, so the first
-``k`` images are the same whatever ``num_images`` is, and labels are exactly balanced in every
-aligned pair of indices.
+Every image is a smooth random colour background with a few random ellipses and rectangles and
+a little noise; none of it depends on the class. The class is a faint period-2 grey stripe
+pattern on top (``amplitude`` grey levels): class 0 ``"vertical"`` alternates ``+a, -a`` from
+column to column, class 1 ``"horizontal"`` from row to row, over the image or an even-aligned
+rectangle (``coverage``). A 2x bilinear resize (half-pixel centres, no antialias, as
+``keras.ops.image.resize``) averages each 2x2 block, where the pattern sums to zero: the class
+evidence is erased *exactly*, while a network that sees full resolution can still read it.
+Image ``i`` depends only on ``(seed, offset + i)``, and each pair ``(2k, 2k + 1)`` holds one of
+each class.
 """
 
 from __future__ import annotations

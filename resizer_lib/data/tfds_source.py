@@ -79,17 +79,15 @@ def can_download(url: str = DOWNLOAD_URL, timeout: float = PROBE_TIMEOUT_S) -> b
 
 
 def unavailable_message(data_dir: str | os.PathLike | None = None) -> str:
-    """What to do when cats_vs_dogs is neither cached nor downloadable."""
+    """What to do when cats_vs_dogs is neither cached nor downloadable (one line)."""
     where = default_tfds_dir(data_dir)
-    why = (
-        "tensorflow-datasets is not installed"
-        if not tfds_installed()
-        else f"it is not in the TFDS cache at {where} and {_host()} cannot be reached"
-    )
+    why = ("tensorflow-datasets is not installed" if not tfds_installed() else
+           f"it is not in the TFDS cache at {where} and there is no network "
+           f"({_host()} did not answer within {PROBE_TIMEOUT_S:g} s)")
     return (
         f"cats_vs_dogs is unavailable: {why}. Either connect to the internet once (TFDS "
-        f"downloads {DOWNLOAD_SIZE} into {where}), point TFDS_DATA_DIR (or data_dir=) at a folder that "
-        f"already holds it, or use source='synthetic' or a folder of images "
+        f"downloads {DOWNLOAD_SIZE} into {where}), point TFDS_DATA_DIR (or DataOptions(data_dir=)) "
+        f"at a folder that already holds it, or use source='synthetic' or a folder of images "
         f"(train/<class>/ and val/<class>/)."
     )
 
@@ -101,21 +99,28 @@ def _host() -> str:
 def load_cats_vs_dogs(splits: tuple[str, str], data_dir: str | os.PathLike | None = None):
     """``(train, val)`` unbatched ``tf.data`` datasets of ``(uint8 (H, W, 3), int64 label)``.
 
-    Downloads and prepares the dataset first if needed (and possible), else raises
-    ``RuntimeError`` with ``unavailable_message``.
+    Downloads and prepares the dataset first if needed and possible; else (no network, or the
+    download fails) ``RuntimeError`` with a one-line message saying what to do.
     """
     if not tfds_installed():
         raise RuntimeError(unavailable_message(data_dir))
+    folder = default_tfds_dir(data_dir)
+    cached = is_cached("cats_vs_dogs", folder)
+    if not cached and not can_download():  # checked before TFDS is asked anything
+        raise RuntimeError(unavailable_message(data_dir))
     import tensorflow_datasets as tfds
 
-    folder = default_tfds_dir(data_dir)
     builder = tfds.builder("cats_vs_dogs", data_dir=str(folder))
-    if not is_cached("cats_vs_dogs", folder):
-        if not can_download():
-            raise RuntimeError(unavailable_message(data_dir))
+    if not cached:
         print(f"resizer_lib: downloading cats_vs_dogs ({DOWNLOAD_SIZE}, once per machine) into "
               f"{folder}, then preparing it; TFDS shows the progress ...", flush=True)
-        builder.download_and_prepare()
-    return tuple(
-        builder.as_dataset(split=split, as_supervised=True, shuffle_files=False) for split in splits
-    )
+        try:
+            builder.download_and_prepare()
+        except Exception as err:  # a dropped connection, a full disk: one line, not TFDS' stack
+            reason = str(err).strip().splitlines()[0][:200] if str(err).strip() else ""
+            raise RuntimeError(
+                f"Downloading cats_vs_dogs into {folder} failed ({type(err).__name__}: {reason}). "
+                f"Check the network and the free disk space ({DOWNLOAD_SIZE} plus as much again), "
+                f"then retry; or use source='synthetic' or a folder of images."
+            ) from None
+    return tuple(builder.as_dataset(split=s, as_supervised=True, shuffle_files=False) for s in splits)

@@ -260,20 +260,16 @@ def compare(config: ExperimentConfig, strategy=None, callbacks=(), data=None) ->
 
 
 def load_experiment_data(config: ExperimentConfig) -> dict:
-    """Load train/val arrays for a study through ``resizer_lib.data.load_dataset`` (NumPy path)."""
+    """Load train/val arrays for a study through ``resizer_lib.data.load_dataset`` (NumPy path).
+
+    ``num_train`` / ``num_val`` are the synthetic set's sizes, and caps on real data (``None``:
+    everything); ``load_dataset`` raises if a split is too large for arrays.
+    """
     from resizer_lib.data.loading import load_dataset
 
-    if config.data == "synthetic":  # generated: the counts are the sizes
-        sizes = {"num_train": config.num_train or 1024, "num_val": config.num_val or 256}
-    else:  # real data: the counts are caps (None: everything)
-        sizes = {"limit": {"train": config.num_train, "val": config.num_val}}
     ds = load_dataset(config.data, image_size=config.image_size, batch_size=config.batch_size,
-                      seed=config.data_seed, backend="numpy", **sizes)
-    if not isinstance(ds.train, tuple):
-        raise ValueError(
-            f"{config.data} at {config.image_size} does not fit in memory as arrays; lower "
-            f"--image-size or cap the examples with --num-train/--num-val"
-        )
+                      seed=config.data_seed, backend="numpy",
+                      limit={"train": config.num_train, "val": config.num_val})
     (x_train, y_train), (x_val, y_val) = ds.train, ds.val
     return {
         "x_train": x_train,
