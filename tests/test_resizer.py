@@ -12,12 +12,12 @@ import keras
 import numpy as np
 import pytest
 
+from resizer_lib.interpolation import interpolations
 from resizer_lib.models.resizer import (
     FusableLeakyReLU,
     LearnableResizer,
     build_resizer,
     resizer_param_count,
-    supported_interpolations,
 )
 
 pytestmark = pytest.mark.multibackend
@@ -136,7 +136,7 @@ def test_keras_file_round_trip_gives_identical_outputs(tmp_path):
     assert layer.interpolation == "bicubic"
 
 
-@pytest.mark.parametrize("mode", supported_interpolations(trainable=True))
+@pytest.mark.parametrize("mode", interpolations("training"))
 def test_every_trainable_interpolation_builds_and_runs(mode):
     model = build_resizer((9, 11), filters=2, interpolation=mode)
     assert tuple(model(_images((1, 20, 20, 3))).shape) == (1, 9, 11, 3)
@@ -145,8 +145,8 @@ def test_every_trainable_interpolation_builds_and_runs(mode):
 def test_area_on_tensorflow_is_refused_for_training():
     if keras.backend.backend() != "tensorflow":
         pytest.skip("area resize exists only on TensorFlow")
-    assert "area" in supported_interpolations()
-    assert "area" not in supported_interpolations(trainable=True)
+    assert "area" in interpolations("layer")
+    assert "area" not in interpolations("training")
     with pytest.raises(ValueError, match="area.*no gradient"):
         build_resizer((8, 8), interpolation="area")
     # and the refusal is real: TensorFlow indeed has no gradient for ResizeArea

@@ -12,13 +12,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from resizer_lib._checks import interpolations_for  # noqa: E402
 from resizer_lib.course import sampling as S  # noqa: E402
 from resizer_lib.data.synthetic import DEFAULT_AMPLITUDE  # noqa: E402
+from resizer_lib.interpolation import KERNELS, interpolations  # noqa: E402
 from resizer_lib.models.resizer import build_resizer  # noqa: E402
 
 pytestmark = pytest.mark.multibackend
-ON_BACKEND = [m for m in S.INTERPOLATIONS if m in interpolations_for()]
+ON_BACKEND = [m for m in KERNELS if m in interpolations()]
 FREQS = np.linspace(0.0, 0.5, 11)
 
 
@@ -64,23 +64,6 @@ def test_spectral_peak_reads_nyquist_as_plus_half():
 
 
 # -- kernels -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", S.INTERPOLATIONS)
-@pytest.mark.parametrize("scale", [1.0, 2.5])
-def test_kernels_integrate_to_one(name, scale):
-    x = np.linspace(-16, 16, 320001)
-    area = np.trapezoid(S.interpolation_kernel(name, x, scale), x)
-    # Lanczos is sinc(x) sinc(x/n) cut off at |x| = n, so its area is 1 only up to the cut
-    tolerance = 1e-2 if name.startswith("lanczos") else 1e-6
-    assert area == pytest.approx(1.0, abs=tolerance)
-    assert S.interpolation_kernel(name, 1e9, scale) == 0.0
-
-
-@pytest.mark.parametrize("name", ["bilinear", "bicubic", "lanczos3", "lanczos5"])
-def test_interpolating_kernels_are_one_at_zero_and_zero_at_other_integers(name):
-    k = S.interpolation_kernel(name, np.arange(-5, 6).astype(float))
-    assert np.allclose(k, np.eye(11)[5], atol=1e-12)
-
-
 def test_frequency_responses_match_their_analytic_forms():
     f = np.linspace(0, 2, 81)
     assert np.allclose(S.frequency_response("bilinear", f), np.sinc(f) ** 2, atol=1e-6)
@@ -219,7 +202,7 @@ def test_the_apps_render_and_rerender():
 # -- bad input ------------------------------------------------------------------------------------
 def test_bad_input_is_refused_with_the_fix():
     with pytest.raises(ValueError, match=r"Unknown interpolation 'cubic'.*bilinear"):
-        S.interpolation_kernel("cubic", 0.0)
+        S.frequency_response("cubic", 0.0)
     with pytest.raises(ValueError, match="Unknown interpolation"):
         S.resize_response("gaussian", 0.1, 2)
     with pytest.raises(ValueError, match=r"\[0, 0.5\].*aliases"):
@@ -259,7 +242,7 @@ def test_bad_input_is_refused_with_the_fix():
 
 
 def test_area_is_refused_where_the_backend_lacks_it():
-    if "area" in interpolations_for():
+    if "area" in interpolations():
         pytest.skip("this backend has area")
     with pytest.raises(ValueError, match="Unknown interpolation 'area'"):
         S.measured_gain("area", 0.1, 2)

@@ -5,7 +5,7 @@ Four parts, each small:
 * **signals**: ``sinusoid`` and ``zone_plate`` (a chirp whose local frequency grows with the
   distance from the centre), ``alias_frequency`` (where a frequency folds to after sampling) and
   ``spectral_peak`` (where a measured 2-D spectrum peaks);
-* **kernels**: the continuous kernel of each interpolation (``interpolation_kernel``), its
+* **kernels**: the continuous kernel of each interpolation (``interpolation.kernel``), its
   Fourier transform (``frequency_response``, by dense numerical integration), the taps a resize
   by an integer factor applies (``resize_taps``) and their response (``resize_response``), which
   ``measured_gain`` checks against ``keras.ops.image.resize`` itself;
@@ -33,16 +33,22 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from resizer_lib._checks import check_int, check_interpolation, check_size
+from resizer_lib._checks import check_int, check_size
 from resizer_lib.data.synthetic import DEFAULT_AMPLITUDE, make_synthetic
+from resizer_lib.interpolation import (
+    KERNELS,
+    check_interpolation,
+    interpolations,
+    kernel,
+    kernel_radius,
+    resize_image,
+    taps,
+)
 from resizer_lib.viz.spectra import centred_fft
 
 __all__ = [
-    "INTERPOLATIONS",
     "alias_frequency",
     "frequency_response",
-    "interpolation_kernel",
-    "kernel_radius",
     "local_frequency",
     "measured_gain",
     "nyquist_energy",
@@ -66,18 +72,12 @@ __all__ = [
     "zone_plate_app",
 ]
 
-# The interpolations of keras.ops.image.resize (area only on TensorFlow), as kernels.
-INTERPOLATIONS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")
-_RADIUS = {"nearest": 0.5, "bilinear": 1.0, "bicubic": 2.0, "lanczos3": 3.0, "lanczos5": 5.0}
-_KEYS_A = -0.5  # the Keys cubic of TensorFlow and JAX (half-pixel centres)
 _STAGE_FLOOR = 1e-16  # log-scale floor of the stage-energy figure ("exactly zero")
 
 
 # -- checks ------------------------------------------------------------------------------------
-def _check_name(name: object) -> str:
-    if name not in INTERPOLATIONS:
-        raise ValueError(f"Unknown interpolation {name!r}; choose one of {list(INTERPOLATIONS)}")
-    return str(name)
+def _kernel_name(name: object) -> str:
+    return check_interpolation(name, "loading")
 
 
 def _check_positive(value: object, name: str) -> float:
@@ -174,48 +174,6 @@ def spectral_peak(image: Any) -> tuple[float, float]:
 
 
 # -- kernels -----------------------------------------------------------------------------------
-def kernel_radius(name: str, scale: float = 1.0) -> float:
-    """Half the width of the kernel of ``name`` stretched by ``scale`` (input pixels)."""
-    name = _check_name(name)
-    s = _check_positive(scale, "scale")
-    return (s + 1.0) / 2.0 if name == "area" else _RADIUS[name] * s
-
-
-def _base_kernel(name: str, x: np.ndarray) -> np.ndarray:
-    ax = np.abs(x)
-    if name == "nearest":
-        return np.where(ax < 0.5, 1.0, np.where(ax == 0.5, 0.5, 0.0))
-    if name == "bilinear":
-        return np.maximum(1.0 - ax, 0.0)
-    if name == "bicubic":
-        a = _KEYS_A
-        inner = (a + 2) * ax**3 - (a + 3) * ax**2 + 1
-        outer = a * ax**3 - 5 * a * ax**2 + 8 * a * ax - 4 * a
-        return np.where(ax <= 1, inner, np.where(ax < 2, outer, 0.0))
-    n = _RADIUS[name]  # lanczos3, lanczos5
-    return np.where(ax < n, np.sinc(x) * np.sinc(x / n), 0.0)
-
-
-def interpolation_kernel(name: str, x: Any, scale: float = 1.0) -> np.ndarray:
-    """The continuous kernel ``k(x)`` of an interpolation, at offsets ``x`` (input pixels).
-
-    ``nearest``: a box of width 1; ``bilinear``: the triangle ``max(1 - |x|, 0)``;
-    ``bicubic``: Keys' cubic with ``a = -0.5``; ``lanczos3`` / ``lanczos5``:
-    ``sinc(x) sinc(x / n)`` for ``|x| < n``. ``scale`` stretches it, ``k(x / s) / s`` (what
-    ``antialias=True`` does when shrinking by ``s``), so its area stays 1. ``area`` is the
-    average over the output pixel's footprint, ``s = scale`` input pixels wide, each input pixel a
-    unit square: the overlap of ``[x - s/2, x + s/2]`` with ``[-1/2, 1/2]``, divided by ``s`` (a
-    trapezoid; at ``s = 1`` a triangle). Returns float64 of the shape of ``x``.
-    """
-    name = _check_name(name)
-    s = _check_positive(scale, "scale")
-    x = np.asarray(x, dtype=np.float64)
-    if name == "area":
-        overlap = np.minimum(x + s / 2, 0.5) - np.maximum(x - s / 2, -0.5)
-        return np.maximum(overlap, 0.0) / s
-    return _base_kernel(name, x / s) / s
-
-
 def frequency_response(name: str, frequency: Any, scale: float = 1.0, points: int = 20001) -> np.ndarray:
     """``H(f) = integral k(x) cos(2 pi f x) dx``, the Fourier transform of the (even) continuous
     kernel, at ``frequency`` (cycles per input pixel, any values >= 0): float64, shape of
@@ -229,7 +187,7 @@ def frequency_response(name: str, frequency: Any, scale: float = 1.0, points: in
     x = np.linspace(-r, r, n)
     weights = np.full(n, x[1] - x[0])
     weights[[0, -1]] /= 2  # trapezoid rule
-    k = interpolation_kernel(name, x, scale) * weights
+    k = kernel(name, x, scale) * weights
     flat = np.cos(2 * np.pi * f.reshape(-1, 1) * x[None, :]) @ k
     return flat.reshape(f.shape)
 
@@ -244,17 +202,12 @@ def resize_taps(name: str, factor: int, antialias: bool = False) -> tuple[np.nda
     ``area`` always spans the footprint (``scale = factor``). ``nearest`` copies one pixel.
     Exact 2x bilinear: offsets ``(-0.5, 0.5)``, weights ``(0.5, 0.5)``.
     """
-    name, s = _check_name(name), _check_factor(factor)
-    centre = (s - 1) / 2  # the output pixel 0, in input coordinates; every interior pixel alike
-    if name == "nearest":
-        return np.array([centre - math.floor(centre + 0.5)]), np.array([1.0])
-    scale = float(s) if (antialias or name == "area") else 1.0
-    r = kernel_radius(name, scale)
-    n = np.arange(math.floor(centre - r) - 1, math.ceil(centre + r) + 2)
-    w = interpolation_kernel(name, centre - n, scale)
-    keep = np.abs(w) > 1e-12
-    offsets, weights = centre - n[keep], w[keep]
-    return offsets, weights / weights.sum()
+    name, s = _kernel_name(name), _check_factor(factor)
+    index, weight = taps(16 * s, 16, name, antialias)
+    i = 8  # an interior output pixel
+    offsets = (i + 0.5) * s - 0.5 - index[i].astype(np.float64)
+    order = np.argsort(-offsets)
+    return offsets[order], weight[i][order]
 
 
 def resize_response(name: str, frequency: Any, factor: int, antialias: bool = False) -> np.ndarray:
@@ -280,9 +233,7 @@ def measured_gain(
     R(sin)`` and ``|z|`` is the gain at every output pixel away from the ends, whatever the
     phase or the alias. ``name`` must be a mode the active backend has (``area``: TensorFlow).
     """
-    from resizer_lib.viz.comparison import resize_image
-
-    name = check_interpolation(_check_name(name), trainable=False)
+    name = check_interpolation(_kernel_name(name), "layer")
     s = _check_factor(factor)
     f = _frequencies(frequency, high=0.5)
     n = check_int(length, "length", minimum=4 * s)
@@ -313,8 +264,6 @@ def zone_plate_alias_energy(
     the mean square of ``output - 0.5`` over those output pixels, divided by that of the
     input's own pattern (``1/8``): 1 means "all of it aliased", 0 "none".
     """
-    from resizer_lib.viz.comparison import resize_image
-
     side, s = check_int(size, "size", minimum=8), _check_factor(factor)
     if side % s:
         raise ValueError(f"size must be a multiple of factor={s}; got size={size!r}")
@@ -511,16 +460,16 @@ def plot_sampling(frequency: float = 0.8, num_samples: int = 12, max_frequency: 
     return fig
 
 
-def plot_kernels(names: Sequence[str] = INTERPOLATIONS, scale: float = 1.0) -> Figure:
-    """Left: each kernel ``k(x)`` (``interpolation_kernel``); right: ``|H(f)|`` in dB
+def plot_kernels(names: Sequence[str] = KERNELS, scale: float = 1.0) -> Figure:
+    """Left: each kernel ``k(x)`` (``interpolation.kernel``); right: ``|H(f)|`` in dB
     (``frequency_response``) up to 1.5 cycles per pixel, the Nyquist limit 0.5 marked."""
-    names = [_check_name(n) for n in names]
+    names = [_kernel_name(n) for n in names]
     s = _check_positive(scale, "scale")
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4))
     x = np.linspace(-5.5 * s, 5.5 * s, 2201)
     f = np.linspace(0, 1.5 / s, 301)
     for name in names:
-        left.plot(x, interpolation_kernel(name, x, s), label=name)
+        left.plot(x, kernel(name, x, s), label=name)
         gain = np.abs(frequency_response(name, f, s))
         right.plot(f, 20 * np.log10(np.maximum(gain, 1e-4)), label=name)
     left.axhline(0, color="#555555", lw=0.6)
@@ -547,14 +496,12 @@ def plot_resize_response(
     ``keras.ops.image.resize`` itself (``measured_gain``, dots; modes the backend lacks are left
     out). Frequencies above the output's Nyquist limit ``0.5 / factor`` are shaded: whatever
     passes there comes out as an alias."""
-    from resizer_lib._checks import interpolations_for
-
     s = _check_factor(factor)
     options = (antialias,) if isinstance(antialias, (bool, np.bool_)) else tuple(antialias)
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     f = np.linspace(0, 0.5, 201)
     dots = np.linspace(0.0, 0.5, 11)
-    available = interpolations_for()
+    available = interpolations("layer")
     for i, name in enumerate(names):
         colour = f"C{i}"
         for aa in options:
@@ -636,7 +583,7 @@ def response_app(factor: int = 2):
     import ipywidgets as widgets
 
     controls = {
-        "names": widgets.SelectMultiple(options=list(INTERPOLATIONS), value=("bilinear",),
+        "names": widgets.SelectMultiple(options=list(KERNELS), value=("bilinear",),
                                         description="modes", rows=6),
         "factor": widgets.IntSlider(value=_check_factor(factor), min=1, max=8,
                                     description="factor", continuous_update=False),
@@ -649,8 +596,6 @@ def response_app(factor: int = 2):
 def zone_plate_app(size: int = 256):
     """A zone plate shrunk by a chosen factor, with and without antialias, and its alias energy."""
     import ipywidgets as widgets
-
-    from resizer_lib.viz.comparison import resize_image
 
     side = check_int(size, "size", minimum=64)
     plate = zone_plate(side).astype(np.float32)
@@ -670,12 +615,10 @@ def zone_plate_app(size: int = 256):
         fig.tight_layout()
         return fig
 
-    from resizer_lib._checks import interpolations_for
-
     controls = {
         "factor": widgets.Dropdown(options=[f for f in (2, 4, 8, 16) if side % f == 0], value=4,
                                    description="factor"),
-        "interpolation": widgets.Dropdown(options=list(interpolations_for()), value="bilinear",
+        "interpolation": widgets.Dropdown(options=list(interpolations("layer")), value="bilinear",
                                           description="mode"),
     }
     return _slider_app(draw, controls)

@@ -45,7 +45,7 @@ from resizer_lib._checks import check_int, check_size
 from resizer_lib._threads import default_workers
 from resizer_lib.data import pipeline, tfds_source
 from resizer_lib.data.folder import scan_folder
-from resizer_lib.data.imaging import check_interpolation, load_image
+from resizer_lib.data.imaging import load_image
 from resizer_lib.data.synthetic import (
     SYNTHETIC_CLASS_NAMES,
     make_synthetic,
@@ -53,6 +53,7 @@ from resizer_lib.data.synthetic import (
     synthetic_label,
 )
 from resizer_lib.data.tfds_source import CATS_VS_DOGS_CLASS_NAMES, CATS_VS_DOGS_SPLITS
+from resizer_lib.interpolation import check_interpolation
 
 __all__ = [
     "BACKENDS",
@@ -251,7 +252,7 @@ def load_dataset(
         backend: ``"auto"``, ``"tf"`` or ``"numpy"``.
         limit: at most this many examples per split (an int), or ``{"train": n, "val": m}``
             (``None`` = all); taken from a seeded random order.
-        interpolation, antialias: resize kernel (``imaging.INTERPOLATIONS``); antialias
+        interpolation, antialias: resize kernel (``interpolations("loading")``); antialias
             (default) widens it when downscaling, as Pillow does and as
             ``tf.image.resize(..., antialias=True)``; ``False`` reproduces
             ``keras.utils.image_dataset_from_directory`` (fine for small downscales, aliased
@@ -277,7 +278,7 @@ def load_dataset(
     if cache is not None and not isinstance(cache, (bool, str, os.PathLike)):
         raise ValueError(f"cache must be None, True, False or a file path; got {cache!r}")
     resize = {
-        "interpolation": check_interpolation(interpolation),
+        "interpolation": check_interpolation(interpolation, "loading"),
         "antialias": bool(antialias),
         "crop_to_aspect_ratio": bool(crop_to_aspect_ratio),
     }

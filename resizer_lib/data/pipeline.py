@@ -158,7 +158,7 @@ def _finish_tf(ds, n: int, batch_size: int, shuffle: bool, seed: int, cache: boo
 
 
 def tf_resize(image, image_size, interpolation: str, antialias: bool, crop_to_aspect_ratio: bool):
-    """``tf.image.resize`` rounded to ``uint8``: the same pixels as ``imaging.resize_image``."""
+    """``tf.image.resize`` rounded to ``uint8``: the same pixels as ``imaging.load_image``."""
     import tensorflow as tf
 
     h, w = image_size
