@@ -249,3 +249,28 @@ def test_the_learned_arm_trains_without_a_remapper_failure_under_onednn():
                             timeout=300, env=env)
     assert result.returncode == 0 and "trained" in result.stdout, result.stderr[-2000:]
     assert "remapper failed" not in result.stderr, result.stderr[-2000:]
+
+
+def test_keras_resizing_runs_later_layers_in_training_mode_by_default():
+    """Moved from lesson 09 (a fact about the installed Keras, not a learner's result): a plain
+    call of a model with ``keras.layers.Resizing`` updates the BatchNorm moving mean after it;
+    ``resizer_lib``'s resizer does not."""
+    inputs = keras.Input((16, 16, 3))
+    x = keras.layers.Resizing(8, 8)(inputs)
+    theirs = keras.Model(inputs, keras.layers.BatchNormalization(name="bn")(x))
+    x = _images((2, 16, 16, 3))
+    bn = theirs.get_layer("bn")
+    before = keras.ops.convert_to_numpy(bn.moving_mean)
+    theirs(x)
+    assert not np.allclose(before, keras.ops.convert_to_numpy(bn.moving_mean))
+    ours = build_resizer((8, 8))
+    stem_bn = ours.get_layer("resizer").stem_bn
+    before = keras.ops.convert_to_numpy(stem_bn.moving_mean)
+    ours(x)
+    np.testing.assert_array_equal(before, keras.ops.convert_to_numpy(stem_bn.moving_mean))
+
+
+def test_the_resizer_keeps_keras_batchnorm_defaults():
+    """Moved from lesson 09: momentum 0.99 and epsilon 1e-3 (Keras' defaults; PyTorch 0.1, 1e-5)."""
+    stem_bn = build_resizer((8, 8)).get_layer("resizer").stem_bn
+    assert (stem_bn.momentum, stem_bn.epsilon) == (0.99, 1e-3)
