@@ -1,8 +1,8 @@
-"""The argument checks every module shares: integers, sizes, interpolation names, image files.
+"""The argument checks every module shares: integers, sizes, image file extensions.
 
 One home, so that every public function refuses the same bad value with the same message, and
-no module imports the model code (or Keras) just to validate a size. NumPy only: the interpolation
-table is keyed by backend *name*, and the active backend is looked up only when none is given.
+no module imports the model code (or Keras) just to validate a size. NumPy only. Interpolation
+names have their own home, ``resizer_lib.interpolation``.
 """
 
 from __future__ import annotations
@@ -12,15 +12,11 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = [
-    "ALL_RESIZE_MODES",
     "IMAGE_EXTENSIONS",
-    "TF_IMAGE_ONLY_MODES",
     "TF_DECODABLE_EXTENSIONS",
     "check_int",
-    "check_interpolation",
     "check_size",
     "is_int",
-    "interpolations_for",
 ]
 
 # What Pillow decodes (the folder loader, the sample-image helpers) ...
@@ -29,20 +25,6 @@ IMAGE_EXTENSIONS = frozenset(
 )
 # ... and the part of it that ``tf.io.decode_image`` reads (the tf.data file pipeline).
 TF_DECODABLE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
-
-# Modes ``keras.ops.image.resize`` accepts, per backend (checked against Keras 3.10+), and the
-# modes without a gradient there: fine for a fixed resize, not for a resize that trains.
-RESIZE_MODES = {
-    "tensorflow": ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"),
-    "jax": ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5"),
-    "torch": ("bilinear", "nearest", "bicubic"),
-    "numpy": ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5"),
-}
-NO_GRADIENT = {"tensorflow": ("area",)}
-# Every mode above (what the NumPy/Pillow image loader offers), and the two that only
-# ``tf.image.resize`` has (shown in the figures that compare kernels, never trained through).
-ALL_RESIZE_MODES = RESIZE_MODES["tensorflow"]
-TF_IMAGE_ONLY_MODES = ("gaussian", "mitchellcubic")
 
 
 def is_int(value: object) -> bool:
@@ -78,41 +60,3 @@ def check_size(value: object, name: str) -> tuple[int, int]:
             f"got {value!r}"
         )
     return int(pair[0]), int(pair[1])
-
-
-def interpolations_for(backend: str | None = None, trainable: bool = False) -> tuple[str, ...]:
-    """The resize modes of ``keras.ops.image.resize`` on ``backend`` (default: the active one).
-
-    With ``trainable=True`` the modes without a gradient there are left out (``area`` on
-    TensorFlow), since the learnable resizer back-propagates through its feature resize.
-    """
-    if backend is None:
-        import keras
-
-        backend = keras.backend.backend()
-    modes = RESIZE_MODES.get(backend, ("bilinear", "nearest"))
-    if trainable:
-        modes = tuple(m for m in modes if m not in NO_GRADIENT.get(backend, ()))
-    return modes
-
-
-def check_interpolation(interpolation: object, trainable: bool, backend: str | None = None) -> str:
-    """``interpolation`` if ``keras.ops.image.resize`` has it on ``backend`` (default: active),
-    with a gradient when ``trainable``; else ``ValueError`` naming the choices."""
-    if backend is None:
-        import keras
-
-        backend = keras.backend.backend()
-    allowed = interpolations_for(backend, trainable=trainable)
-    if interpolation in allowed:
-        return str(interpolation)
-    if trainable and interpolation in NO_GRADIENT.get(backend, ()):
-        raise ValueError(
-            f"interpolation={interpolation!r} has no gradient on the {backend} backend, so the "
-            f"learnable resizer cannot train through it; use one of {list(allowed)} "
-            f"(for a fixed, non-trainable resize, 'area' is fine in build_classifier)"
-        )
-    raise ValueError(
-        f"Unknown interpolation {interpolation!r} for the {backend} backend; "
-        f"choose one of {list(allowed)}"
-    )

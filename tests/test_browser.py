@@ -1,4 +1,4 @@
-"""End to end: notebook 07 opened in JupyterLab, in headless Chromium, as a learner would.
+"""End to end: lesson 10 opened in JupyterLab, in headless Chromium, as a learner would.
 
 JupyterLab runs on 127.0.0.1 (free port, random token) over a temporary copy of notebooks/, so
 no output is written into the repo; the kernel gets RESIZER_PROFILE=smoke. The test runs all
@@ -74,7 +74,7 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="module")
 def notebook_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A temporary copy of notebooks/ and the name of notebook 07 in it.
+    """A temporary copy of notebooks/ and the name of lesson 10 in it.
 
     ``RESIZER_BROWSER_NOTEBOOK=path.ipynb`` tests that notebook instead (copied in beside them).
     """
@@ -87,9 +87,9 @@ def notebook_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
             pytest.fail(f"RESIZER_BROWSER_NOTEBOOK={override!r} is not a file", pytrace=False)
         shutil.copy(source, root / source.name)
         return root, source.name
-    found = sorted(root.glob("07_*.ipynb"))
+    found = sorted(root.glob("10_*.ipynb"))
     if not found:
-        pytest.fail(f"no notebook 07 (07_*.ipynb) in {NOTEBOOKS}", pytrace=False)
+        pytest.fail(f"no lesson 10 (10_*.ipynb) in {NOTEBOOKS}", pytrace=False)
     return root, found[0].name
 
 

@@ -6,12 +6,10 @@ import numpy as np
 import pytest
 
 from resizer_lib._checks import (
-    ALL_RESIZE_MODES,
     IMAGE_EXTENSIONS,
     TF_DECODABLE_EXTENSIONS,
     check_int,
     check_size,
-    interpolations_for,
     is_int,
 )
 
@@ -43,14 +41,6 @@ def test_integers(value, minimum, ok):
     else:
         with pytest.raises(ValueError, match=f"n must be an integer >= {minimum}; got"):
             check_int(value, "n", minimum)
-
-
-def test_interpolations_per_backend_and_for_training():
-    assert interpolations_for("tensorflow") == ALL_RESIZE_MODES
-    assert "area" not in interpolations_for("tensorflow", trainable=True)
-    assert "area" not in interpolations_for("jax")
-    assert set(interpolations_for("jax")) <= set(ALL_RESIZE_MODES)
-    assert interpolations_for("some_future_backend") == ("bilinear", "nearest")
 
 
 def test_the_tf_decodable_extensions_are_a_subset_of_the_image_extensions():

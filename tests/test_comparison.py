@@ -11,54 +11,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from resizer_lib import viz  # noqa: E402
-from resizer_lib.models.resizer import build_resizer, supported_interpolations  # noqa: E402
+from resizer_lib.models.resizer import build_resizer  # noqa: E402
 
 pytestmark = pytest.mark.multibackend
-IS_TF = keras.backend.backend() == "tensorflow"
-
-
-
-
-
-# -- resizing ----------------------------------------------------------------------------------
-def test_available_interpolations():
-    modes = viz.available_interpolations()
-    assert set(supported_interpolations()) <= set(modes)
-    assert ("gaussian" in modes) == IS_TF and ("mitchellcubic" in modes) == IS_TF
-
-
-def test_resize_image_every_mode_and_shape(rgb):
-    for mode in viz.available_interpolations():
-        out = viz.resize_image(rgb, (20, 24), mode)
-        assert out.shape == (20, 24, 3) and out.dtype == np.float32, mode
-        assert -0.5 < out.mean() < 1.5, mode  # uint8 became [0, 1]
-    assert viz.resize_image(rgb[..., 0], 10).shape == (10, 10)
-    assert viz.resize_image(np.stack([rgb] * 2), (8, 6), antialias=True).shape == (2, 8, 6, 3)
-    near, bil = viz.resize_image(rgb, 13, "nearest"), viz.resize_image(rgb, 13, "bilinear")
-    assert not np.allclose(near, bil)
-    assert not np.allclose(bil, viz.resize_image(rgb, 13, "bilinear", antialias=True))
-
-
-@pytest.mark.skipif(not IS_TF, reason="gaussian/mitchellcubic need the TensorFlow backend")
-def test_resize_image_tf_only_modes(rgb):
-    out = viz.resize_image(rgb, (10, 12), "gaussian", antialias=True)
-    assert out.shape == (10, 12, 3)
-    assert not np.allclose(out, viz.resize_image(rgb, (10, 12), "mitchellcubic"))
-
-
-@pytest.mark.skipif(IS_TF, reason="on TensorFlow gaussian is available")
-def test_resize_image_tf_only_modes_elsewhere(rgb):
-    with pytest.raises(ValueError, match="needs KERAS_BACKEND=tensorflow"):
-        viz.resize_image(rgb, 8, "gaussian")
-
-
-def test_resize_image_errors(rgb):
-    with pytest.raises(ValueError, match=r"Unknown interpolation 'cubic'.*bilinear"):
-        viz.resize_image(rgb, 8, "cubic")
-    with pytest.raises(ValueError, match="size must be a positive integer"):
-        viz.resize_image(rgb, (0, 8))
-    with pytest.raises(ValueError, match="shape"):
-        viz.resize_image(np.zeros(5), 2)
 
 
 # -- comparison --------------------------------------------------------------------------------

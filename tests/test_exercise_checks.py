@@ -56,7 +56,7 @@ def test_output_shape(capsys):
 
 def test_param_count_00_and_05(capsys):
     count_8_4 = (49 * 3 * 8 + 8) + (8 * 8 + 8) + 4 * 8 + 4 * (2 * 9 * 8 * 8 + 2 * 4 * 8) \
-        + (9 * 8 * 8 + 4 * 8) + (49 * 8 * 3 + 3)  # notebook 05's solution 3
+        + (9 * 8 * 8 + 4 * 8) + (49 * 8 * 3 + 3)  # lesson 09's solution 3
     assert_right(capsys, ec.check_param_count, count_8_4, filters=8, num_res_blocks=4)
     wide = build_resizer((150, 150), filters=32, num_res_blocks=2).count_params()  # 00's solution
     assert_right(capsys, ec.check_param_count, wide, filters=32, num_res_blocks=2)
@@ -114,7 +114,7 @@ def test_resizer_by_hand(capsys):
 
 
 def test_starts_as_bilinear(capsys):
-    identity = build_resizer((10, 10))  # notebook 05's solution 2
+    identity = build_resizer((10, 10))  # lesson 09's solution 2
     last = identity.get_layer("resizer").out_conv7
     last.set_weights([np.zeros_like(w) for w in last.get_weights()])
     assert_right(capsys, ec.check_starts_as_bilinear, identity)
@@ -132,7 +132,7 @@ def test_stem_share(capsys):
     from resizer_lib.course.anatomy import multiply_adds
 
     share = {s: multiply_adds(s, (150, 150))["full_resolution"] / multiply_adds(s, (150, 150))["total"]
-             for s in range(150, 2001, 10)}  # notebook 05's solution 4
+             for s in range(150, 2001, 10)}  # lesson 09's solution 4
     first_side = min(s for s, v in share.items() if v > 0.9)
     assert_right(capsys, ec.check_stem_share, first_side, (150, 150), share=0.9)
     assert "not more than 90%" in assert_wrong(capsys, [first_side], ec.check_stem_share, first_side - 20)
@@ -143,7 +143,7 @@ def test_stem_share(capsys):
 
 
 def test_grid_gap(capsys):
-    corners = np.arange(150) * 299 / 149  # notebook 05's solution 5, written out
+    corners = np.arange(150) * 299 / 149  # lesson 09's solution 5, written out
     half = (np.arange(150) + 0.5) * 2 - 0.5
     largest = float(np.abs(corners - half).max())
     assert_right(capsys, ec.check_grid_gap, largest, 300, 150)
@@ -262,7 +262,7 @@ def test_bias_redundant(capsys):
 
 # -- 04 ------------------------------------------------------------------------------------------
 def test_alias(capsys):
-    alias_at = abs(3 * 0.4 - round(3 * 0.4))  # notebook 04's solution 1: fold 1.2 to 0.2
+    alias_at = abs(3 * 0.4 - round(3 * 0.4))  # lesson 08's solution 1: fold 1.2 to 0.2
     assert_right(capsys, ec.check_alias, alias_at, 1.0, frequency=0.4, factor=3, method="nearest")
     assert "fold it" in assert_wrong(capsys, [0.2], ec.check_alias, 1.2, 1.0)
     assert "output" in assert_wrong(capsys, [0.2], ec.check_alias, 0.4, 1.0)
@@ -298,7 +298,7 @@ def test_response_function(capsys):
 
 def test_vanishing_factor(capsys):
     gains = {s: float(sampling.resize_response("bilinear", 1 / 3, s, antialias=True)) for s in range(2, 13)}
-    smallest = min(s for s, g in gains.items() if g < 1e-6)  # notebook 04's solution 3
+    smallest = min(s for s, g in gains.items() if g < 1e-6)  # lesson 08's solution 3
     assert_right(capsys, ec.check_vanishing_factor, smallest)
     assert "still" in assert_wrong(capsys, [], ec.check_vanishing_factor, 2)
     assert "smaller factor" in assert_wrong(capsys, [smallest], ec.check_vanishing_factor, 2 * smallest)
@@ -308,7 +308,7 @@ def test_vanishing_factor(capsys):
 
 
 def test_surviving_shift(capsys):
-    def surviving_shift(c, slope):  # notebook 04's solution 4
+    def surviving_shift(c, slope):  # lesson 08's solution 4
         pairs = np.tile([c, -c], 8)
         return float(np.where(pairs > 0, pairs, slope * pairs).reshape(-1, 2).mean(axis=1).mean())
 
@@ -366,7 +366,7 @@ def test_antialias_gain(capsys):
     from resizer_lib.data.sample_images import load_sample
     from resizer_lib.viz import resize_image, spectral_gain
 
-    text = load_sample("text")  # notebook 07's solution 1
+    text = load_sample("text")  # lesson 10's solution 1
     smooth = resize_image(text, 64, "bilinear", antialias=True)
     sharp = resize_image(text, 64, "bilinear", antialias=False)
     freqs, aa_gain = spectral_gain(smooth, sharp)
@@ -380,7 +380,7 @@ def test_antialias_gain(capsys):
 def test_nearest_offsets(capsys):
     from resizer_lib.data.synthetic import DEFAULT_AMPLITUDE, SYNTHETIC_CLASS_NAMES
 
-    a = DEFAULT_AMPLITUDE  # notebook 07's solution 2 at an exact 2x: both signs in both classes
+    a = DEFAULT_AMPLITUDE  # lesson 10's solution 2 at an exact 2x: both signs in both classes
     offsets = {name: [-a, a] for name in SYNTHETIC_CLASS_NAMES}
     assert_right(capsys, ec.check_nearest_offsets, offsets, (32, 32), (16, 16))
     out = assert_wrong(capsys, [], ec.check_nearest_offsets, {n: [a] for n in SYNTHETIC_CLASS_NAMES}, (32, 32), (16, 16))
@@ -395,7 +395,7 @@ def test_nearest_offsets(capsys):
 def test_same_size_resizer(capsys):
     keras.utils.set_random_seed(1)
     trained = build_resizer((8, 8))
-    same_size = build_resizer((16, 16))  # notebook 07's solution 4
+    same_size = build_resizer((16, 16))  # lesson 10's solution 4
     same_size.set_weights(trained.get_weights())
     assert_right(capsys, ec.check_same_size_resizer, same_size, trained, input_size=(16, 16))
     fresh = build_resizer((16, 16))

@@ -1,5 +1,5 @@
 """Checks that used to run inside the notebooks but test the course's plumbing, not a fact a
-learner needs: notebook 07's resize explorer driven from code, and the figures it draws.
+learner needs: lesson 10's resize explorer driven from code, and the figures it draws.
 
 They run the library functions the notebook calls, on the notebook's kind of inputs (the
 synthetic picture pair and the package photos), with a small untrained resizer, so they take
@@ -21,7 +21,7 @@ from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, synthetic_image  #
 from resizer_lib.models.resizer import build_resizer  # noqa: E402
 from resizer_lib.viz.widgets import FILE_OPTION, resize_explorer, static_explorer  # noqa: E402
 
-INPUT, TARGET = (32, 32), (16, 16)  # the smoke profile's sizes in notebook 07
+INPUT, TARGET = (32, 32), (16, 16)  # the smoke profile's sizes in lesson 10
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def explorer_images(pair) -> dict:
 
 
 def test_the_explorer_driven_from_code(resizer, pair, explorer_images):
-    """What notebook 07's hidden explorer checked: the learned view shows the resizer's output,
+    """What lesson 10's hidden explorer checked: the learned view shows the resizer's output,
     each control change renders once, and a missing file gives a message, not a crash."""
     app = resize_explorer(resizer, images=explorer_images, size=64)
     app.controls["image"].value = next(iter(explorer_images))
@@ -66,7 +66,7 @@ def test_the_explorer_driven_from_code(resizer, pair, explorer_images):
 
 
 def test_static_explorer_figures_have_five_panels_and_a_colour_bar(resizer, explorer_images, tmp_path):
-    """The static fallback of notebook 07, and its exercise 3 (a file on disk), naive and learned."""
+    """The static fallback of lesson 10, and its exercise 3 (a file on disk), naive and learned."""
     first = next(iter(explorer_images))
     learned = static_explorer(first, interpolation="bilinear", resizer_model=resizer,
                               images=explorer_images)

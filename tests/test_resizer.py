@@ -12,11 +12,11 @@ import keras
 import numpy as np
 import pytest
 
+from resizer_lib.interpolation import interpolations
 from resizer_lib.models.resizer import (
     LearnableResizer,
     build_resizer,
     resizer_param_count,
-    supported_interpolations,
 )
 
 pytestmark = pytest.mark.multibackend
@@ -135,7 +135,7 @@ def test_keras_file_round_trip_gives_identical_outputs(tmp_path):
     assert layer.interpolation == "bicubic"
 
 
-@pytest.mark.parametrize("mode", supported_interpolations(trainable=True))
+@pytest.mark.parametrize("mode", interpolations("training"))
 def test_every_trainable_interpolation_builds_and_runs(mode):
     model = build_resizer((9, 11), filters=2, interpolation=mode)
     assert tuple(model(_images((1, 20, 20, 3))).shape) == (1, 9, 11, 3)
@@ -144,8 +144,8 @@ def test_every_trainable_interpolation_builds_and_runs(mode):
 def test_area_on_tensorflow_is_refused_for_training():
     if keras.backend.backend() != "tensorflow":
         pytest.skip("area resize exists only on TensorFlow")
-    assert "area" in supported_interpolations()
-    assert "area" not in supported_interpolations(trainable=True)
+    assert "area" in interpolations("layer")
+    assert "area" not in interpolations("training")
     with pytest.raises(ValueError, match="area.*no gradient"):
         build_resizer((8, 8), interpolation="area")
     # and the refusal is real: TensorFlow indeed has no gradient for ResizeArea
@@ -223,3 +223,28 @@ def test_the_learned_arm_trains_without_a_remapper_failure_under_onednn():
                             timeout=300, env=env)
     assert result.returncode == 0 and "trained" in result.stdout, result.stderr[-2000:]
     assert "remapper failed" not in result.stderr, result.stderr[-2000:]
+
+
+def test_keras_resizing_runs_later_layers_in_training_mode_by_default():
+    """Moved from lesson 09 (a fact about the installed Keras, not a learner's result): a plain
+    call of a model with ``keras.layers.Resizing`` updates the BatchNorm moving mean after it;
+    ``resizer_lib``'s resizer does not."""
+    inputs = keras.Input((16, 16, 3))
+    x = keras.layers.Resizing(8, 8)(inputs)
+    theirs = keras.Model(inputs, keras.layers.BatchNormalization(name="bn")(x))
+    x = _images((2, 16, 16, 3))
+    bn = theirs.get_layer("bn")
+    before = keras.ops.convert_to_numpy(bn.moving_mean)
+    theirs(x)
+    assert not np.allclose(before, keras.ops.convert_to_numpy(bn.moving_mean))
+    ours = build_resizer((8, 8))
+    stem_bn = ours.get_layer("resizer").stem_bn
+    before = keras.ops.convert_to_numpy(stem_bn.moving_mean)
+    ours(x)
+    np.testing.assert_array_equal(before, keras.ops.convert_to_numpy(stem_bn.moving_mean))
+
+
+def test_the_resizer_keeps_keras_batchnorm_defaults():
+    """Moved from lesson 09: momentum 0.99 and epsilon 1e-3 (Keras' defaults; PyTorch 0.1, 1e-5)."""
+    stem_bn = build_resizer((8, 8)).get_layer("resizer").stem_bn
+    assert (stem_bn.momentum, stem_bn.epsilon) == (0.99, 1e-3)

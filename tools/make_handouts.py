@@ -1,7 +1,7 @@
 """Student copies of the course's notebooks: every cell tagged ``solution`` removed.
 
     python tools/make_handouts.py --out build/handouts            # every notebooks/NN_*.py
-    python tools/make_handouts.py --out build/handouts notebooks/05_learnable_resizer.py
+    python tools/make_handouts.py --out build/handouts notebooks/09_learnable_resizer.py
     python tools/make_handouts.py --check                          # analyse only, write nothing
 
 Each handout is an ``.ipynb`` made from the jupytext ``.py`` source (the source of truth), with

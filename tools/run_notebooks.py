@@ -4,7 +4,7 @@
 
 Why not `jupyter nbconvert --execute`: with the current jupyter_client / pyzmq, nbclient can
 miss the wake-up for a cell's reply on the shell channel after an ipywidgets app renders a
-figure (notebook 07's explorer), and then sits idle until the cell timeout (it was 30 minutes
+figure (lesson 10's explorer), and then sits idle until the cell timeout (it was 30 minutes
 in `make run`) although the cell finished in a second. This runner is nbclient with one change:
 it polls the shell channel in half-second slices, so a reply already waiting is picked up.
 It also prints each notebook's wall time and stops at the first failing notebook with one line.

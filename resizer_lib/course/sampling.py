@@ -1,83 +1,71 @@
-"""Notebook 04: sampling, aliasing and what each interpolation does to every spatial frequency.
+"""Lesson 08: sampling, aliasing and what each interpolation does to every spatial frequency.
 
-Four parts, each small:
+Four parts, each small (the kernels themselves live in ``resizer_lib.interpolation``):
 
 * **signals**: ``sinusoid`` and ``zone_plate`` (a chirp whose local frequency grows with the
   distance from the centre), ``alias_frequency`` (where a frequency folds to after sampling) and
   ``spectral_peak`` (where a measured 2-D spectrum peaks);
-* **kernels**: the continuous kernel of each interpolation (``interpolation_kernel``), its
+* **kernels**: the continuous kernel of each interpolation (``interpolation.kernel``), its
   Fourier transform (``frequency_response``, by dense numerical integration), the taps a resize
   by an integer factor applies (``resize_taps``) and their response (``resize_response``), which
   ``measured_gain`` checks against ``keras.ops.image.resize`` itself;
 * **aliasing**: how much of a zone plate survives a downscale where it should have gone
   (``zone_plate_alias_energy``);
-* **the synthetic class**: a striped / unstriped pair (``stripe_pair``), the class-dependent
-  energy at each stage of the learnable resizer's stem (``stem_stages``, ``stage_energies``) and
-  a hand-set stem that detects the stripes (``set_stripe_detector``).
+* **the synthetic class**: a striped / unstriped pair (``stripe_pair``) and a hand-set stem
+  that detects the stripes (``set_stripe_detector``).
 
 Frequencies are in cycles per pixel of the image they live in (``0 .. 0.5``, the Nyquist limit,
 for a sampled image); a downscale by ``factor`` maps ``f`` cycles per input pixel to
 ``factor * f`` cycles per output pixel. NumPy does the analysis; every resize goes through
-``keras.ops.image.resize`` (via ``resizer_lib.viz.resize_image``), so it runs on any backend
-that has the interpolation. The figure functions return a ``Figure``; the ``*_app`` functions
-wrap them in ipywidgets sliders.
+``keras.ops.image.resize`` (via ``resizer_lib.interpolation.resize_image``), so it runs on any
+backend that has the interpolation. The figure functions return a ``Figure``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from resizer_lib._checks import check_int, check_interpolation, check_size
+from resizer_lib._checks import check_int, check_size
 from resizer_lib.data.synthetic import DEFAULT_AMPLITUDE, make_synthetic
+from resizer_lib.interpolation import (
+    KERNELS,
+    check_interpolation,
+    interpolations,
+    kernel,
+    kernel_radius,
+    resize_image,
+    taps,
+)
 from resizer_lib.viz.spectra import centred_fft
 
 __all__ = [
-    "INTERPOLATIONS",
     "alias_frequency",
     "frequency_response",
-    "interpolation_kernel",
-    "kernel_radius",
-    "local_frequency",
     "measured_gain",
-    "nyquist_energy",
     "plot_kernels",
     "plot_resize_response",
     "plot_sampling",
-    "plot_stage_energies",
     "resize_response",
     "resize_taps",
-    "response_app",
-    "sampling_app",
     "set_stripe_detector",
     "sinusoid",
     "spectral_peak",
-    "stage_energies",
-    "stem_stages",
-    "stripe_energy",
     "stripe_pair",
     "zone_plate",
     "zone_plate_alias_energy",
-    "zone_plate_app",
 ]
 
-# The interpolations of keras.ops.image.resize (area only on TensorFlow), as kernels.
-INTERPOLATIONS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")
-_RADIUS = {"nearest": 0.5, "bilinear": 1.0, "bicubic": 2.0, "lanczos3": 3.0, "lanczos5": 5.0}
-_KEYS_A = -0.5  # the Keys cubic of TensorFlow and JAX (half-pixel centres)
-_STAGE_FLOOR = 1e-16  # log-scale floor of the stage-energy figure ("exactly zero")
 
 
 # -- checks ------------------------------------------------------------------------------------
-def _check_name(name: object) -> str:
-    if name not in INTERPOLATIONS:
-        raise ValueError(f"Unknown interpolation {name!r}; choose one of {list(INTERPOLATIONS)}")
-    return str(name)
+def _kernel_name(name: object) -> str:
+    return check_interpolation(name, "loading")
 
 
 def _check_positive(value: object, name: str) -> float:
@@ -119,16 +107,6 @@ def sinusoid(
     y, x = np.mgrid[0:h, 0:w].astype(np.float64)
     theta = np.deg2rad(float(angle))
     return np.cos(2 * np.pi * f * (x * np.cos(theta) + y * np.sin(theta)) + float(phase))
-
-
-def local_frequency(size: int | Sequence[int], max_frequency: float = 0.5) -> np.ndarray:
-    """The local frequency of ``zone_plate(size, max_frequency)`` at each pixel: float64
-    ``(H, W)``, growing linearly from 0 at the centre to ``max_frequency`` in the corners."""
-    h, w = check_size(size, "size")
-    fmax = _check_positive(max_frequency, "max_frequency")
-    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
-    r = np.hypot(y - (h - 1) / 2, x - (w - 1) / 2)
-    return fmax * r / np.hypot((h - 1) / 2, (w - 1) / 2)
 
 
 def zone_plate(size: int | Sequence[int], max_frequency: float = 0.5) -> np.ndarray:
@@ -174,48 +152,6 @@ def spectral_peak(image: Any) -> tuple[float, float]:
 
 
 # -- kernels -----------------------------------------------------------------------------------
-def kernel_radius(name: str, scale: float = 1.0) -> float:
-    """Half the width of the kernel of ``name`` stretched by ``scale`` (input pixels)."""
-    name = _check_name(name)
-    s = _check_positive(scale, "scale")
-    return (s + 1.0) / 2.0 if name == "area" else _RADIUS[name] * s
-
-
-def _base_kernel(name: str, x: np.ndarray) -> np.ndarray:
-    ax = np.abs(x)
-    if name == "nearest":
-        return np.where(ax < 0.5, 1.0, np.where(ax == 0.5, 0.5, 0.0))
-    if name == "bilinear":
-        return np.maximum(1.0 - ax, 0.0)
-    if name == "bicubic":
-        a = _KEYS_A
-        inner = (a + 2) * ax**3 - (a + 3) * ax**2 + 1
-        outer = a * ax**3 - 5 * a * ax**2 + 8 * a * ax - 4 * a
-        return np.where(ax <= 1, inner, np.where(ax < 2, outer, 0.0))
-    n = _RADIUS[name]  # lanczos3, lanczos5
-    return np.where(ax < n, np.sinc(x) * np.sinc(x / n), 0.0)
-
-
-def interpolation_kernel(name: str, x: Any, scale: float = 1.0) -> np.ndarray:
-    """The continuous kernel ``k(x)`` of an interpolation, at offsets ``x`` (input pixels).
-
-    ``nearest``: a box of width 1; ``bilinear``: the triangle ``max(1 - |x|, 0)``;
-    ``bicubic``: Keys' cubic with ``a = -0.5``; ``lanczos3`` / ``lanczos5``:
-    ``sinc(x) sinc(x / n)`` for ``|x| < n``. ``scale`` stretches it, ``k(x / s) / s`` (what
-    ``antialias=True`` does when shrinking by ``s``), so its area stays 1. ``area`` is the
-    average over the output pixel's footprint, ``s = scale`` input pixels wide, each input pixel a
-    unit square: the overlap of ``[x - s/2, x + s/2]`` with ``[-1/2, 1/2]``, divided by ``s`` (a
-    trapezoid; at ``s = 1`` a triangle). Returns float64 of the shape of ``x``.
-    """
-    name = _check_name(name)
-    s = _check_positive(scale, "scale")
-    x = np.asarray(x, dtype=np.float64)
-    if name == "area":
-        overlap = np.minimum(x + s / 2, 0.5) - np.maximum(x - s / 2, -0.5)
-        return np.maximum(overlap, 0.0) / s
-    return _base_kernel(name, x / s) / s
-
-
 def frequency_response(name: str, frequency: Any, scale: float = 1.0, points: int = 20001) -> np.ndarray:
     """``H(f) = integral k(x) cos(2 pi f x) dx``, the Fourier transform of the (even) continuous
     kernel, at ``frequency`` (cycles per input pixel, any values >= 0): float64, shape of
@@ -229,7 +165,7 @@ def frequency_response(name: str, frequency: Any, scale: float = 1.0, points: in
     x = np.linspace(-r, r, n)
     weights = np.full(n, x[1] - x[0])
     weights[[0, -1]] /= 2  # trapezoid rule
-    k = interpolation_kernel(name, x, scale) * weights
+    k = kernel(name, x, scale) * weights
     flat = np.cos(2 * np.pi * f.reshape(-1, 1) * x[None, :]) @ k
     return flat.reshape(f.shape)
 
@@ -244,17 +180,12 @@ def resize_taps(name: str, factor: int, antialias: bool = False) -> tuple[np.nda
     ``area`` always spans the footprint (``scale = factor``). ``nearest`` copies one pixel.
     Exact 2x bilinear: offsets ``(-0.5, 0.5)``, weights ``(0.5, 0.5)``.
     """
-    name, s = _check_name(name), _check_factor(factor)
-    centre = (s - 1) / 2  # the output pixel 0, in input coordinates; every interior pixel alike
-    if name == "nearest":
-        return np.array([centre - math.floor(centre + 0.5)]), np.array([1.0])
-    scale = float(s) if (antialias or name == "area") else 1.0
-    r = kernel_radius(name, scale)
-    n = np.arange(math.floor(centre - r) - 1, math.ceil(centre + r) + 2)
-    w = interpolation_kernel(name, centre - n, scale)
-    keep = np.abs(w) > 1e-12
-    offsets, weights = centre - n[keep], w[keep]
-    return offsets, weights / weights.sum()
+    name, s = _kernel_name(name), _check_factor(factor)
+    index, weight = taps(16 * s, 16, name, antialias)
+    i = 8  # an interior output pixel
+    offsets = (i + 0.5) * s - 0.5 - index[i].astype(np.float64)
+    order = np.argsort(-offsets)
+    return offsets[order], weight[i][order]
 
 
 def resize_response(name: str, frequency: Any, factor: int, antialias: bool = False) -> np.ndarray:
@@ -280,9 +211,7 @@ def measured_gain(
     R(sin)`` and ``|z|`` is the gain at every output pixel away from the ends, whatever the
     phase or the alias. ``name`` must be a mode the active backend has (``area``: TensorFlow).
     """
-    from resizer_lib.viz.comparison import resize_image
-
-    name = check_interpolation(_check_name(name), trainable=False)
+    name = check_interpolation(_kernel_name(name), "layer")
     s = _check_factor(factor)
     f = _frequencies(frequency, high=0.5)
     n = check_int(length, "length", minimum=4 * s)
@@ -307,24 +236,22 @@ def zone_plate_alias_energy(
 ) -> float:
     """How much of a zone plate survives a downscale where it cannot be represented.
 
-    A ``size x size`` zone plate is shrunk by ``factor`` with ``keras.ops.image.resize``. Where
-    its local frequency exceeds the output's Nyquist limit (``0.5 / factor`` cycles per input
-    pixel) an ideal low-pass resize leaves a flat 0.5; anything else there is aliasing. Returns
+    A ``size x size`` zone plate is shrunk by ``factor`` with ``keras.ops.image.resize``. Its
+    local frequency at ``(y, x)`` (from the centre) is the vector ``k (y, x)``. Where either
+    component exceeds the output's Nyquist limit (``0.5 / factor`` cycles per input pixel) an
+    ideal low-pass resize leaves a flat 0.5; anything else there is aliasing. Returns
     the mean square of ``output - 0.5`` over those output pixels, divided by that of the
     input's own pattern (``1/8``): 1 means "all of it aliased", 0 "none".
     """
-    from resizer_lib.viz.comparison import resize_image
-
     side, s = check_int(size, "size", minimum=8), _check_factor(factor)
     if side % s:
         raise ValueError(f"size must be a multiple of factor={s}; got size={size!r}")
     plate = zone_plate(side, max_frequency)
     out = resize_image(plate.astype(np.float32), (side // s, side // s), interpolation, antialias)
-    centres = (np.arange(side // s) + 0.5) * s - 0.5  # output pixel centres, input coordinates
-    y, x = np.meshgrid(centres, centres, indexing="ij")
+    centres = (np.arange(side // s) + 0.5) * s - 0.5 - (side - 1) / 2  # from the plate's centre
     k = _check_positive(max_frequency, "max_frequency") / np.hypot((side - 1) / 2, (side - 1) / 2)
-    local = k * np.hypot(y - (side - 1) / 2, x - (side - 1) / 2)
-    above = local > 0.5 / s
+    fy, fx = np.meshgrid(k * centres, k * centres, indexing="ij")  # the local frequency vector
+    above = (np.abs(fy) > 0.5 / s) | (np.abs(fx) > 0.5 / s)  # the grid folds each axis alone
     if not above.any():
         return 0.0
     return float(np.mean((out.astype(np.float64)[above] - 0.5) ** 2) / 0.125)
@@ -351,108 +278,6 @@ def stripe_pair(
     stripe = a * (sign[None, :] if orientation == "vertical" else sign[:, None])
     striped = plain + stripe[:, :, None].astype(np.float32)
     return plain / 255.0, striped / 255.0
-
-
-def _as_image(arr: Any, name: str) -> np.ndarray:
-    a = np.asarray(arr, dtype=np.float64)
-    if a.ndim == 2:
-        a = a[..., None]
-    if a.ndim != 3:
-        raise ValueError(f"{name} must be one image (H, W) or (H, W, C); got shape {a.shape}")
-    return a
-
-
-def nyquist_energy(image: Any) -> float:
-    """The power of ``image`` (``(H, W)`` or ``(H, W, C)``, ``H`` and ``W`` even) at the
-    Nyquist frequencies (the row ``fy = 1/2`` and the column ``fx = 1/2`` of its 2-D DFT), in
-    mean-square units (the orthonormal FFT and Parseval: all frequencies together give the mean of
-    ``image**2``), summed over channels."""
-    a = _as_image(image, "image")
-    h, w = a.shape[:2]
-    if h % 2 or w % 2:
-        raise ValueError(f"image must have an even height and width (a Nyquist row and column); "
-                         f"got {h}x{w}; crop one pixel")
-    spectrum = np.abs(np.fft.fft2(a, axes=(0, 1), norm="ortho")) ** 2 / (h * w)
-    at_nyquist = np.zeros((h, w), dtype=bool)
-    at_nyquist[h // 2, :] = True
-    at_nyquist[:, w // 2] = True
-    return float(spectrum[at_nyquist].sum())
-
-
-def stripe_energy(striped: Any, plain: Any, margin: int = 0) -> dict[str, float]:
-    """What the stripe changed: statistics of ``D = striped - plain`` (each ``(H, W)`` or ``(H,
-    W, C)``, one shape), ``margin`` pixels cut from every side first.
-
-    ``energy``: mean of ``D**2`` over pixels, summed over channels; ``nyquist``: the part of it
-    at the Nyquist frequencies (``nyquist_energy``); ``dc``: the part at zero frequency, the sum
-    over channels of ``mean(D)**2``; ``mean shift``: the largest ``|mean(D)|`` of a channel.
-    """
-    if np.shape(striped) != np.shape(plain):
-        raise ValueError(f"striped and plain must have one shape; got {np.shape(striped)} and "
-                         f"{np.shape(plain)}")
-    d = _as_image(striped, "striped") - _as_image(plain, "plain")
-    m = check_int(margin, "margin", minimum=0)
-    if m:
-        if 2 * m >= min(d.shape[:2]):
-            raise ValueError(f"margin={m} leaves nothing of a {d.shape[0]}x{d.shape[1]} image")
-        d = d[m:-m, m:-m]
-    means = d.mean(axis=(0, 1))
-    return {"energy": float((d**2).mean(axis=(0, 1)).sum()), "nyquist": nyquist_energy(d),
-            "dc": float((means**2).sum()), "mean shift": float(np.abs(means).max())}
-
-
-def stem_stages(resizer: Any, images: Any) -> dict[str, np.ndarray]:
-    """Run the learnable resizer's stem one layer at a time (inference mode) on ``images (B, H,
-    W, C)`` in ``[0, 1]``; returns ``{stage: (B, ., ., .)}`` NumPy arrays, in order.
-
-    Learned resizer: ``input``, ``conv7x7`` (linear), ``conv7x7 -> resize`` (the linear path: the
-    feature resize straight after the convolution, no non-linearity), ``lrelu`` (the first
-    LeakyReLU), ``features`` (conv 1x1, LeakyReLU, BN: the stem's output, full resolution) and
-    ``bottleneck`` (the features resized: what the target-size blocks see). With ``resize_first``
-    (the "more layers" control): ``input``, ``resize``, ``conv7x7``, ``lrelu``, ``features``, all
-    but the input at the target size.
-    """
-    from keras import ops
-
-    from resizer_lib.course.extract import find_resizer_layer
-
-    layer = find_resizer_layer(resizer)
-    x = np.asarray(images, dtype=np.float32)
-    if x.ndim != 4:
-        raise ValueError(f"images must be a batch (B, H, W, C); got shape {x.shape}")
-    stages: dict[str, Any] = {"input": x}
-    x = ops.convert_to_tensor(x)
-    if layer.resize_first:
-        x = stages["resize"] = layer._resize(x)
-    conv = stages["conv7x7"] = layer.stem_conv7(x)
-    if not layer.resize_first:
-        stages["conv7x7 -> resize"] = layer._resize(conv)
-    act = stages["lrelu"] = layer.stem_act1(conv)
-    features = stages["features"] = layer.stem_bn(layer.stem_act2(layer.stem_conv1(act)),
-                                                  training=False)
-    if not layer.resize_first:
-        stages["bottleneck"] = layer._resize(features)
-    return {k: np.asarray(ops.convert_to_numpy(v), dtype=np.float64) for k, v in stages.items()}
-
-
-def stage_energies(stages: Mapping[str, Any], margin: int = 0) -> list[dict[str, Any]]:
-    """One row per stage of ``stem_stages`` run on a batch ``[striped, plain]`` (image 0 with the
-    stripe, image 1 without): ``stage``, ``shape`` and the ``stripe_energy`` of the pair.
-    ``margin`` is in input pixels (where zero padding breaks shift invariance), scaled to each
-    stage's resolution. Pass the rows to ``show_table`` or ``plot_stage_energies``."""
-    if not isinstance(stages, Mapping) or "input" not in stages:
-        raise ValueError("stages must be the dict of stem_stages (it starts with 'input')")
-    height = np.shape(stages["input"])[1]
-    rows = []
-    for name, value in stages.items():
-        arr = np.asarray(value)
-        if arr.ndim != 4 or arr.shape[0] != 2:
-            raise ValueError(f"stage {name!r} must be a batch of two (striped, plain); got shape "
-                             f"{arr.shape}")
-        m = math.ceil(check_int(margin, "margin", minimum=0) * arr.shape[1] / height)
-        rows.append({"stage": name, "shape": "x".join(map(str, arr.shape[1:])),
-                     **stripe_energy(arr[0], arr[1], m)})
-    return rows
 
 
 def set_stripe_detector(resizer: Any) -> Any:
@@ -511,16 +336,16 @@ def plot_sampling(frequency: float = 0.8, num_samples: int = 12, max_frequency: 
     return fig
 
 
-def plot_kernels(names: Sequence[str] = INTERPOLATIONS, scale: float = 1.0) -> Figure:
-    """Left: each kernel ``k(x)`` (``interpolation_kernel``); right: ``|H(f)|`` in dB
+def plot_kernels(names: Sequence[str] = KERNELS, scale: float = 1.0) -> Figure:
+    """Left: each kernel ``k(x)`` (``interpolation.kernel``); right: ``|H(f)|`` in dB
     (``frequency_response``) up to 1.5 cycles per pixel, the Nyquist limit 0.5 marked."""
-    names = [_check_name(n) for n in names]
+    names = [_kernel_name(n) for n in names]
     s = _check_positive(scale, "scale")
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4))
     x = np.linspace(-5.5 * s, 5.5 * s, 2201)
     f = np.linspace(0, 1.5 / s, 301)
     for name in names:
-        left.plot(x, interpolation_kernel(name, x, s), label=name)
+        left.plot(x, kernel(name, x, s), label=name)
         gain = np.abs(frequency_response(name, f, s))
         right.plot(f, 20 * np.log10(np.maximum(gain, 1e-4)), label=name)
     left.axhline(0, color="#555555", lw=0.6)
@@ -547,14 +372,12 @@ def plot_resize_response(
     ``keras.ops.image.resize`` itself (``measured_gain``, dots; modes the backend lacks are left
     out). Frequencies above the output's Nyquist limit ``0.5 / factor`` are shaded: whatever
     passes there comes out as an alias."""
-    from resizer_lib._checks import interpolations_for
-
     s = _check_factor(factor)
     options = (antialias,) if isinstance(antialias, (bool, np.bool_)) else tuple(antialias)
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     f = np.linspace(0, 0.5, 201)
     dots = np.linspace(0.0, 0.5, 11)
-    available = interpolations_for()
+    available = interpolations("layer")
     for i, name in enumerate(names):
         colour = f"C{i}"
         for aa in options:
@@ -574,108 +397,3 @@ def plot_resize_response(
     ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
     return fig
-
-
-def plot_stage_energies(paths: Mapping[str, Sequence[Mapping[str, Any]]]) -> Figure:
-    """One panel per path (``{title: stage_energies rows}``): at each stage the class-dependent
-    energy, its part at Nyquist and its part at zero frequency (log scale; bars at the floor
-    ``1e-16`` mean zero to float precision)."""
-    if not isinstance(paths, Mapping) or not paths:
-        raise ValueError("paths must be a non-empty dict {title: stage_energies rows}")
-    fig, axes = plt.subplots(1, len(paths), figsize=(4.2 * len(paths), 3.6), squeeze=False)
-    keys = (("energy", "all", "#555555"), ("nyquist", "at Nyquist", "#1f4e9c"),
-            ("dc", "at zero frequency", "#e07000"))
-    for ax, (title, rows) in zip(axes[0], paths.items(), strict=True):
-        x = np.arange(len(rows))
-        for j, (key, label, colour) in enumerate(keys):
-            values = np.maximum([float(r[key]) for r in rows], _STAGE_FLOOR)
-            ax.bar(x + (j - 1) * 0.27, values, width=0.27, color=colour, label=label)
-        ax.set_yscale("log")
-        ax.set_ylim(_STAGE_FLOOR / 10, 1.0)
-        ax.set_xticks(x, [r["stage"] for r in rows], rotation=35, ha="right", fontsize=8)
-        ax.set_title(title, fontsize=10)
-        ax.grid(alpha=0.3, axis="y")
-    axes[0, 0].set_ylabel("energy of striped - plain")
-    axes[0, 0].legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    return fig
-
-
-# -- widgets -----------------------------------------------------------------------------------
-def _slider_app(draw: Callable[..., Figure], controls: Mapping[str, Any]):
-    """A ``VBox`` of ``controls`` and an output that shows ``draw(**values)`` on every change.
-    ``app.renders`` counts the figures drawn (each closed once shown)."""
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    box = widgets.VBox()
-    box.renders = 0
-
-    def update(**values):
-        fig = draw(**values)
-        box.renders += 1
-        display(fig)
-        plt.close(fig)
-
-    output = widgets.interactive_output(update, dict(controls))
-    box.children = [widgets.HBox(list(controls.values())), output]
-    return box
-
-
-def sampling_app(frequency: float = 0.8):
-    """``plot_sampling`` with a frequency slider (0 .. 2 cycles per pixel)."""
-    import ipywidgets as widgets
-
-    slider = widgets.FloatSlider(value=float(_frequencies(frequency)), min=0.0, max=2.0, step=0.01,
-                                 description="frequency", continuous_update=False)
-    return _slider_app(lambda frequency: plot_sampling(frequency), {"frequency": slider})
-
-
-def response_app(factor: int = 2):
-    """``plot_resize_response`` with a factor slider, an interpolation menu and an antialias box."""
-    import ipywidgets as widgets
-
-    controls = {
-        "names": widgets.SelectMultiple(options=list(INTERPOLATIONS), value=("bilinear",),
-                                        description="modes", rows=6),
-        "factor": widgets.IntSlider(value=_check_factor(factor), min=1, max=8,
-                                    description="factor", continuous_update=False),
-        "antialias": widgets.Checkbox(value=False, description="antialias"),
-    }
-    return _slider_app(lambda names, factor, antialias: plot_resize_response(
-        names or ("bilinear",), factor, antialias), controls)
-
-
-def zone_plate_app(size: int = 256):
-    """A zone plate shrunk by a chosen factor, with and without antialias, and its alias energy."""
-    import ipywidgets as widgets
-
-    from resizer_lib.viz.comparison import resize_image
-
-    side = check_int(size, "size", minimum=64)
-    plate = zone_plate(side).astype(np.float32)
-
-    def draw(factor: int, interpolation: str) -> Figure:
-        fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
-        axes[0].imshow(plate, cmap="gray", vmin=0, vmax=1)
-        axes[0].set_title(f"zone plate {side}x{side}", fontsize=9)
-        for ax, aa in zip(axes[1:], (False, True), strict=True):
-            small = resize_image(plate, (side // factor, side // factor), interpolation, aa)
-            energy = zone_plate_alias_energy(side, factor, interpolation, aa)
-            ax.imshow(small, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-            ax.set_title(f"{interpolation} /{factor}, antialias={aa}\naliased energy {energy:.3f}",
-                         fontsize=9)
-        for ax in axes:
-            ax.set_axis_off()
-        fig.tight_layout()
-        return fig
-
-    from resizer_lib._checks import interpolations_for
-
-    controls = {
-        "factor": widgets.Dropdown(options=[f for f in (2, 4, 8, 16) if side % f == 0], value=4,
-                                   description="factor"),
-        "interpolation": widgets.Dropdown(options=list(interpolations_for()), value="bilinear",
-                                          description="mode"),
-    }
-    return _slider_app(draw, controls)

@@ -33,8 +33,9 @@ from resizer_lib._checks import check_int, check_size
 from resizer_lib._threads import default_workers
 from resizer_lib.data import pipeline, synthetic, tfds_source
 from resizer_lib.data.folder import scan_folder
-from resizer_lib.data.imaging import check_interpolation, load_image
+from resizer_lib.data.imaging import load_image
 from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
+from resizer_lib.interpolation import check_interpolation
 
 __all__ = ["BACKENDS", "DATASET_NAMES", "SPLITS", "SYNTHETIC_CLASS_NAMES", "DataOptions", "DataSplits",
            "load_dataset", "make_synthetic", "one_hot", "resolve_backend",
@@ -53,7 +54,7 @@ class DataOptions:
     """What most calls of ``load_dataset`` leave alone: ``options=DataOptions(...)`` or a dict.
 
     Attributes:
-        interpolation: resize kernel for photos (``imaging.INTERPOLATIONS``).
+        interpolation: resize kernel for photos (``interpolation.interpolations("loading")``).
         antialias: widen the kernel when downscaling (as Pillow and ``tf.image.resize(...,
             antialias=True)``); ``False`` is ``keras.utils.image_dataset_from_directory``'s.
         crop_to_aspect_ratio: centre-crop to the aspect ratio of ``image_size`` first.
@@ -75,7 +76,7 @@ class DataOptions:
     num_workers: int | None = None
 
     def __post_init__(self) -> None:
-        check_interpolation(self.interpolation)
+        check_interpolation(self.interpolation, "loading")
         vf = self.val_fraction
         if isinstance(vf, bool) or not isinstance(vf, (int, float)) or not 0 < vf < 1:
             raise ValueError(f"val_fraction must be a number in (0, 1); got {vf!r}")

@@ -91,7 +91,7 @@ def batch_pipeline(ds, prepare, batch_size: int, *, shuffle_seed: int | None = N
 def tf_resize(image, image_size, interpolation: str = "bilinear", antialias: bool = True,
               crop_to_aspect_ratio: bool = False):
     """``tf.image.resize`` of ``uint8 (H, W, 3)`` rounded to ``uint8 (h, w, 3)``: the pixels of
-    ``imaging.resize_image`` (within one grey level)."""
+    ``imaging.load_image`` (within one grey level)."""
     import tensorflow as tf
 
     h, w = image_size

@@ -21,8 +21,9 @@ import keras
 from keras import layers
 
 from resizer_lib._checks import check_size
+from resizer_lib.interpolation import interpolations
 from resizer_lib.models.muller import MullerResizer
-from resizer_lib.models.resizer import FixedResize, LearnableResizer, supported_interpolations
+from resizer_lib.models.resizer import FixedResize, LearnableResizer
 from resizer_lib.models.spec import ResizerSpec, resolve_spec
 
 __all__ = [
@@ -226,11 +227,11 @@ def _resizing_layer(resizer, target, spec: ResizerSpec) -> layers.Layer:
     if resizer in NAMED_RESIZES:
         mode, antialias = NAMED_RESIZES[resizer]
         return FixedResize(target, interpolation=mode, antialias=antialias, name=f"resize_{resizer}")
-    if resizer in supported_interpolations():
+    if resizer in interpolations("layer"):
         return FixedResize(target, interpolation=resizer, name=f"resize_{resizer}")
     raise ValueError(
         f"Unknown resizer {resizer!r}; use 'learned', 'more_layers', 'muller', 'antialiased', None, or an interpolation "
-        f"name: {list(supported_interpolations())}"
+        f"name: {list(interpolations('layer'))}"
     )
 
 

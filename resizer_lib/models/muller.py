@@ -24,7 +24,8 @@ from collections.abc import Sequence
 import keras
 from keras import layers, ops
 
-from resizer_lib._checks import check_int, check_interpolation, check_size
+from resizer_lib._checks import check_int, check_size
+from resizer_lib.interpolation import check_interpolation
 
 __all__ = ["MullerResizer", "gaussian_taps", "muller_param_count"]
 
@@ -67,7 +68,7 @@ class MullerResizer(layers.Layer):
         if isinstance(stddev, bool) or not isinstance(stddev, (int, float)) or not stddev > 0:
             raise ValueError(f"stddev must be a number > 0 (pixels); got {stddev!r}")
         self.stddev = float(stddev)
-        self.interpolation = check_interpolation(interpolation, trainable=True)
+        self.interpolation = check_interpolation(interpolation, "training")
         self.antialias = bool(antialias)
 
     def build(self, input_shape):

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 import keras
 from keras import layers, ops
 
-from resizer_lib._checks import check_int, check_interpolation, check_size, interpolations_for
+from resizer_lib._checks import check_int, check_size
+from resizer_lib.interpolation import check_interpolation
 from resizer_lib.models.leaky_relu import FusableLeakyReLU  # a CPU graph-fusion fix; same maths
 from resizer_lib.models.spec import ResizerSpec, resolve_spec
 
@@ -34,18 +35,8 @@ __all__ = [
     "build_resizer",
     "check_size",
     "resolve_spec",
-    "supported_interpolations",
     "resizer_param_count",
 ]
-
-
-def supported_interpolations(trainable: bool = False, backend: str | None = None) -> tuple[str, ...]:
-    """Interpolation names ``keras.ops.image.resize`` supports on ``backend`` (default: active).
-
-    With ``trainable=True``, drops the modes that have no gradient there (``area`` on TensorFlow),
-    since the learnable resizer must back-propagate through its feature resize.
-    """
-    return interpolations_for(backend, trainable=trainable)
 
 
 @keras.saving.register_keras_serializable(package="resizer_lib")
@@ -174,13 +165,13 @@ class FixedResize(layers.Layer):
 
     Unlike ``keras.layers.Resizing``, whose ``call`` defaults to ``training=True`` and so runs
     the layers after it in training mode when a model is called without ``training=``, this
-    layer has no training behaviour at all. Any mode of ``supported_interpolations()``.
+    layer has no training behaviour at all. Any mode of ``interpolations("layer")``.
     """
 
     def __init__(self, target_size=(150, 150), interpolation="bilinear", antialias=False, **kwargs):
         super().__init__(**kwargs)
         self.target_size = check_size(target_size, "target_size")
-        self.interpolation = check_interpolation(interpolation, trainable=False)
+        self.interpolation = check_interpolation(interpolation, "layer")
         self.antialias = bool(antialias)
 
     def call(self, inputs):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from resizer_lib._checks import check_int, check_interpolation
+from resizer_lib._checks import check_int
+from resizer_lib.interpolation import check_interpolation
 
 __all__ = ["ResizerSpec", "resolve_spec"]
 
@@ -24,7 +25,7 @@ class ResizerSpec:
         filters: width ``F`` of the internal feature maps (>= 1).
         num_res_blocks: number of chained residual blocks at the target size (>= 1).
         interpolation: resize mode for the naive path and the bottleneck; must have a
-            gradient on the active backend (see ``supported_interpolations(trainable=True)``).
+            gradient on the active backend (see ``interpolations("training")``).
         antialias: antialias the two resizes when downsampling (off in the paper).
         bn_momentum: momentum of the BatchNorm moving statistics (Keras default 0.99; the
             course's studies use 0.9, which lets them settle within a short CPU run).
@@ -39,7 +40,7 @@ class ResizerSpec:
     def __post_init__(self):
         object.__setattr__(self, "filters", check_int(self.filters, "filters"))
         object.__setattr__(self, "num_res_blocks", check_int(self.num_res_blocks, "num_res_blocks"))
-        object.__setattr__(self, "interpolation", check_interpolation(self.interpolation, trainable=True))
+        object.__setattr__(self, "interpolation", check_interpolation(self.interpolation, "training"))
         object.__setattr__(self, "antialias", bool(self.antialias))
         if isinstance(self.bn_momentum, bool) or not isinstance(self.bn_momentum, (int, float)) \
                 or not 0.0 <= float(self.bn_momentum) < 1.0:

@@ -7,8 +7,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 
 from resizer_lib._checks import check_int, check_size
+from resizer_lib.interpolation import interpolations
 from resizer_lib.models.classifier import MULLER_ARM, NAMED_RESIZES, RESIZER_ARMS
-from resizer_lib.models.resizer import supported_interpolations
 from resizer_lib.models.spec import ResizerSpec
 
 __all__ = ["ARM_CONTROLS", "RECIPES", "ExperimentConfig"]
@@ -61,7 +61,7 @@ class ExperimentConfig:
         self.seeds = tuple(int(s) for s in self.seeds)
         if not self.arms:
             raise ValueError("arms is empty; choose from 'bilinear', 'learned', 'more_layers', 'full_res'")
-        valid = (*RESIZER_ARMS, MULLER_ARM, *ARM_CONTROLS, *NAMED_RESIZES, *supported_interpolations())
+        valid = (*RESIZER_ARMS, MULLER_ARM, *ARM_CONTROLS, *NAMED_RESIZES, *interpolations("layer"))
         for arm in self.arms:
             if arm not in valid:
                 raise ValueError(f"Unknown arm {arm!r}; choose from {list(valid)}")

@@ -3,17 +3,16 @@ comparisons, and the interactive explorer.
 
 ``display`` (``to_display``, ``show_images``, ``save_figure``), ``curves`` (``plot_history``),
 ``tables`` (``markdown_table``, ``show_table``), ``spectra`` (``magnitude_spectrum``,
-``spectral_gain``, ...), ``comparison`` (``compare_resizers``, ``resize_image``), ``widgets``
+``spectral_gain``, ...), ``comparison`` (``compare_resizers``, ``plot_comparison``), ``widgets``
 (the resize explorer). Every name below is also importable from ``resizer_lib.viz``.
 """
 
+from resizer_lib.interpolation import resize_image  # noqa: F401  (its home; here for the figures)
 from resizer_lib.viz.comparison import (  # noqa: F401
-    TF_ONLY_INTERPOLATIONS,
-    available_interpolations,
+    available_interpolations,  # only until widgets.py reads resizer_lib.interpolation
     compare_resizers,
     model_target_size,
     plot_comparison,
-    resize_image,
 )
 from resizer_lib.viz.curves import (  # noqa: F401
     aggregate_curves,
@@ -43,9 +42,7 @@ from resizer_lib.viz.tables import (  # noqa: F401
 
 __all__ = [
     "DISPLAY_MODES",
-    "TF_ONLY_INTERPOLATIONS",
     "aggregate_curves",
-    "available_interpolations",
     "centred_fft",
     "channel_statistics",
     "clipping_warnings",
@@ -58,7 +55,6 @@ __all__ = [
     "plot_spectra",
     "plot_spectral_gain",
     "radial_profile",
-    "resize_image",
     "save_figure",
     "show_images",
     "show_table",

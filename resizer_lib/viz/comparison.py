@@ -1,6 +1,6 @@
-"""Resizing compared: every interpolation of an image, and a learned resizer beside them (the
-comparison behind the widget in ``resizer_lib.viz.widgets``). TensorFlow is imported only for
-the two TensorFlow-only interpolations, and only when the backend is TensorFlow."""
+"""Resizing compared: a naive resize of an image, and a learned resizer beside it (the
+comparison behind the widget in ``resizer_lib.viz.widgets``). The resize itself is
+``resizer_lib.interpolation.resize_image``."""
 
 from __future__ import annotations
 
@@ -12,74 +12,22 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from resizer_lib._checks import TF_IMAGE_ONLY_MODES, check_size
-from resizer_lib.models.resizer import LearnableResizer, supported_interpolations
+from resizer_lib._checks import check_size
+from resizer_lib.interpolation import interpolations, resize_image
+from resizer_lib.models.resizer import LearnableResizer
 from resizer_lib.viz.display import to_display, to_float
 from resizer_lib.viz.spectra import magnitude_spectrum, show_spectrum
 
-TF_ONLY_INTERPOLATIONS = TF_IMAGE_ONLY_MODES  # tf.image.resize only
-
-
 __all__ = [
-    "TF_ONLY_INTERPOLATIONS",
-    "available_interpolations",
     "compare_resizers",
     "model_target_size",
     "plot_comparison",
-    "resize_image",
 ]
 
-# -- resizing ----------------------------------------------------------------------------------
+
 def available_interpolations() -> tuple[str, ...]:
-    """Every interpolation ``resize_image`` accepts on the active backend (the widget's list):
-    ``supported_interpolations()`` plus ``"gaussian"`` and ``"mitchellcubic"`` on TensorFlow."""
-    modes = supported_interpolations()
-    if keras.backend.backend() == "tensorflow":
-        modes = modes + TF_ONLY_INTERPOLATIONS
-    return modes
-
-
-def _check_mode(interpolation: str) -> None:
-    valid = available_interpolations()
-    if interpolation in valid:
-        return
-    hint = ""
-    if interpolation in TF_ONLY_INTERPOLATIONS:
-        hint = " (it needs KERAS_BACKEND=tensorflow)"
-    raise ValueError(
-        f"Unknown interpolation {interpolation!r} on the {keras.backend.backend()} backend"
-        f"{hint}; choose one of {list(valid)}"
-    )
-
-
-def resize_image(
-    image: Any, size: int | Sequence[int], interpolation: str = "bilinear", antialias: bool = False
-) -> np.ndarray:
-    """Naively resize an image ``(H, W[, C])`` or batch ``(B, H, W, C)`` to ``size = (h, w)``.
-
-    Returns ``float32`` ``(h, w[, C])`` / ``(B, h, w, C)``; ``uint8`` inputs are scaled to
-    ``[0, 1]`` first, floats keep their range (bicubic and lanczos may overshoot it).
-    ``interpolation`` is any of ``available_interpolations()``; ``antialias`` low-pass filters
-    when downsampling (ignored by ``nearest``, and by ``area`` which averages anyway).
-    """
-    target = check_size(size, "size")
-    _check_mode(interpolation)
-    arr = to_float(image)
-    grey = arr.ndim == 2
-    if grey:
-        arr = arr[..., None]
-    if arr.ndim not in (3, 4):
-        raise ValueError(f"expected (H, W), (H, W, C) or (B, H, W, C); got shape {arr.shape}")
-    if interpolation in TF_ONLY_INTERPOLATIONS:
-        import tensorflow as tf  # only reached on the TensorFlow backend
-
-        out = tf.image.resize(arr, target, method=interpolation, antialias=antialias).numpy()
-    else:
-        out = keras.ops.convert_to_numpy(
-            keras.ops.image.resize(arr, target, interpolation=interpolation, antialias=antialias)
-        )
-    out = np.asarray(out, dtype=np.float32)
-    return out[..., 0] if grey else out
+    """Kept for ``viz/widgets.py`` only: ``resizer_lib.interpolation.interpolations("figure")``."""
+    return interpolations("figure")
 
 
 # -- the comparison behind the widget -------------------------------------------------------------
@@ -134,7 +82,7 @@ def compare_resizers(
     Args:
         image: ``(H, W)`` or ``(H, W, 3)``, ``uint8`` or float in ``[0, 1]``.
         target_size: ``(h, w)``; ``None`` takes the resizer model's output size.
-        interpolation, antialias: the naive resize (see ``available_interpolations()``).
+        interpolation, antialias: the naive resize (``interpolations("figure")``).
         resizer_model: a resizer ``(B, H, W, 3) -> (B, h, w, 3)``, inputs in ``[0, 1]``. If its
             input size is fixed, the image is first resized to it (bilinear, antialiased).
         reference: without a model, the naive resize is compared with this interpolation

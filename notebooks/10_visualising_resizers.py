@@ -9,10 +9,10 @@
 # ---
 
 # %% [markdown]
-# # 07 · What the resizer does to images
+# # 10 · What the resizer does to images
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/07_visualising_resizers.ipynb)
-# · source: [`07_visualising_resizers.py`](07_visualising_resizers.py) (the `.ipynb` is generated from it with jupytext)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/10_visualising_resizers.ipynb)
+# · source: [`10_visualising_resizers.py`](10_visualising_resizers.py) (the `.ipynb` is generated from it with jupytext)
 #
 # Notebook 08 measured *whether* the learnable resizer helps a classifier. This one looks at
 # *what* it does to the pictures: the trained resizer's output next to the naive resize, the
@@ -129,10 +129,15 @@ if classifier is not None:  # the copy computes exactly what the classifier's re
 #
 # We take validation images of the synthetic set (the same ones the classifier was evaluated on)
 # and pass them through both: the bilinear resize and the trained resizer. Each row of
-# `plot_comparison` shows the input, the naive resize, the resizer's output (clipped to
-# $[0, 1]$ for display, as in notebook 05), the signed difference *learned − naive* averaged over
+# `plot_comparison` shows the input, the naive resize, the resizer's output, the signed difference *learned − naive* averaged over
 # the colour channels (red: the resizer is brighter, blue: darker, on a symmetric scale) and the
 # magnitude spectrum of the resizer's output.
+#
+# The resizer's output is not an image in $[0, 1]$. It is the bilinear resize plus a learned
+# residual, and nothing bounds that residual: the last layers are a convolution and a sum, with
+# no squashing activation. The loss only asks the classifier to be right, so training is free to
+# shift and scale the colours. Clipped, it can saturate to an almost uniform square. So we show it as
+# lesson 09 taught: each channel's 1st..99th percentiles stretched to $[0, 1]$.
 
 # %%
 from resizer_lib.data.synthetic import (
@@ -151,10 +156,17 @@ naive = resize_image(images, TARGET, "bilinear")
 learned = np.asarray(resizer(images, training=False))
 assert images.shape == (n_val, *INPUT, 3) and naive.shape == learned.shape == (n_val, *TARGET, 3)
 
+def stretch(image, low=1.0, high=99.0):
+    """Each channel's percentiles `low`..`high` stretched to [0, 1], then clipped."""
+    lo, hi = np.percentile(image, (low, high), axis=(0, 1), keepdims=True)
+    return np.clip((image - lo) / np.maximum(hi - lo, 1e-6), 0.0, 1.0)
+
+
+print("resizer output range per channel:", [f"[{c.min():.2f}, {c.max():.2f}]" for c in learned.transpose(3, 0, 1, 2)])
 for k, name in enumerate(SYNTHETIC_CLASS_NAMES):
     index = int(np.flatnonzero(y_val == k)[0])
     result = compare_resizers(x_val[index], None, resizer_model=resizer)
-    fig = plot_comparison(result, figsize=(13, 2.9))
+    fig = plot_comparison({**result, "learned": stretch(result["learned"])}, figsize=(13, 2.9))
     fig.suptitle(f"validation image {index}: class {name!r}", fontsize=10)
     assert np.allclose(result["learned"], learned[index], atol=1e-5)
 
@@ -353,6 +365,26 @@ from resizer_lib.viz.widgets import static_explorer
 
 first = next(iter(EXPLORER_IMAGES))  # the synthetic vertical-stripes picture
 fig = static_explorer(first, interpolation="bilinear", resizer_model=resizer, images=EXPLORER_IMAGES)
+
+# %% [markdown]
+# ## Summary
+# * Take the resizer out of the classifier and look at it beside the naive resize: the
+#   difference map and the spectrum show what it adds.
+# * Its output leaves $[0, 1]$: a per-channel percentile stretch shows the structure that a clip
+#   hides.
+# * On the synthetic set the naive $2\times$ resize erases the class stripe exactly; the learned
+#   resizer turns it into something the classifier can read (lesson 08, section 5).
+# * The resize explorer compares interpolations, antialiasing and the learned resizer on any image.
+#
+# ## Further reading
+# * H. Talebi and P. Milanfar, "Learning to Resize Images for Computer Vision Tasks", ICCV 2021
+#   ([arXiv:2103.09950](https://arxiv.org/abs/2103.09950)), section 4 and its figures.
+# * R. Zhang, "Making Convolutional Networks Shift-Invariant Again", ICML 2019
+#   ([arXiv:1904.11486](https://arxiv.org/abs/1904.11486)).
+# * Z. Tu, P. Milanfar and H. Talebi, "MULLER: Multilayer Laplacian Resizer for Vision", ICCV 2023
+#   ([arXiv:2304.02859](https://arxiv.org/abs/2304.02859)).
+# * C. Olah, A. Mordvintsev and L. Schubert, ["Feature Visualization"](https://distill.pub/2017/feature-visualization/),
+#   Distill, 2017.
 
 # %% [markdown]
 # ## Exercises
