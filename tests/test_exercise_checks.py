@@ -327,7 +327,7 @@ def test_surviving_shift(capsys):
 def test_paired_interval(capsys):
     from scipy.stats import t
 
-    d = np.array([0.12, 0.05, 0.20, 0.08])  # notebook 06's solution 4, by hand
+    d = np.array([0.12, 0.05, 0.20, 0.08])  # lesson 11's solution 4, by hand
     half = t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     assert_right(capsys, ec.check_paired_interval, half, d)
     assert_right(capsys, ec.check_paired_interval, half, d, mean=d.mean())
@@ -344,7 +344,7 @@ def test_paired_interval(capsys):
 
 
 def test_convmixer_count(capsys):
-    w, depth, k, p, classes = 768, 32, 7, 7, 1000  # notebook 08's solution 1, by hand
+    w, depth, k, p, classes = 768, 32, 7, 7, 1000  # lesson 12's solution 1, by hand
     bn = 4 * w
     total = (p * p * 3 * w + w + bn) + depth * ((k * k * w + w + bn) + (w * w + w + bn)) + (w * classes + classes)
     assert_right(capsys, ec.check_convmixer_count, total)
@@ -355,7 +355,7 @@ def test_convmixer_count(capsys):
 
 
 def test_influenced_cells(capsys):
-    for depth in (1, 2):  # notebook 08's solution 2: depth * (k - 1) + 1
+    for depth in (1, 2):  # lesson 12's solution 2: depth * (k - 1) + 1
         assert_right(capsys, ec.check_influenced_cells, depth * 2 + 1, depth, kernel_size=3)
     assert_wrong(capsys, [5], ec.check_influenced_cells, 3, 2)
     assert_placeholder(capsys, ec.check_influenced_cells, None, 2)
@@ -412,7 +412,7 @@ def test_placeholders():
 
 
 # -- 09 ----------------------------------------------------------------------------------------
-def _iou_centre_solution(a, b):  # the reference solution of notebook 09, exercise 1
+def _iou_centre_solution(a, b):  # the reference solution of lesson 14, exercise 1
     ox = np.clip((a[2] + b[2]) / 2 - abs(a[0] - b[0]), 0, min(a[2], b[2]))
     oy = np.clip((a[3] + b[3]) / 2 - abs(a[1] - b[1]), 0, min(a[3], b[3]))
     inter = ox * oy

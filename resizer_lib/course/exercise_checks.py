@@ -638,7 +638,7 @@ def check_surviving_shift(fn: Any, slopes: Sequence[float] = (0.0, 0.2, 0.5, 1.0
 # -- 06 and 08 ------------------------------------------------------------------------------------
 def check_paired_interval(half_width: Any, differences: Sequence[float], mean: Any = None,
                           level: float = 0.95) -> bool:
-    """Notebook 06, exercise 4: the half width of the ``level`` t-interval of the per-seed paired
+    """Lesson 11, exercise 4: the half width of the ``level`` t-interval of the per-seed paired
     ``differences`` (``training.stats.mean_ci``), to within 1e-9, and their ``mean`` when given.
     With fewer than two seeds there is no interval: it says so and returns ``False`` (the smoke
     profile runs one seed)."""
@@ -664,7 +664,7 @@ def check_paired_interval(half_width: Any, differences: Sequence[float], mean: A
 def check_convmixer_count(answer: Any, width: int = 768, depth: int = 32, kernel_size: int = 7,
                           patch_size: int = 7, num_classes: int = 1000,
                           trainable: bool = False) -> bool:
-    """Notebook 08, exercise 1: ConvMixer's parameter count (``convmixer_param_count``: all
+    """Lesson 12, exercise 1: ConvMixer's parameter count (``convmixer_param_count``: all
     parameters, or only the trainable ones with ``trainable=True``)."""
     from resizer_lib.models.convmixer import convmixer_param_count
 
@@ -680,7 +680,7 @@ def check_convmixer_count(answer: Any, width: int = 768, depth: int = 32, kernel
 
 
 def check_influenced_cells(answer: Any, depth: int, kernel_size: int = 3) -> bool:
-    """Notebook 08, exercise 2: across how many grid cells one input pixel reaches after
+    """Lesson 12, exercise 2: across how many grid cells one input pixel reaches after
     ``depth`` ConvMixer blocks with ``kernel_size`` depth-wise kernels (``receptive_fields`` of
     ``depth`` stride-1 layers on the patch grid; the point-wise convolutions add nothing)."""
     from resizer_lib.course.cnn_basics import receptive_fields
@@ -790,7 +790,7 @@ def check_same_size_resizer(model: Any, trained: Any, input_size: Sequence[int] 
 
 
 
-# -- 09: dense tasks ------------------------------------------------------------------------------
+# -- 13 and 14: segmentation, boxes and AP -------------------------------------------------------
 def _centre_boxes(count: int, seed: int) -> np.ndarray:
     """``(count, 4)`` boxes ``(cx, cy, w, h)`` with positive sizes, some pairs overlapping."""
     rng = np.random.default_rng(seed)
@@ -798,14 +798,15 @@ def _centre_boxes(count: int, seed: int) -> np.ndarray:
 
 
 def check_iou_centre(fn: Any, count: int = 40) -> bool:
-    """Notebook 09, exercise 1: ``fn(a, b)`` gives the IoU of two ``(cx, cy, w, h)`` boxes,
-    checked against ``dense.boxes.box_iou`` on seeded pairs (some disjoint), to within 1e-9."""
-    from resizer_lib.dense.boxes import box_iou, centre_to_corners
-
+    """Lesson 14, exercise 1: ``fn(a, b)`` gives the IoU of two ``(cx, cy, w, h)`` boxes,
+    checked against the corner-box IoU on seeded pairs (some disjoint), to within 1e-9."""
     count = _check_positive_int(count, "count")
     name = "iou_centre"
     a, b = _centre_boxes(count, 0), _centre_boxes(count, 1)
-    expected = box_iou(centre_to_corners(a), centre_to_corners(b))
+    lo = np.maximum(a[:, :2] - a[:, 2:] / 2, b[:, :2] - b[:, 2:] / 2)
+    hi = np.minimum(a[:, :2] + a[:, 2:] / 2, b[:, :2] + b[:, 2:] / 2)
+    inter = np.prod(np.clip(hi - lo, 0, None), axis=1)
+    expected = inter / (np.prod(a[:, 2:], axis=1) + np.prod(b[:, 2:], axis=1) - inter)
     for i in range(count):
         called, out = _call(fn, name, a[i].copy(), b[i].copy())
         if not called:
@@ -821,7 +822,7 @@ def check_iou_centre(fn: Any, count: int = 40) -> bool:
 
 
 def check_dice(fn: Any, size: int = 24) -> bool:
-    """Notebook 09, exercise 4: ``fn(a, b)`` gives the Dice coefficient of two boolean masks,
+    """Lesson 13, exercise 2: ``fn(a, b)`` gives the Dice coefficient of two boolean masks,
     checked on seeded masks of several overlaps, to within 1e-9."""
     size = _check_positive_int(size, "size")
     name = "dice"

@@ -6,7 +6,7 @@ a smooth random texture or a crop of a photo that ships with scikit-image. Becau
 generator draws the shapes, it knows the answers exactly:
 
 * ``boxes``: the tight box of each shape's pixels, ``(x1, y1, x2, y2)`` corners in pixels
-  (``resizer_lib.dense.boxes``' convention: the box of columns ``c0 .. c1 - 1`` is ``x1 = c0,
+  (COCO's convention, as in lesson 14: the box of columns ``c0 .. c1 - 1`` is ``x1 = c0,
   x2 = c1``);
 * ``labels``: each shape's class index, ``0 .. len(classes) - 1``;
 * ``masks``: per pixel, ``0`` for background and ``label + 1`` for a shape's pixels.
