@@ -10,7 +10,7 @@ PROFILE ?= quick
 # pytest-xdist processes for the test stages (the CI machine has 2 cores)
 WORKERS ?= 2
 
-.PHONY: setup lab run test lint pytest pytest-jax nbval handouts nbval-handouts colab browser sync clean
+.PHONY: setup lab run figures times test lint pytest pytest-jax nbval handouts nbval-handouts colab browser sync clean
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -27,9 +27,17 @@ lab: setup
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 run: setup
-	RESIZER_PROFILE=$(PROFILE) $(BIN)/python -m resizer_lab compare --profile $(PROFILE) --data synthetic --name course_$(PROFILE)
 	RESIZER_PROFILE=$(PROFILE) $(BIN)/python tools/run_notebooks.py --out build/notebooks notebooks/*.ipynb
-	@echo "Executed notebooks are in build/notebooks/; results in results/."
+	@echo "Executed notebooks are in build/notebooks/."
+
+# The README's figure (the resizer's block diagram).
+figures: setup
+	$(BIN)/python tools/front_figure.py
+
+# Each lesson's wall time under `quick`, recorded in results/lesson_times.json (the README's table).
+times: setup
+	RESIZER_PROFILE=quick $(BIN)/python tools/run_notebooks.py --out build/notebooks --times results/lesson_times.json notebooks/*.ipynb
+	$(BIN)/python tools/lesson_table.py --write
 
 test: setup lint pytest pytest-jax nbval-handouts colab browser
 
@@ -37,6 +45,7 @@ lint:
 	$(BIN)/ruff check resizer_lib resizer_lab tests benchmarks notebooks tools
 	$(BIN)/python tools/check_notebooks.py notebooks
 	$(BIN)/python tools/sync_notebooks.py
+	$(BIN)/python tools/lesson_table.py
 	for f in tools/*.sh resizer_lab/scripts/*.sh .ci/run; do bash -n $$f || exit 1; done
 
 pytest:
@@ -82,6 +91,7 @@ browser:
 # jupytext .py sources (the source of truth).
 sync:
 	$(BIN)/python tools/sync_notebooks.py --write
+	$(BIN)/python tools/lesson_table.py --write
 	$(BIN)/jupytext --update --to ipynb notebooks/*.py  # --update keeps cell ids
 
 clean:

@@ -118,7 +118,7 @@ def test_zone_plate_aliasing_falls_with_antialias():
 
 
 def test_zone_plate_aliasing_is_per_axis_not_radial():
-    """Decision (issue 34): the grid folds each axis alone, so a diagonal local frequency with
+    """Decision: the grid folds each axis alone, so a diagonal local frequency with
     both components under Nyquist is not aliased. Up to 0.5 / sqrt(2) per axis in the corners
     (max_frequency 0.5) nothing aliases at 1x; a radial mask called the corners aliased."""
     assert S.zone_plate_alias_energy(64, 1, max_frequency=0.5 * 2**0.5 * 0.99) == 0.0

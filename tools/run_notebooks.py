@@ -95,13 +95,40 @@ def _describe(err: Exception, timeout: int) -> str:
     return lines[0] if lines else type(err).__name__
 
 
+def record_time(path: Path, stem: str, seconds: float) -> None:
+    """Add one notebook's wall time to the JSON file ``path``, with where and how it was measured."""
+    import datetime
+    import json
+    import os
+
+    from resizer_lib.runtime import device_description, software_description
+
+    old = json.loads(path.read_text()) if path.is_file() else {"notebooks": {}}
+    record = {
+        "what": "wall time of each notebook run top to bottom in a fresh kernel (tools/run_notebooks.py)",
+        "profile": os.environ.get("RESIZER_PROFILE", "quick"),
+        "device": device_description(),
+        "software": software_description(),
+        "date": datetime.date.today().isoformat(),
+        "notebooks": old.get("notebooks", {}) | {stem: round(seconds, 1)},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("build/notebooks"))
     parser.add_argument("--timeout", type=int, default=10800,
-                        help="seconds per cell (10800: under `full`, notebook 08 trains ten networks in one cell)")
+                        help="seconds per cell (10800: under `full`, a lesson may train ten networks in one cell)")
+    parser.add_argument("--times", type=Path,
+                        help="also record each notebook's wall time in this JSON file (with the "
+                             "profile, machine and date), merged with the times it holds")
     args = parser.parse_args(argv)
+    from resizer_lib.tf_logging import install
+
+    install()  # recording the machine imports TensorFlow here too: no C++ log lines
     missing = [str(p) for p in args.notebooks if not p.is_file()]
     if missing:
         print(f"run_notebooks: error: no notebook at {', '.join(missing)}", file=sys.stderr)
@@ -116,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         total += seconds
         print(f"{path.name}: {seconds:.0f} s -> {args.out / path.name}", flush=True)
+        if args.times:
+            record_time(args.times, path.stem, seconds)
         noise = tensorflow_log_lines(nbformat.read(args.out / path.name, as_version=4))
         if noise:
             print(f"run_notebooks: error in {path}: {len(noise)} TensorFlow C++ log line(s) in its "

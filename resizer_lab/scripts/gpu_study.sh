@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 9's GPU study: DenseNet-121 from scratch, 300 -> 150 px, on the real photos of
+# The GPU study: DenseNet-121 from scratch, 300 -> 150 px, on the real photos of
 # cats_vs_dogs_small, JAX backend and the library's NumPy data path (no TensorFlow needed).
 #
 #   PARALLEL=arms BUDGET=290 bash resizer_lab/scripts/gpu_study.sh   # as run on the H200 (results/README.md)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# When does a learned resizer pay? The map of issue 23 on a 2-core CPU: the small CNN on all
+# When does a learned resizer pay? The factor map on a 2-core CPU: the small CNN on all
 # 2,692 / 476 real photos, one input size (128 px) and three targets, 2x, 4x and 8x (64, 32, 16
 # px), five arms, five seeds, 12 epochs of AdamW + cosine with flips and shifts (the recipe of the
 # committed 2x study, whose curves flattened by epoch 10-12). Every run also records its

@@ -12,7 +12,7 @@
 # seeds only (so a half-study summary appears there); `summary` rewrites them over every seed,
 # and only those are committed.
 #
-# Core 1 goes on to the keras.io recipe (the reference of issue 9, 2 seeds, bilinear vs learned)
+# Core 1 goes on to the keras.io recipe (the reference, 2 seeds, bilinear vs learned)
 # when its seeds of the main study are done.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
