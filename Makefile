@@ -39,7 +39,8 @@ times: setup
 	RESIZER_PROFILE=quick $(BIN)/python tools/run_notebooks.py --out build/notebooks --times results/lesson_times.json notebooks/*.ipynb
 	$(BIN)/python tools/lesson_table.py --write
 
-test: setup lint pytest pytest-jax nbval-handouts colab browser
+test:
+	@bash tools/run_stages.sh setup lint pytest pytest-jax nbval-handouts colab browser
 
 lint:
 	$(BIN)/ruff check resizer_lib resizer_lab tests benchmarks notebooks tools
