@@ -236,13 +236,6 @@ def test_momentum_port(capsys):
     assert_placeholder(capsys, ec.check_momentum_port, None, None, None)
 
 
-def test_moving_mean(capsys):
-    p20, p200 = (1 - 0.99**20) * 3.0, (1 - 0.99**200) * 3.0  # notebook 03's solution 2
-    assert_right(capsys, ec.check_moving_mean, p20, p200)
-    assert "larger" in assert_wrong(capsys, [round(p20, 2), round(p200, 2)], ec.check_moving_mean, 3.0, 3.0)
-    assert_placeholder(capsys, ec.check_moving_mean, None, None)
-
-
 def test_bias_redundant(capsys):
     keras.utils.set_random_seed(3)  # notebook 03's solution 3
     conv_b = keras.layers.Conv2D(4, 3, use_bias=True, bias_initializer="random_normal")
