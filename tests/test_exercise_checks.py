@@ -226,6 +226,10 @@ def test_moved_statistics(capsys):
     assert_placeholder(capsys, ec.check_moved_statistics, None, base)
     with pytest.raises(ValueError, match="holds no BatchNormalization layer"):
         ec.check_moved_statistics(1, keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
+    frozen = small_base()  # counted on a base whose BatchNorm layers are frozen (as lesson 06's is)
+    for layer in frozen.layers:
+        layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
+    assert_right(capsys, ec.check_moved_statistics, moved, frozen)
 
 
 # -- 03 ------------------------------------------------------------------------------------------
