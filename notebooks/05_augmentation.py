@@ -163,14 +163,20 @@ show_images(np.clip(aug_images[:8].numpy(), 0, 255).astype(np.uint8),
 
 # %% [markdown]
 # ## Exercises
-# 1. **Augmentations that change the label.** Which augmentations above would change the *class*
-#    of a synthetic image, and which would erase it? Check rotation. Rotate a stripe pattern by a
-#    quarter turn and by a small angle, and measure the stripes that are left.
+# 1. **Augmentations that change the label.** Which augmentations would keep the *class* of a
+#    synthetic stripe image, which would change it, and which would erase it? Rotate a stripe
+#    pattern by a quarter turn and by a small angle, and measure the stripes that are left.
+#
+# The cell ends with a check that says "✓ right" or what is off.
 
 # %% tags=["exercise"]
 # Exercise 1: your code here
+from resizer_lib.course.exercise_checks import check_label_effects
+
 quarter_turn = None  # a synthetic stripe pattern turned by 90 degrees
 small_turn = None  # the same pattern rotated by a few degrees (keras.layers.RandomRotation)
+effects = None  # {"horizontal flip" | "quarter turn" | "small rotation" | "brightness": "keeps" | "changes" | "erases"}
+check_label_effects(effects);
 
 # %% [markdown] tags=["solution"]
 # ## Solutions
@@ -200,4 +206,7 @@ print("after a 7.2 degree rotation:           ", tuple(round(v, 2) for v in step
 assert steps(quarter_turn) == steps(vertical)[::-1]
 down, across = steps(small_turn)
 assert across - down < 0.5 * (steps(vertical)[1] - steps(vertical)[0])  # most evidence gone
+effects = {"horizontal flip": "keeps", "quarter turn": "changes", "small rotation": "erases",
+           "brightness": "keeps"}
+assert check_label_effects(effects)
 

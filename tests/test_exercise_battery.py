@@ -48,6 +48,7 @@ CONFIG = {
     "check_same_size_resizer": (2, {}),
     "check_iou_centre": (1, {}),
     "check_dice": (1, {}),
+    "check_label_effects": (1, {}),
 }
 
 

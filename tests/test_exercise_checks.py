@@ -445,3 +445,11 @@ def test_dice_tells_dice_from_iou(capsys):
     assert not check_dice(...)
     with pytest.raises(ValueError, match="size must be a positive whole number"):
         check_dice(lambda a, b: 0.0, size=0)
+
+
+def test_label_effects(capsys):
+    right = {"horizontal flip": "keeps", "quarter turn": "changes", "small rotation": "erases",
+             "brightness": "keeps"}
+    assert_right(capsys, ec.check_label_effects, right)
+    assert "measure" in assert_wrong(capsys, [], ec.check_label_effects, {**right, "small rotation": "keeps"})
+    assert_placeholder(capsys, ec.check_label_effects, None)

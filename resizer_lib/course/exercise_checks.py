@@ -21,7 +21,7 @@ Lesson by lesson (the exercise numbers of each lesson's "Exercises" section):
 * 00: ``check_output_shape`` (1), ``check_param_count`` (2);
 * 01: ``check_line_filter`` (1); 02: ``check_stack_sizes`` (1);
 * 03: ``check_activation_memory`` (1); 04: ``check_decode_count`` (1);
-* 06: ``check_moved_statistics`` (1); 07: ``check_momentum_port`` (1), ``check_bias_redundant`` (2);
+* 05: ``check_label_effects`` (1); 06: ``check_moved_statistics`` (1); 07: ``check_momentum_port`` (1), ``check_bias_redundant`` (2);
 * 04: ``check_alias`` (1), ``check_response_function`` (2), ``check_vanishing_factor`` (3),
   ``check_surviving_shift`` (4);
 * 05: ``check_resizer_by_hand`` (1), ``check_starts_as_bilinear`` (2), ``check_param_count``
@@ -55,6 +55,7 @@ __all__ = [
     "check_grid_gap",
     "check_influenced_cells",
     "check_iou_centre",
+    "check_label_effects",
     "check_line_filter",
     "check_momentum_port",
     "check_moved_statistics",
@@ -487,6 +488,30 @@ def check_moved_statistics(answer: Any, base: Any) -> bool:
     if value is not None and value == len(layers):
         return _say(False, "that is one per BatchNorm layer: each holds two running statistics", name)
     return _compare(answer, expected, name, "count", whole=True)
+
+
+# -- 05: augmentation ----------------------------------------------------------------------------
+LABEL_EFFECTS = {"horizontal flip": "keeps", "quarter turn": "changes",
+                 "small rotation": "erases", "brightness": "keeps"}
+
+
+def check_label_effects(answer: Any) -> bool:
+    """Lesson 05, exercise 1: ``{augmentation: "keeps" | "changes" | "erases"}``, what each of
+    ``LABEL_EFFECTS``' augmentations does to the class of a synthetic stripe image."""
+    name = "effects"
+    if is_placeholder(answer):
+        return _fill(name)
+    if not isinstance(answer, Mapping):
+        return _say(False, f"give a dict {{augmentation: 'keeps', 'changes' or 'erases'}}; got "
+                           f"{type(answer).__name__}", name)
+    ok = True
+    for aug, effect in LABEL_EFFECTS.items():
+        given = answer.get(aug)
+        if given not in ("keeps", "changes", "erases"):
+            ok = _say(False, "answer 'keeps', 'changes' or 'erases'", f"{name}[{aug!r}]") and ok
+        else:
+            ok = _say(given == effect, "measure the stripes before and after it", f"{name}[{aug!r}]") and ok
+    return ok
 
 
 # -- 03: batch normalisation ----------------------------------------------------------------------
