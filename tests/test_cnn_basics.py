@@ -12,13 +12,11 @@ import pytest
 from resizer_lib.course.cnn_basics import (
     RESNET34_TRAINABLE_PARAMS,
     DepthwiseMaxPooling2D,
-    build_lenet5,
     build_resnet34,
     conv2d_numpy,
     conv_layer_cost,
     conv_output_size,
     empirical_receptive_field,
-    inception_module,
     line_filters,
     receptive_fields,
     residual_unit,
@@ -196,11 +194,3 @@ def test_se_block_rescales_each_channel():
     assert np.all((weights > 0) & (weights < 1))
     with pytest.raises(ValueError, match="ratio"):
         se_block(keras.Input((4, 4, 8)), ratio=16)
-
-
-def test_inception_module_and_lenet5_counts():
-    inputs = keras.Input((28, 28, 192))
-    out = inception_module(inputs, 64, 96, 128, 16, 32, 32)
-    assert out.shape == (None, 28, 28, 256)
-    assert keras.Model(inputs, out).count_params() == 163_696
-    assert build_lenet5().count_params() == 61_706

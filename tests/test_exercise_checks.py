@@ -226,6 +226,10 @@ def test_moved_statistics(capsys):
     assert_placeholder(capsys, ec.check_moved_statistics, None, base)
     with pytest.raises(ValueError, match="holds no BatchNormalization layer"):
         ec.check_moved_statistics(1, keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
+    frozen = small_base()  # counted on a base whose BatchNorm layers are frozen (as lesson 06's is)
+    for layer in frozen.layers:
+        layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
+    assert_right(capsys, ec.check_moved_statistics, moved, frozen)
 
 
 # -- 03 ------------------------------------------------------------------------------------------
@@ -234,13 +238,6 @@ def test_momentum_port(capsys):
     out = assert_wrong(capsys, [0.97, 152], ec.check_momentum_port, 0.03, 2, 2)
     assert "copied unchanged" in out and "steps_if_copied: ✓ right" in out
     assert_placeholder(capsys, ec.check_momentum_port, None, None, None)
-
-
-def test_moving_mean(capsys):
-    p20, p200 = (1 - 0.99**20) * 3.0, (1 - 0.99**200) * 3.0  # notebook 03's solution 2
-    assert_right(capsys, ec.check_moving_mean, p20, p200)
-    assert "larger" in assert_wrong(capsys, [round(p20, 2), round(p200, 2)], ec.check_moving_mean, 3.0, 3.0)
-    assert_placeholder(capsys, ec.check_moving_mean, None, None)
 
 
 def test_bias_redundant(capsys):
@@ -448,3 +445,11 @@ def test_dice_tells_dice_from_iou(capsys):
     assert not check_dice(...)
     with pytest.raises(ValueError, match="size must be a positive whole number"):
         check_dice(lambda a, b: 0.0, size=0)
+
+
+def test_label_effects(capsys):
+    right = {"horizontal flip": "keeps", "quarter turn": "changes", "small rotation": "erases",
+             "brightness": "keeps"}
+    assert_right(capsys, ec.check_label_effects, right)
+    assert "measure" in assert_wrong(capsys, [], ec.check_label_effects, {**right, "small rotation": "keeps"})
+    assert_placeholder(capsys, ec.check_label_effects, None)

@@ -1,5 +1,6 @@
 """Notebook hygiene, run by `make lint`: every notebooks/NN_*.py (jupytext, the source of truth)
-has its .ipynb twin, the twin has no outputs, and the two say the same thing.
+has its .ipynb twin; the twin has no outputs, says what the .py says, and runs no solution
+(every solution is folded markdown there, never a code cell).
 
 Fix with `make sync` (regenerates the .ipynb files from the .py files).
 """
@@ -9,11 +10,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import jupytext
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sync_notebooks import is_solution, notebook_from_source  # noqa: E402
 
 
 def _cells(nb) -> list[tuple[str, str]]:
     return [(c.cell_type, c.source.strip()) for c in nb.cells]
+
+
+def solution_code_cells(nb, solution_sources: set[str]) -> list[int]:
+    """Indices of code cells that are solutions: tagged so, or holding a solution's code."""
+    return [i for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and (is_solution(c) or c.source.strip() in solution_sources)]
 
 
 def check(folder: Path) -> list[str]:
@@ -26,11 +36,15 @@ def check(folder: Path) -> list[str]:
         if not ipynb.exists():
             problems.append(f"{ipynb} is missing (run `make sync`)")
             continue
-        nb = jupytext.read(ipynb)
+        nb = nbformat.read(ipynb, as_version=4)
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
                 problems.append(f"{ipynb}: cell {i} has outputs; strip them (run `make sync`)")
-        if _cells(jupytext.read(py)) != _cells(nb):
+        full = notebook_from_source(py, solutions_as_code=True)
+        solutions = {c.source.strip() for c in full.cells if c.cell_type == "code" and is_solution(c)}
+        for i in solution_code_cells(nb, solutions):
+            problems.append(f"{ipynb}: cell {i} is a solution as code: 'Run All' would run it (run `make sync`)")
+        if _cells(notebook_from_source(py)) != _cells(nb):
             problems.append(f"{ipynb} differs from {py.name} (run `make sync`)")
     for ipynb in sorted(folder.glob("*.ipynb")):
         if not ipynb.with_suffix(".py").exists():

@@ -4,12 +4,18 @@ Every notebook's Colab badge, its install cell, the package's copies of the comm
 summaries and the README's generated paragraphs (between ``<!-- generated: NAME -->`` and
 ``<!-- end generated: NAME -->``) are *generated*: from ``[project.urls] Repository``, the
 ``version`` (the release tag ``v<version>`` that badges and install cells pin) and
-``results/``. Two modes:
+``results/``. So are the committed ``.ipynb`` files, from their jupytext ``.py`` sources:
 
-    python tools/sync_notebooks.py          # --check (make lint): list every disagreement, exit 1
-    python tools/sync_notebooks.py --write  # make sync: rewrite the .py sources and study copies
+    python tools/sync_notebooks.py                          # --check (make lint): exit 1 on any disagreement
+    python tools/sync_notebooks.py --write                  # make sync: rewrite all of the above
+    python tools/sync_notebooks.py --executable build/notebooks   # CI: notebooks with solutions as code
 
-``--write`` edits the jupytext ``.py`` sources; ``make sync`` then regenerates the ``.ipynb``.
+Solutions are opt-in. In the ``.py`` a solution is a code cell tagged ``solution``. In the
+committed ``.ipynb`` (what JupyterLab, classic Notebook, Colab and GitHub show) each becomes a
+markdown cell tagged ``solution`` holding the code, folded in ``<details>``: "Run All" runs no
+solution anywhere. ``--executable`` writes the notebooks with every solution as code, for CI,
+which runs each solution through its exercise check. The committed ``.ipynb`` carries no
+jupytext pairing, so opening it never reads the ``.py`` (and its solutions) back in.
 The install cell installs ``$RESIZER_INSTALL`` when it is set (a wheel file, a fork, another
 tag), else the pinned release; it never installs ``main``.
 """
@@ -122,6 +128,77 @@ def synced_source(text: str, stem: str, release: Release) -> str:
     return text[:start] + setup_cells(release) + text[end + len(SETUP_END):]
 
 
+SOLUTION = "solution"
+# jupytext's own cell metadata: meaningless in a generated .ipynb
+_JUPYTEXT_CELL_KEYS = ("lines_to_next_cell", "lines_to_end_of_cell_marker", "cell_marker", "region_name")
+
+
+def is_solution(cell) -> bool:
+    return SOLUTION in cell.get("metadata", {}).get("tags", [])
+
+
+def fold(code: str) -> str:
+    """A solution's code as folded markdown: closed until the learner opens it."""
+    return ("<details><summary>Solution (open it after you have tried)</summary>\n\n"
+            f"```python\n{code.strip()}\n```\n\n</details>")
+
+
+def notebook_from_source(py: Path, solutions_as_code: bool = False):
+    """The ``.ipynb`` for ``py``: solutions folded into markdown (the committed, learner's form),
+    or kept as code (``solutions_as_code``: what CI executes). No outputs, no jupytext pairing,
+    cell ids derived from the notebook's name and the cell's position."""
+    import hashlib
+
+    import jupytext
+    import nbformat
+
+    source = jupytext.read(py)
+    cells = []
+    for i, cell in enumerate(source.cells):
+        metadata = {k: v for k, v in cell.get("metadata", {}).items() if k not in _JUPYTEXT_CELL_KEYS}
+        metadata.pop("jupyter", None)  # no source_hidden: folding is the markdown's job
+        if cell.cell_type == "code" and is_solution(cell) and not solutions_as_code:
+            new = nbformat.v4.new_markdown_cell(fold(cell.source), metadata=metadata)
+        elif cell.cell_type == "code":
+            new = nbformat.v4.new_code_cell(cell.source, metadata=metadata)
+        else:
+            new = nbformat.v4.new_markdown_cell(cell.source, metadata=metadata)
+        new["id"] = hashlib.sha1(f"{py.stem}:{i}".encode()).hexdigest()[:8]
+        cells.append(new)
+    metadata = {k: v for k, v in source.metadata.items() if k != "jupytext"}
+    return nbformat.v4.new_notebook(cells=cells, metadata=metadata)
+
+
+def ipynb_text(py: Path, solutions_as_code: bool = False) -> str:
+    import nbformat
+
+    return nbformat.writes(notebook_from_source(py, solutions_as_code)) + "\n"
+
+
+def ipynb_problems(folder: Path, write: bool) -> list[str]:
+    """Each committed ``.ipynb`` against the one generated from its ``.py``."""
+    problems = []
+    for py in sorted(folder.glob("[0-9][0-9]_*.py")):
+        ipynb, wanted = py.with_suffix(".ipynb"), ipynb_text(py)
+        if not ipynb.is_file() or ipynb.read_text() != wanted:
+            if write:
+                ipynb.write_text(wanted)
+            else:
+                problems.append(f"{ipynb} differs from the one generated from {py.name}; run `make sync`")
+    return problems
+
+
+def write_executable(folder: Path, out: Path) -> list[Path]:
+    """Every notebook with its solutions as code, into ``out`` (CI executes these)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for py in sorted(folder.glob("[0-9][0-9]_*.py")):
+        target = out / f"{py.stem}.ipynb"
+        target.write_text(ipynb_text(py, solutions_as_code=True))
+        written.append(target)
+    return written
+
+
 def notebook_problems(folder: Path, release: Release, write: bool) -> list[str]:
     problems = []
     for py in sorted(folder.glob("[0-9][0-9]_*.py")):
@@ -230,9 +307,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--results", type=Path, default=ROOT / "results")
     parser.add_argument("--readme", type=Path, default=ROOT / "results" / "README.md")
+    parser.add_argument("--executable", type=Path, metavar="DIR",
+                        help="only write the notebooks with solutions as code into DIR")
     args = parser.parse_args(argv)
+    if args.executable:
+        written = write_executable(args.notebooks, args.executable)
+        print(f"{len(written)} notebooks with their solutions as code in {args.executable}")
+        return 0
     release = read_release()
     problems = notebook_problems(args.notebooks, release, args.write)
+    problems += ipynb_problems(args.notebooks, args.write)
     problems += study_problems(args.results, args.write)
     problems += readme_problems(args.readme, args.results, args.write)
     for p in problems:

@@ -1,6 +1,6 @@
-"""CNN fundamentals for notebook 01: convolution by hand, output sizes, receptive fields, layer
-costs, depth-wise pooling, and the classic building blocks (residual unit, ResNet-34, SE block,
-inception module, LeNet-5).
+"""CNN fundamentals for lessons 01-03: convolution by hand, output sizes, receptive fields, layer
+costs, depth-wise pooling, and the classic building blocks (residual unit, ResNet-34, SE block).
+Lessons 01-03 use them; LeNet-5 and the inception module are written in lesson 03 itself.
 
 Conventions: images and feature maps are channels-last, ``(H, W)`` / ``(H, W, C)`` for one
 image (NumPy helpers) and ``(B, H, W, C)`` for Keras tensors. Kernels are ``(kh, kw)`` or
@@ -30,13 +30,11 @@ __all__ = [
     "RESNET34_TRAINABLE_PARAMS",
     "DepthwiseMaxPooling2D",
     "LayerCost",
-    "build_lenet5",
     "build_resnet34",
     "conv2d_numpy",
     "conv_layer_cost",
     "conv_output_size",
     "empirical_receptive_field",
-    "inception_module",
     "line_filters",
     "receptive_fields",
     "residual_unit",
@@ -399,45 +397,3 @@ def se_block(x, ratio: int = 16, name: str = "se"):
     s = layers.Dense(channels, activation="sigmoid", name=f"{name}_excite")(s)
     s = layers.Reshape((1, 1, channels), name=f"{name}_weights")(s)
     return layers.Multiply(name=f"{name}_scale")([x, s])
-
-
-def inception_module(
-    x, c1: int, c3_reduce: int, c3: int, c5_reduce: int, c5: int, pool_proj: int,
-    name: str = "inception",
-):
-    """A GoogLeNet inception module on ``(B, H, W, C)`` -> ``(B, H, W, c1 + c3 + c5 + pool_proj)``.
-
-    Four parallel branches, concatenated along the channels: 1x1; 1x1 (``c3_reduce``) then 3x3;
-    1x1 (``c5_reduce``) then 5x5; 3x3 max pool (stride 1) then 1x1. The 1x1 "reduce" layers are
-    bottlenecks: they make the 3x3 and 5x5 convolutions cheap.
-    """
-    def conv(t, filters, k, suffix):
-        return layers.Conv2D(filters, k, padding="same", activation="relu",
-                             name=f"{name}_{suffix}")(t)
-
-    b1 = conv(x, c1, 1, "1x1")
-    b3 = conv(conv(x, c3_reduce, 1, "3x3_reduce"), c3, 3, "3x3")
-    b5 = conv(conv(x, c5_reduce, 1, "5x5_reduce"), c5, 5, "5x5")
-    bp = layers.MaxPooling2D(3, strides=1, padding="same", name=f"{name}_pool")(x)
-    bp = conv(bp, pool_proj, 1, "pool_proj")
-    return layers.Concatenate(name=f"{name}_concat")([b1, b3, b5, bp])
-
-
-def build_lenet5(num_classes: int = 10, name: str = "lenet5") -> keras.Model:
-    """LeNet-5 (LeCun et al. 1998) in today's layers: ``(B, 32, 32, 1) -> (B, num_classes)``.
-
-    C1 6@5x5 -> avg-pool 2 -> C3 16@5x5 -> avg-pool 2 -> C5 120@5x5 -> F6 84 -> output, tanh
-    activations. With 10 classes: 61,706 parameters (the original's subsampling layers had a
-    trainable scale and bias, and C3 used a sparse connection table; we keep it simple).
-    """
-    inputs = keras.Input(shape=(32, 32, 1), name="digit")
-    x = layers.Conv2D(6, 5, activation="tanh", name="C1")(inputs)
-    x = layers.AveragePooling2D(2, name="S2")(x)
-    x = layers.Conv2D(16, 5, activation="tanh", name="C3")(x)
-    x = layers.AveragePooling2D(2, name="S4")(x)
-    x = layers.Conv2D(120, 5, activation="tanh", name="C5")(x)
-    x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(84, activation="tanh", name="F6")(x)
-    outputs = layers.Dense(check_int(num_classes, "num_classes", 2), activation="softmax",
-                           name="output")(x)
-    return keras.Model(inputs, outputs, name=name)

@@ -7,16 +7,21 @@ Every check prints one line per part of the answer and returns ``True`` only whe
 right. The expected answer is computed from the library (``build_resizer(...).count_params()``,
 ``conv_output_size``, ``sampling.alias_frequency``, ...), so it follows the code, and no message
 ever contains it. An answer still at its placeholder (``None`` or ``...``, or a function whose
-body is ``...``) gets a friendly "fill in ..." and ``False``, never an exception: a notebook
-with its exercises left blank still runs top to bottom. Wrong arguments *of the check itself*
-(the ones the notebook passes, such as ``factor=0``) raise ``ValueError``.
+body is ``...``) gets a friendly "fill in ..." and ``False``.
 
-Notebook by notebook (the exercise numbers of each notebook's "Exercises" section):
+Every public check runs through one guard (``_guard``, applied at the end of this module), so
+*any* wrong answer gets a hint and ``False``, never an exception and never "right": an answer
+holding NaN or infinity is refused before the check looks at it, and an exception raised while
+checking an answer (a model of the wrong kind, a dict for an array, ...) becomes a hint. Only
+wrong arguments *of the check itself* (the ones the notebook passes, such as ``factor=0``)
+raise ``ValueError`` (``CheckUsageError``).
+
+Lesson by lesson (the exercise numbers of each lesson's "Exercises" section):
 
 * 00: ``check_output_shape`` (1), ``check_param_count`` (2);
-* 01: ``check_stack_sizes`` (1), ``check_line_filter`` (2), ``check_activation_memory`` (3);
-* 02: ``check_decode_count`` (1), ``check_moved_statistics`` (4);
-* 03: ``check_momentum_port`` (1), ``check_moving_mean`` (2), ``check_bias_redundant`` (3);
+* 01: ``check_line_filter`` (1); 02: ``check_stack_sizes`` (1);
+* 03: ``check_activation_memory`` (1); 04: ``check_decode_count`` (1);
+* 05: ``check_label_effects`` (1); 06: ``check_moved_statistics`` (1); 07: ``check_momentum_port`` (1), ``check_bias_redundant`` (2);
 * 04: ``check_alias`` (1), ``check_response_function`` (2), ``check_vanishing_factor`` (3),
   ``check_surviving_shift`` (4);
 * 05: ``check_resizer_by_hand`` (1), ``check_starts_as_bilinear`` (2), ``check_param_count``
@@ -29,6 +34,8 @@ Notebook by notebook (the exercise numbers of each notebook's "Exercises" sectio
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -37,6 +44,7 @@ import numpy as np
 
 __all__ = [
     "RIGHT",
+    "CheckUsageError",
     "check_activation_memory",
     "check_alias",
     "check_antialias_gain",
@@ -47,10 +55,10 @@ __all__ = [
     "check_grid_gap",
     "check_influenced_cells",
     "check_iou_centre",
+    "check_label_effects",
     "check_line_filter",
     "check_momentum_port",
     "check_moved_statistics",
-    "check_moving_mean",
     "check_nearest_offsets",
     "check_output_shape",
     "check_paired_interval",
@@ -58,6 +66,7 @@ __all__ = [
     "check_resizer_by_hand",
     "check_response_function",
     "check_same_size_resizer",
+    "check_stack_sizes",
     "check_starts_as_bilinear",
     "check_stem_share",
     "check_surviving_shift",
@@ -120,18 +129,23 @@ def _compare(answer: Any, expected: float, name: str, what: str = "value", rel: 
     return _say(False, f"your {what} is {side} than the right one", name)
 
 
+class CheckUsageError(ValueError):
+    """A check was called with wrong arguments of its own, not with a wrong answer."""
+
+
 def _check_positive_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number; got {value!r}")
+        raise CheckUsageError(f"{name} must be a positive whole number; got {value!r}")
     return int(value)
 
 
 def _array(answer: Any) -> np.ndarray | None:
+    """``answer`` as a finite float64 array, or ``None``."""
     try:
         arr = np.asarray(answer, dtype=np.float64)
     except (TypeError, ValueError):
         return None
-    return arr
+    return arr if np.isfinite(arr).all() else None
 
 
 def _call(fn: Any, name: str, *args: Any) -> tuple[bool, Any]:
@@ -465,7 +479,7 @@ def check_moved_statistics(answer: Any, base: Any) -> bool:
     if not layers:
         raise ValueError(f"base {getattr(base, 'name', base)!r} holds no BatchNormalization "
                          f"layer; pass the base model of the exercise")
-    expected = sum(len(layer.non_trainable_weights) for layer in layers)
+    expected = 2 * len(layers)  # a moving mean and a moving variance each, frozen or not
     name = "moved"
     value = _number(answer)
     if value == 0:
@@ -474,6 +488,30 @@ def check_moved_statistics(answer: Any, base: Any) -> bool:
     if value is not None and value == len(layers):
         return _say(False, "that is one per BatchNorm layer: each holds two running statistics", name)
     return _compare(answer, expected, name, "count", whole=True)
+
+
+# -- 05: augmentation ----------------------------------------------------------------------------
+LABEL_EFFECTS = {"horizontal flip": "keeps", "quarter turn": "changes",
+                 "small rotation": "erases", "brightness": "keeps"}
+
+
+def check_label_effects(answer: Any) -> bool:
+    """Lesson 05, exercise 1: ``{augmentation: "keeps" | "changes" | "erases"}``, what each of
+    ``LABEL_EFFECTS``' augmentations does to the class of a synthetic stripe image."""
+    name = "effects"
+    if is_placeholder(answer):
+        return _fill(name)
+    if not isinstance(answer, Mapping):
+        return _say(False, f"give a dict {{augmentation: 'keeps', 'changes' or 'erases'}}; got "
+                           f"{type(answer).__name__}", name)
+    ok = True
+    for aug, effect in LABEL_EFFECTS.items():
+        given = answer.get(aug)
+        if given not in ("keeps", "changes", "erases"):
+            ok = _say(False, "answer 'keeps', 'changes' or 'erases'", f"{name}[{aug!r}]") and ok
+        else:
+            ok = _say(given == effect, "measure the stripes before and after it", f"{name}[{aug!r}]") and ok
+    return ok
 
 
 # -- 03: batch normalisation ----------------------------------------------------------------------
@@ -495,19 +533,6 @@ def check_momentum_port(keras_momentum: Any, steps_keras: Any, steps_if_copied: 
                   whole=True) and ok
     return _compare(steps_if_copied, steps_to_forget(torch_momentum, fraction), "steps_if_copied",
                     "count", whole=True) and ok
-
-
-def check_moving_mean(predicted_20: Any, predicted_200: Any, momentum: float = 0.99,
-                      batch_mean: float = 3.0, initial: float = 0.0) -> bool:
-    """Notebook 03, exercise 2: the moving mean of a BatchNorm layer (Keras' ``momentum``,
-    starting at ``initial``) after 20 and after 200 batches whose mean is ``batch_mean``
-    (``moving_average_trace``), to within 1e-4."""
-    from resizer_lib.course.normalisation import moving_average_trace
-
-    trace = moving_average_trace(np.full(200, float(batch_mean)), momentum, initial)
-    ok = _compare(predicted_20, trace[20], "predicted_20", "moving mean", rel=0, abs_tol=1e-4)
-    return _compare(predicted_200, trace[200], "predicted_200", "moving mean", rel=0,
-                    abs_tol=1e-4) and ok
 
 
 def check_bias_redundant(with_bias: Any, without_bias: Any) -> bool:
@@ -842,3 +867,68 @@ def check_dice(fn: Any, size: int = 24) -> bool:
         if not _close(value, float(expected), 0, 1e-9):
             return _say(False, f"off for masks that cover about {density:.0%} of the image", name)
     return _say(True, "", name)
+
+
+# -- the guard every public check runs through -------------------------------------------------
+def _non_finite(value: Any, depth: int = 0) -> bool:
+    """True when ``value`` (a number, array, tensor, or a list, tuple or dict of them) holds NaN
+    or infinity. Models and functions are not looked into."""
+    if depth > 4 or value is None or callable(value) or isinstance(value, (str, bytes, bool)):
+        return False
+    if isinstance(value, Mapping):
+        return any(_non_finite(v, depth + 1) for v in value.values())
+    if isinstance(value, (int, np.integer)):
+        return False
+    if isinstance(value, (float, np.floating)):
+        return not math.isfinite(value)
+    if isinstance(value, (list, tuple, np.ndarray)) or hasattr(value, "__array__"):
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except Exception:  # ragged or mixed: look at the items
+            return isinstance(value, (list, tuple)) and any(_non_finite(v, depth + 1) for v in value)
+        return bool(arr.size) and not bool(np.isfinite(arr).all())
+    return False
+
+
+def _raised_in(err: BaseException, fn: Any) -> bool:
+    """True when ``err`` was raised by a ``raise`` in ``fn``'s own body."""
+    tb = err.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_code is fn.__code__
+
+
+def _guard(check: Any) -> Any:
+    """``check`` that turns every wrong answer into a hint: NaN or infinity refused up front, an
+    exception while checking reported (not raised), the result always a ``bool``."""
+    signature = inspect.signature(check)
+    first = next(iter(signature.parameters))
+
+    @functools.wraps(check)
+    def guarded(*args: Any, **kwargs: Any) -> bool:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as err:
+            raise CheckUsageError(f"{check.__name__}: {err}") from None
+        bad = next((n for n, v in bound.arguments.items() if _non_finite(v)), None)
+        if bad is not None:
+            return _say(False, "it holds NaN or infinity: give finite numbers", bad)
+        try:
+            result = check(*args, **kwargs)
+        except CheckUsageError:
+            raise
+        except Exception as err:  # raised while checking the learner's answer
+            if isinstance(err, ValueError) and _raised_in(err, check):
+                raise  # the check's own arguments are wrong
+            message = str(err).strip().splitlines()[0][:120] if str(err).strip() else ""
+            return _say(False, f"this answer could not be checked ({type(err).__name__}"
+                               f"{': ' + message if message else ''}); give what the exercise "
+                               f"asks for", first)
+        return result is True
+
+    return guarded
+
+
+for _name in __all__:
+    if _name.startswith("check_"):
+        globals()[_name] = _guard(globals()[_name])

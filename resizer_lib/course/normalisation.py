@@ -1,14 +1,13 @@
-"""Batch normalisation by hand, moving statistics, and a network fooled by stale ones (notebook 03).
+"""Batch normalisation by hand, moving statistics, and a network fooled by stale ones (lesson 07).
 
 * ``batch_statistics`` and ``batchnorm_forward``: what a ``BatchNormalization`` layer computes,
   in NumPy, for ``(N, C)`` or ``(N, H, W, C)`` arrays (one mean and variance per channel).
 * ``moving_average_trace``, ``steps_to_forget``: how the moving statistics follow the batches,
   ``moving <- momentum * moving + (1 - momentum) * batch`` (Keras' convention).
-* ``torch_to_keras_momentum`` and back: PyTorch's ``momentum`` is the weight of the *new*
-  batch, Keras' the weight of the old average, so PyTorch's 0.1 is Keras' 0.9.
-* ``set_batchnorm_momentum``, ``predict_with_batch_statistics``: a model's BatchNorm layers
-  switched to another momentum, and its predictions with each batch's own statistics (what
-  ``fit`` sees), its moving statistics left as they were.
+* ``torch_to_keras_momentum``: PyTorch's ``momentum`` is the weight of the *new* batch, Keras'
+  the weight of the old average, so PyTorch's 0.1 is Keras' 0.9.
+* ``predict_with_batch_statistics``: a model's predictions with each batch's own statistics
+  (what ``fit`` sees), its moving statistics left as they were.
 * ``stale_demo_cnn``, ``train_stale_demo``: the course's ``small_cnn`` stages with one more
   BatchNorm on the pooled features, trained briefly with a high learning rate and momentum 0.99
   on the synthetic stripes: the setting in which the moving statistics lag the weights.
@@ -33,24 +32,18 @@ from resizer_lib.models.batchnorm import batchnorm_layers
 from resizer_lib.models.classifier import small_cnn
 
 __all__ = [
-    "KERAS_MOMENTUM",
     "StaleDemo",
     "batch_statistics",
     "batchnorm_forward",
-    "keras_to_torch_momentum",
     "moving_average_trace",
     "moving_statistics",
     "predict_with_batch_statistics",
     "restore_moving_statistics",
-    "set_batchnorm_momentum",
     "stale_demo_cnn",
     "steps_to_forget",
     "torch_to_keras_momentum",
     "train_stale_demo",
 ]
-
-KERAS_MOMENTUM = 0.99  # keras.layers.BatchNormalization's default (PyTorch's default 0.1 is 0.9 here)
-
 
 def _check_momentum(momentum: object, name: str = "momentum") -> float:
     """``momentum`` as a float in ``[0, 1)`` (Keras' convention), else ``ValueError``."""
@@ -184,24 +177,6 @@ def torch_to_keras_momentum(torch_momentum: float) -> float:
     return round(1.0 - float(torch_momentum), 12)
 
 
-def keras_to_torch_momentum(keras_momentum: float) -> float:
-    """PyTorch's momentum for Keras' ``keras_momentum`` (in ``[0, 1)``): ``1 - m``; 0.99 is 0.01."""
-    return round(1.0 - _check_momentum(keras_momentum, "keras_momentum"), 12)
-
-
-def set_batchnorm_momentum(model: keras.Layer, momentum: float) -> int:
-    """Give every ``BatchNormalization`` layer inside ``model`` this ``momentum`` (in ``[0, 1)``).
-
-    Set it before ``compile``/``fit`` (the training step reads it when it is traced). Returns the
-    number of layers changed.
-    """
-    m = _check_momentum(momentum)
-    layers = batchnorm_layers(model)
-    for layer in layers:
-        layer.momentum = m
-    return len(layers)
-
-
 def moving_statistics(model: keras.Layer) -> list[tuple[np.ndarray, np.ndarray]]:
     """``[(moving_mean (C,), moving_variance (C,)), ...]``, copies, one pair per BatchNorm layer
     of ``model`` in ``batchnorm_layers`` order."""
@@ -280,7 +255,7 @@ def train_stale_demo(
     num_train: int = 384,
     num_val: int = 128,
     widths: Sequence[int] = (16, 32, 64),
-    momentum: float = KERAS_MOMENTUM,
+    momentum: float = 0.99,  # Keras' default
     learning_rate: float = 0.01,
     epochs: int = 1,
     batch_size: int = 32,
@@ -301,7 +276,8 @@ def train_stale_demo(
     x_val, y_val = make_synthetic(num_val, size, seed=0, offset=num_train)
     keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
     model = stale_demo_cnn((*size, 3), 2, widths=widths)
-    set_batchnorm_momentum(model, momentum)
+    for layer in batchnorm_layers(model):  # before compile: the training step reads it when traced
+        layer.momentum = momentum
     train = (x_train.astype("float32") / 255.0, y_train)
     val = (x_val.astype("float32") / 255.0, y_val)
     history = fit_classifier(model, train, val, epochs=epochs, learning_rate=learning_rate,

@@ -1,25 +1,9 @@
-"""Transfer learning, offline: pretrain a backbone on a source task, then reuse it (notebook 02).
-
-The usual recipe starts from ``weights="imagenet"``. Where that cannot be downloaded (CI, an
-offline laptop) we build a *source task* offline that is related to the course's synthetic set,
-the way ImageNet (which has cat and dog classes) is related to cats vs dogs:
-
-* ``make_source_task``: four classes of faint periodic patterns (``SOURCE_CLASS_NAMES``) on the
-  synthetic backgrounds, with a range of amplitudes. It is larger and broader than the target
-  task, so a backbone trained on it learns pattern detectors worth transferring.
-* ``feature_extractor``: the course's ``small_cnn`` up to its global average pooling,
-  ``(B, H, W, 3)`` in ``[0, 1]`` -> ``(B, F)``.
-* ``classifier_on(base, ...)``: images in ``0..255`` -> scaling -> ``base`` -> dropout ->
-  a new ``Dense`` head.
-* ``freeze`` / ``unfreeze``: stage 1 trains the head on a frozen base; stage 2 unfreezes the
-  base *except its batch-norm layers* and trains everything with a lower learning rate.
-* ``transfer_study``: both stages plus a from-scratch baseline with the same total epochs,
-  summarised as rows of a table.
-
-Keras 3 detail: inside ``fit``, the ``training=True`` flag reaches every layer of a nested
-model even when the model was called with ``training=False`` while building (keras-team/keras
-#20285). Only ``trainable = False`` keeps a ``BatchNormalization`` layer in inference mode,
-so ``unfreeze`` leaves those layers frozen.
+"""Transfer learning, offline, for lesson 06: a source task to pretrain on (``make_source_task``,
+four classes of faint periodic patterns, the way ImageNet is related to cats vs dogs), a base
+(``feature_extractor``) and a head on it (``classifier_on``), the two stages (``freeze``, then
+``unfreeze``: everything trainable *except* the BatchNorm layers, which in Keras 3 is what keeps
+them in inference mode inside ``fit``), and ``transfer_study``: both stages and a from-scratch
+baseline with the same total epochs, summarised by ``stage_table``.
 """
 
 from __future__ import annotations
