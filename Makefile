@@ -57,7 +57,7 @@ pytest-jax:
 	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n $(WORKERS) -m "multibackend and not slow and not browser" tests
 
 # Every notebook, the two longest first: each runs in one kernel on one worker, so they should not start last.
-LONGEST := notebooks/06_training_with_and_without.ipynb notebooks/08_plug_and_play.ipynb
+LONGEST := notebooks/12_plug_and_play.ipynb notebooks/09_learnable_resizer.ipynb
 NOTEBOOKS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard notebooks/*.ipynb)))
 
 # Every cell of every notebook runs under nbval in `make test`, in two stages that split the work:
@@ -66,8 +66,9 @@ NOTEBOOKS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard notebooks/*.ip
 # photos beside it exist, so the cells that use them run too. `make nbval` runs the full
 # notebooks in the checkout (not part of `make test`: the two stages above cover it).
 nbval:
+	$(BIN)/python tools/sync_notebooks.py --executable build/executable
 	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope \
-	    --nbval-lax --nbval-current-env $(NOTEBOOKS)
+	    --nbval-lax --nbval-current-env $(patsubst notebooks/%,build/executable/%,$(NOTEBOOKS))
 
 # Student copies: every notebook without its solution cells, into build/handouts (not committed).
 handouts: setup
@@ -93,7 +94,6 @@ browser:
 sync:
 	$(BIN)/python tools/sync_notebooks.py --write
 	$(BIN)/python tools/lesson_table.py --write
-	$(BIN)/jupytext --update --to ipynb notebooks/*.py  # --update keeps cell ids
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -195,10 +195,11 @@ np.testing.assert_allclose(gap, bright.mean(axis=(1, 2)), rtol=1e-4)  # float32 
 # %%
 from resizer_lib.data import load_dataset, resolve_source
 
+source = resolve_source()
 data = load_dataset(
-    resolve_source(), image_size=PROFILE.target_size, batch_size=PROFILE.batch_size,
-    backend="numpy", num_train=PROFILE.num_train, num_val=PROFILE.num_val,
-    limit={"train": PROFILE.max_train, "val": PROFILE.num_val},
+    source, image_size=PROFILE.target_size, batch_size=PROFILE.batch_size, backend="numpy",
+    limit={"train": PROFILE.num_train if source == "synthetic" else PROFILE.max_train,
+           "val": PROFILE.num_val},
 )
 print(data.describe())
 (x_train, y_train), (x_val, y_val) = data.train, data.val

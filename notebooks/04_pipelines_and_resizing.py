@@ -65,7 +65,7 @@ import tempfile
 
 import numpy as np
 
-from resizer_lib.data.file_pipeline import list_image_files, write_image_folder
+from resizer_lib.data.pipeline import list_image_files, write_image_folder
 from resizer_lib.data.sample_images import shared_photos_dir
 from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
 
@@ -127,7 +127,7 @@ show_images(images[:8].numpy(), [class_names[i] for i in batch_labels[:8]], ncol
 # of decoded files. Without shuffling it must give exactly the batches of the chain above:
 
 # %%
-from resizer_lib.data.file_pipeline import DecodeCounter, files_dataset, time_epochs
+from resizer_lib.data.pipeline import DecodeCounter, files_dataset, time_epochs
 
 in_order = (tf.data.Dataset.from_tensor_slices((paths, labels)).map(load)
             .batch(PROFILE.batch_size))

@@ -203,8 +203,8 @@ else:
     show_images(source_train[0][:8], [SOURCE_CLASS_NAMES[i] for i in source_train[1][:8]],
                 ncols=8, panel_size=1.6)
 
-target = load_dataset(source, image_size=input_size, backend="numpy", num_train=n_target,
-                      num_val=PROFILE.num_val, limit={"train": n_target, "val": PROFILE.num_val})
+target = load_dataset(source, image_size=input_size, backend="numpy",
+                      limit={"train": n_target, "val": PROFILE.num_val})
 print(target.describe())
 assert target.counts["train"] == n_target
 
