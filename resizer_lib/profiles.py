@@ -12,7 +12,7 @@ The profile only sets sizes and counts; the code path is the same for all three.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 
 __all__ = ["Profile", "PROFILES", "get_profile", "profile_name"]
 
@@ -32,12 +32,6 @@ class Profile:
     backbone: str
     max_train: int | None  # cap on real-data training examples (None: all)
     description: str = ""  # what the profile is for, shown by ``python -m resizer_lib info``
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def replace(self, **changes) -> Profile:
-        return replace(self, **changes)
 
     def pick(self, **per_profile):
         """The value for this profile out of ``per_profile`` (``smoke=..., quick=..., ...``): one

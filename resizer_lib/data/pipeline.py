@@ -29,7 +29,6 @@ from resizer_lib._checks import TF_DECODABLE_EXTENSIONS, check_int, check_size
 from resizer_lib._threads import map_threads
 
 __all__ = [
-    "FILE_EXTENSIONS",
     "DecodeCounter",
     "Examples",
     "batch_pipeline",
@@ -43,8 +42,6 @@ __all__ = [
     "to_tf",
     "write_image_folder",
 ]
-
-FILE_EXTENSIONS = TF_DECODABLE_EXTENSIONS  # what tf.io.decode_image reads
 
 
 @dataclass
@@ -211,13 +208,13 @@ def list_image_files(root: str | os.PathLike, limit_per_class: int | None = None
     paths, labels = [], []
     for label, name in enumerate(classes):
         files = sorted(str(p) for p in (root / name).iterdir()
-                       if p.suffix.lower() in FILE_EXTENSIONS)[:limit_per_class]
+                       if p.suffix.lower() in TF_DECODABLE_EXTENSIONS)[:limit_per_class]
         paths += files
         labels += [label] * len(files)
     if len(classes) < 2 or not paths:
         raise ValueError(
             f"{str(root)!r} needs at least two class subfolders holding images "
-            f"({', '.join(FILE_EXTENSIONS)}); found classes {classes} and {len(paths)} images"
+            f"({', '.join(TF_DECODABLE_EXTENSIONS)}); found classes {classes} and {len(paths)} images"
         )
     return paths, np.array(labels, dtype=np.int32), classes
 

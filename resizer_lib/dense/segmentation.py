@@ -42,7 +42,6 @@ __all__ = [
     "per_class_iou",
     "pixel_accuracy",
     "predict_masks",
-    "unet_of",
 ]
 
 SEGMENTER_STAGES = ("bilinear", "learned", "muller", "none")
@@ -127,11 +126,6 @@ def build_segmenter(input_size: int | Sequence[int], target_size: int | Sequence
     if target != size:  # compare at full resolution: the logits go back to (H, W)
         logits = FixedResize(size, "bilinear", name="logits_to_input_size")(logits)
     return keras.Model(inputs, logits, name=name or f"segmenter_{stage}")
-
-
-def unet_of(model: keras.Model) -> keras.Model:
-    """The U-Net inside a model from ``build_segmenter``."""
-    return model.get_layer("unet")
 
 
 def predict_masks(model: keras.Model, images: np.ndarray, batch_size: int = 32) -> np.ndarray:

@@ -27,7 +27,7 @@ from keras import layers, ops
 from resizer_lib._checks import check_int, check_size
 from resizer_lib.interpolation import check_interpolation
 
-__all__ = ["MullerResizer", "gaussian_taps", "muller_param_count"]
+__all__ = ["MullerResizer", "gaussian_taps"]
 
 
 def gaussian_taps(kernel_size: int, stddev: float) -> list[float]:
@@ -36,11 +36,6 @@ def gaussian_taps(kernel_size: int, stddev: float) -> list[float]:
     taps = [math.exp(-(i * i) / (2.0 * stddev * stddev)) for i in range(-radius, radius + 1)]
     total = sum(taps)
     return [t / total for t in taps]
-
-
-def muller_param_count(num_layers: int = 2) -> int:
-    """MULLER's trainable parameters: a weight and a bias per layer, ``2 K``."""
-    return 2 * num_layers
 
 
 @keras.saving.register_keras_serializable(package="resizer_lib")

@@ -15,7 +15,7 @@ from ``resizer_lib.training``: ``__all__`` below is the contract.
 
 from __future__ import annotations
 
-from resizer_lib.runtime import device_description, resolve_jit, software_description
+from resizer_lib.runtime import resolve_jit
 from resizer_lib.training.arms import (
     build_arm,
     classifier_of,
@@ -49,14 +49,12 @@ __all__ = [
     "classifier_of",
     "compare",
     "data_fingerprint",
-    "device_description",
     "load_experiment_data",
     "load_run",
     "make_optimizer",
     "not_jit_safe_layers",
     "provenance",
     "resolve_jit",
-    "software_description",
     "train_run",
     "warn_if_not_compiled",
     "weights_checksum",

@@ -15,11 +15,9 @@ from resizer_lib.viz.comparison import (  # noqa: F401
     plot_comparison,
 )
 from resizer_lib.viz.curves import (  # noqa: F401
-    aggregate_curves,
     plot_history,
 )
 from resizer_lib.viz.display import (  # noqa: F401
-    DISPLAY_MODES,
     clipping_warnings,
     save_figure,
     show_images,
@@ -27,12 +25,10 @@ from resizer_lib.viz.display import (  # noqa: F401
     to_float,
 )
 from resizer_lib.viz.spectra import (  # noqa: F401
-    centred_fft,
     channel_statistics,
     magnitude_spectrum,
     plot_spectra,
     plot_spectral_gain,
-    radial_profile,
     spectral_gain,
 )
 from resizer_lib.viz.tables import (  # noqa: F401
@@ -41,9 +37,6 @@ from resizer_lib.viz.tables import (  # noqa: F401
 )
 
 __all__ = [
-    "DISPLAY_MODES",
-    "aggregate_curves",
-    "centred_fft",
     "channel_statistics",
     "clipping_warnings",
     "compare_resizers",
@@ -54,7 +47,6 @@ __all__ = [
     "plot_history",
     "plot_spectra",
     "plot_spectral_gain",
-    "radial_profile",
     "save_figure",
     "show_images",
     "show_table",
