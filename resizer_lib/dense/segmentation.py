@@ -1,24 +1,11 @@
 """Semantic segmentation (lesson 13): a small U-Net, a resize stage in front of it, the metrics.
 
-* ``build_unet``: the U-Net of Ronneberger, Fischer & Brox (MICCAI 2015) in miniature, Keras 3
-  functional and backend-agnostic. An encoder of conv blocks and 2x2 max-pooling; a decoder
-  that upsamples (bilinear resize, then convolution: no transposed convolution, so no
-  checkerboard) and **concatenates the encoder's map of the same size** (the skip connection)
-  before each block; a 1x1 convolution to per-pixel class logits.
-* ``build_segmenter``: ``uint8 image (B, H, W, 3) -> Rescaling(1/255) -> resize stage to
-  (h, w) -> U-Net -> logits (B, h, w, K) -> bilinear resize of the logits back to (B, H, W, K)``,
-  so predictions are compared with the masks at **full** resolution whatever the network's
-  input size. The resize stage is a plain resize, the learnable resizer
-  (``resizer_lib.models.resizer.build_resizer``) or MULLER. As in
-  ``resizer_lib.models.build_classifier``, the U-Net is built first after seeding, so every
-  stage of one seed starts from identical U-Net weights.
-* ``pixel_accuracy``, ``per_class_iou``, ``mean_iou``: NumPy, on the confusion matrix of
-  ``resizer_lib.course.classify``. IoU of class ``c`` is ``TP / (TP + FP + FN)`` over all
-  pixels of all images; a class absent from both the truth and the prediction has no IoU
-  (``NaN``) and is left out of the mean.
-
-Training is the lesson's own short loop (``model.fit`` on a batch order fixed by the seed and
-the epoch), written where it is taught.
+``build_unet``: Ronneberger et al.'s U-Net (2015) in miniature; the decoder upsamples
+(bilinear, then a convolution) and concatenates the encoder's map of the same size.
+``build_segmenter``: ``uint8 (B, H, W, 3) -> Rescaling -> resize stage to (h, w) -> U-Net ->
+logits (B, h, w, K) -> bilinear back to (B, H, W, K)``, so predictions meet the masks at full
+resolution. IoU of class ``c`` is ``TP / (TP + FP + FN)`` over all pixels; a class in neither
+the truth nor the prediction has none (NaN) and is left out of the mean.
 """
 
 from __future__ import annotations

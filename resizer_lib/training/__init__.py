@@ -1,16 +1,7 @@
-"""Paired experiments: train every arm from identical initial weights on the same data order.
-
-``compare(config)`` answers the course's question, *does the learnable resizer help?*, with a
-controlled design. For each seed it builds every arm with ``build_classifier(seed=seed)`` (so the
-backbone starts from the same weights, checked by a checksum), feeds the same shuffled batches
-(``EpochBatches``: the order depends only on the seed and the epoch), trains with the same recipe
-and evaluates on the same validation set. Each finished ``(arm, seed)`` run is stored as JSON and
-skipped when the study is rerun with the same configuration, so long studies resume.
-
-The package: ``config`` (``ExperimentConfig`` and its fingerprint), ``batches`` (the seeded
-batches and the resume callbacks), ``arms`` (recipes, the model of each arm), ``record`` (the
-typed run record ``RunRecord`` and its JSON), ``runner`` (``train_run``, ``compare``). Import
-from ``resizer_lib.training``: ``__all__`` below is the contract.
+"""Paired experiments: every arm of a seed starts from identical backbone weights (checked by a
+checksum) and sees the same batches; each finished ``(arm, seed)`` run is stored as JSON, so a
+rerun resumes. ``compare(config)`` answers *does the learnable resizer help?*. ``__all__`` is
+the contract.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
-"""The run record: what one finished ``(arm, seed)`` run leaves behind, as typed data and JSON.
+"""``RunRecord``: what one finished ``(arm, seed)`` run leaves, ``<out>/<name>/runs/<arm>_seed<k>.json``.
 
-Every study is built from these files (``<out>/<name>/runs/<arm>_seed<k>.json``). ``RunRecord``
-is their schema: it reads a record written by any version of the library (records written
-before the schema existed have no ``record_version``; they read as version 0 and are written
-back unchanged) and refuses one that lacks a field a study needs, naming the file.
+It reads records of every version (those without ``record_version`` are version 0 and are
+written back unchanged) and refuses one that lacks a field a study needs, naming the file.
 """
 
 from __future__ import annotations

@@ -1,15 +1,8 @@
-"""Small, honest statistics for paired experiments: mean ± std and t-based confidence intervals.
+"""Statistics for paired experiments: mean ± std and t-based 95% intervals (``scipy.stats``).
 
-Each seed trains every arm from the same initial backbone weights on the same data order, so
-arms are compared *per seed* (a paired design). For two arms A and B with scores ``a_i, b_i``
-over ``n`` seeds, the paired differences ``d_i = a_i - b_i`` give
-
-.. math::  \\bar d \\pm t_{0.975,\\,n-1} \\; s_d / \\sqrt{n}
-
-where ``s_d`` is the sample standard deviation (``ddof=1``). With ``n = 1`` no interval exists
-and the bounds are NaN: one seed tells you nothing about the spread. The interval itself is
-``scipy.stats.t.interval`` (scipy is a declared dependency); the tests check it against values
-computed by hand.
+Arms are compared per seed: over ``n`` seeds the differences ``d_i = a_i - b_i`` give
+``mean(d) ± t_{0.975, n-1} s_d / sqrt(n)`` (``s_d`` with ``ddof=1``). With one seed there is no
+interval: the bounds are NaN.
 """
 
 from __future__ import annotations

@@ -1,13 +1,6 @@
-"""The figures: display normalisation, image grids, learning curves, tables, spectra, resize
-comparisons, and the interactive explorer.
+"""The figures; every name below is importable from ``resizer_lib.viz``."""
 
-``display`` (``to_display``, ``show_images``, ``save_figure``), ``curves`` (``plot_history``),
-``tables`` (``markdown_table``, ``show_table``), ``spectra`` (``magnitude_spectrum``,
-``spectral_gain``, ...), ``comparison`` (``compare_resizers``, ``plot_comparison``), ``widgets``
-(the resize explorer). Every name below is also importable from ``resizer_lib.viz``.
-"""
-
-from resizer_lib.interpolation import resize_image  # noqa: F401  (its home; here for the figures)
+from resizer_lib.interpolation import resize_image  # noqa: F401
 from resizer_lib.viz.comparison import (  # noqa: F401
     available_interpolations,  # only until widgets.py reads resizer_lib.interpolation
     compare_resizers,
