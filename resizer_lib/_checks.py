@@ -6,13 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = [
-    "IMAGE_EXTENSIONS",
-    "TF_DECODABLE_EXTENSIONS",
-    "check_int",
-    "check_size",
-    "is_int",
-]
+__all__ = ["IMAGE_EXTENSIONS", "TF_DECODABLE_EXTENSIONS", "check_int", "check_size", "is_int"]
 
 # What Pillow decodes (the folder loader, the sample-image helpers) ...
 IMAGE_EXTENSIONS = frozenset(

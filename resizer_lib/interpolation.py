@@ -18,16 +18,8 @@ import numpy as np
 
 from resizer_lib._checks import check_int, check_size
 
-__all__ = [
-    "KERNELS",
-    "USES",
-    "check_interpolation",
-    "interpolations",
-    "kernel",
-    "kernel_radius",
-    "resize_image",
-    "taps",
-]
+__all__ = ["KERNELS", "USES", "check_interpolation", "interpolations", "kernel", "kernel_radius",
+           "resize_image", "taps"]
 
 # Every kernel written below in NumPy, narrowest first: what the image loader offers on any backend.
 KERNELS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")

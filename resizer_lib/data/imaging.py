@@ -13,13 +13,7 @@ import numpy as np
 from resizer_lib._checks import IMAGE_EXTENSIONS
 from resizer_lib.interpolation import taps
 
-__all__ = [
-    "IMAGE_EXTENSIONS",
-    "check_image_file",
-    "decode_image",
-    "load_image",
-    "open_rgb",
-]
+__all__ = ["IMAGE_EXTENSIONS", "check_image_file", "decode_image", "load_image", "open_rgb"]
 
 _SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
 

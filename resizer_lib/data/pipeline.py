@@ -21,20 +21,9 @@ import numpy as np
 from resizer_lib._checks import TF_DECODABLE_EXTENSIONS, check_int, check_size
 from resizer_lib._threads import map_threads
 
-__all__ = [
-    "DecodeCounter",
-    "Examples",
-    "batch_pipeline",
-    "files_dataset",
-    "list_image_files",
-    "tf_resize",
-    "tfds_to_numpy",
-    "tfds_to_tf",
-    "time_epochs",
-    "to_numpy",
-    "to_tf",
-    "write_image_folder",
-]
+__all__ = ["DecodeCounter", "Examples", "batch_pipeline", "files_dataset", "list_image_files",
+           "tf_resize", "tfds_to_numpy", "tfds_to_tf", "time_epochs", "to_numpy", "to_tf",
+           "write_image_folder"]
 
 
 @dataclass

@@ -15,14 +15,8 @@ import numpy as np
 from resizer_lib._checks import IMAGE_EXTENSIONS, is_int
 from resizer_lib.data.imaging import open_rgb
 
-__all__ = [
-    "SAMPLE_NAMES",
-    "load_image_file",
-    "load_sample",
-    "shared_photo_paths",
-    "shared_photos_dir",
-    "to_rgb_uint8",
-]
+__all__ = ["SAMPLE_NAMES", "load_image_file", "load_sample", "shared_photo_paths",
+           "shared_photos_dir", "to_rgb_uint8"]
 
 # skimage.data functions bundled with the wheel (no download); a short note on each.
 _SKIMAGE_SAMPLES = {

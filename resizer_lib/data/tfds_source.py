@@ -12,18 +12,9 @@ from pathlib import Path
 
 from resizer_lib.network import PROBE_TIMEOUT_S, can_reach
 
-__all__ = [
-    "CATS_VS_DOGS_CLASS_NAMES",
-    "CATS_VS_DOGS_SPLITS",
-    "DOWNLOAD_URL",
-    "DOWNLOAD_BYTES",
-    "DOWNLOAD_SIZE",
-    "can_download",
-    "default_tfds_dir",
-    "is_cached",
-    "tfds_installed",
-    "unavailable_message",
-]
+__all__ = ["CATS_VS_DOGS_CLASS_NAMES", "CATS_VS_DOGS_SPLITS", "DOWNLOAD_URL", "DOWNLOAD_BYTES",
+           "DOWNLOAD_SIZE", "can_download", "default_tfds_dir", "is_cached", "tfds_installed",
+           "unavailable_message"]
 
 CATS_VS_DOGS_SPLITS = ("train[:40%]", "train[40%:50%]")
 CATS_VS_DOGS_CLASS_NAMES = ["cat", "dog"]

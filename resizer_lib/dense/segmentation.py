@@ -21,15 +21,8 @@ from resizer_lib.course.classify import confusion_matrix
 from resizer_lib.models.muller import MullerResizer
 from resizer_lib.models.resizer import FixedResize, build_resizer
 
-__all__ = [
-    "SEGMENTER_STAGES",
-    "build_segmenter",
-    "build_unet",
-    "mean_iou",
-    "per_class_iou",
-    "pixel_accuracy",
-    "predict_masks",
-]
+__all__ = ["SEGMENTER_STAGES", "build_segmenter", "build_unet", "mean_iou", "per_class_iou",
+           "pixel_accuracy", "predict_masks"]
 
 SEGMENTER_STAGES = ("bilinear", "learned", "muller", "none")
 

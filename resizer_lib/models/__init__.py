@@ -3,18 +3,9 @@
 
 from __future__ import annotations
 
-__all__ = [
-    "BACKBONES",
-    "MULLER_ARM",
-    "NAMED_RESIZES",
-    "RESIZER_ARMS",
-    "backbone_weights",
-    "build_backbone",
-    "build_classifier",
-    "copy_backbone_weights",
-    "get_backbone",
-    "small_cnn",
-]
+__all__ = ["BACKBONES", "MULLER_ARM", "NAMED_RESIZES", "RESIZER_ARMS", "backbone_weights",
+           "build_backbone", "build_classifier", "copy_backbone_weights", "get_backbone",
+           "small_cnn"]
 
 
 def __getattr__(name: str):

@@ -25,16 +25,8 @@ from resizer_lib._checks import check_int, is_int
 
 BN_MOMENTUM = 0.9  # PyTorch's default (its momentum=0.1), as in the paper's code
 
-__all__ = [
-    "BN_MOMENTUM",
-    "build_convmixer",
-    "convmixer_param_count",
-    "depthwise_kernels",
-    "filter_mosaic",
-    "find_convmixer",
-    "normalise_per_filter",
-    "patch_embeddings",
-]
+__all__ = ["BN_MOMENTUM", "build_convmixer", "convmixer_param_count", "depthwise_kernels",
+           "filter_mosaic", "find_convmixer", "normalise_per_filter", "patch_embeddings"]
 
 
 def _check_input_shape(input_shape: object, patch_size: int) -> tuple:

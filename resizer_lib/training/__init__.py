@@ -26,27 +26,8 @@ from resizer_lib.training.record import (
 )
 from resizer_lib.training.runner import compare, load_experiment_data, provenance, train_run
 
-__all__ = [
-    "ARM_CONTROLS",
-    "RECIPES",
-    "RECORD_VERSION",
-    "EpochBatches",
-    "EpochSetter",
-    "ExperimentConfig",
-    "RandomStateBackup",
-    "RunRecord",
-    "assert_identical_initial_weights",
-    "build_arm",
-    "classifier_of",
-    "compare",
-    "data_fingerprint",
-    "load_experiment_data",
-    "load_run",
-    "make_optimizer",
-    "not_jit_safe_layers",
-    "provenance",
-    "resolve_jit",
-    "train_run",
-    "warn_if_not_compiled",
-    "weights_checksum",
-]
+__all__ = ["ARM_CONTROLS", "RECIPES", "RECORD_VERSION", "EpochBatches", "EpochSetter",
+           "ExperimentConfig", "RandomStateBackup", "RunRecord", "assert_identical_initial_weights",
+           "build_arm", "classifier_of", "compare", "data_fingerprint", "load_experiment_data",
+           "load_run", "make_optimizer", "not_jit_safe_layers", "provenance", "resolve_jit",
+           "train_run", "warn_if_not_compiled", "weights_checksum"]

@@ -16,14 +16,8 @@ import numpy as np
 
 from resizer_lib.files import BrokenRecord, read_json, set_aside, write_json_atomic
 
-__all__ = [
-    "RECORD_VERSION",
-    "RunRecord",
-    "assert_identical_initial_weights",
-    "data_fingerprint",
-    "load_run",
-    "weights_checksum",
-]
+__all__ = ["RECORD_VERSION", "RunRecord", "assert_identical_initial_weights", "data_fingerprint",
+           "load_run", "weights_checksum"]
 
 RECORD_VERSION = 1  # the typed record; adds precise-BN accuracy (final.*_recalibrated, precise_bn)
 

@@ -16,11 +16,7 @@ from resizer_lib.models.resizer import LearnableResizer
 from resizer_lib.viz.display import to_display, to_float
 from resizer_lib.viz.spectra import magnitude_spectrum, show_spectrum
 
-__all__ = [
-    "compare_resizers",
-    "model_target_size",
-    "plot_comparison",
-]
+__all__ = ["compare_resizers", "model_target_size", "plot_comparison"]
 
 
 def available_interpolations() -> tuple[str, ...]:

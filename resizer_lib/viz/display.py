@@ -21,14 +21,8 @@ DISPLAY_MODES = ("clip", "minmax", "percentile")
 _OTHER_FORMATS = (".jpg", ".jpeg", ".svg", ".pdf", ".eps", ".tif", ".tiff", ".webp", ".gif")
 
 
-__all__ = [
-    "DISPLAY_MODES",
-    "clipping_warnings",
-    "save_figure",
-    "show_images",
-    "to_display",
-    "to_float",
-]
+__all__ = ["DISPLAY_MODES", "clipping_warnings", "save_figure", "show_images", "to_display",
+           "to_float"]
 
 def _as_numpy(x: Any) -> np.ndarray:
     """A NumPy array from NumPy, TF, JAX or torch (CPU or GPU) tensors."""

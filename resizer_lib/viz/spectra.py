@@ -15,15 +15,8 @@ from resizer_lib.viz.display import check_image_rank, image_list, to_float
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, as Pillow's "L"
 
 
-__all__ = [
-    "centred_fft",
-    "channel_statistics",
-    "magnitude_spectrum",
-    "plot_spectra",
-    "plot_spectral_gain",
-    "radial_profile",
-    "spectral_gain",
-]
+__all__ = ["centred_fft", "channel_statistics", "magnitude_spectrum", "plot_spectra",
+           "plot_spectral_gain", "radial_profile", "spectral_gain"]
 
 def _luminance(image: Any) -> np.ndarray:
     """``(H, W)`` float luminance of one image (RGB weighted, grey as is)."""
