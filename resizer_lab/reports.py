@@ -22,12 +22,13 @@ import numpy as np
 
 from resizer_lab.photo_tests import mcnemar, paired_bootstrap
 from resizer_lib.files import BrokenRecord, read_json, write_json_atomic, write_text_atomic
-from resizer_lib.training.stats import METRIC, format_table, mean_std, paired
+from resizer_lib.training.stats import METRIC, mean_std, paired
 from resizer_lib.viz.tables import markdown_table
 
 __all__ = [
     "run_study",
     "summarise_per_photo",
+    "format_table",
     "format_markdown",
     "format_progress",
     "write_outputs",
@@ -292,3 +293,17 @@ def _duration(seconds: float | None) -> str:
     if not seconds:
         return ""
     return f" ({seconds:.0f} s)" if seconds < 60 else f" ({seconds / 60:.0f} min)"
+
+
+def format_table(summary: dict) -> str:
+    """The summary as a plain-text table (accuracies in percent)."""
+    lines = [f"{'arm':<14}{'n':>3}  {summary['metric'] + ' mean ± std':>26}"]
+    for arm, s in summary["arms"].items():
+        spread = f"± {100 * s['std']:.2f} %" if s["n"] > 1 else "%  (one seed)"
+        lines.append(f"{arm:<14}{s['n']:>3}  {100 * s['mean']:>17.2f} {spread}")
+    lines.append("")
+    lines.append(f"{'paired difference (a - b)':<30}{'n':>3}  {'mean':>8}  {'95% CI':>20}")
+    for p in summary["pairs"]:
+        ci = "n/a (one seed)" if math.isnan(p["low"]) else f"[{100 * p['low']:+.2f}, {100 * p['high']:+.2f}]"
+        lines.append(f"{p['a'] + ' - ' + p['b']:<30}{p['n']:>3}  {100 * p['mean']:>+7.2f}%  {ci:>20}")
+    return "\n".join(lines)

@@ -1,10 +1,8 @@
-"""The one seeded batch order and the one one-hot encoder, shared by every batcher.
+"""The one seeded batch order and one-hot encoder.
 
-``epoch_order(n, seed, epoch)`` is the permutation of ``n`` example indices used in ``epoch``:
-``np.random.default_rng([seed, epoch]).permutation(n)``, so the order depends on nothing but
-the seed and the epoch. Every arm of a paired study therefore sees the same batches, and a
-resumed run the same batches as an uninterrupted one. (The committed studies were trained with
-exactly this order: changing it would change every rerun.)
+``epoch_order(n, seed, epoch)`` is ``np.random.default_rng([seed, epoch]).permutation(n)``: every
+arm of a paired study, and a resumed run, see the same batches. The committed studies were
+trained with this order; changing it changes every rerun.
 """
 
 from __future__ import annotations

@@ -1,9 +1,4 @@
-"""The argument checks every module shares: integers, sizes, image file extensions.
-
-One home, so that every public function refuses the same bad value with the same message, and
-no module imports the model code (or Keras) just to validate a size. NumPy only. Interpolation
-names have their own home, ``resizer_lib.interpolation``.
-"""
+"""The shared argument checks (integers, sizes) and image file extensions. NumPy only."""
 
 from __future__ import annotations
 
@@ -11,13 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = [
-    "IMAGE_EXTENSIONS",
-    "TF_DECODABLE_EXTENSIONS",
-    "check_int",
-    "check_size",
-    "is_int",
-]
+__all__ = ["IMAGE_EXTENSIONS", "TF_DECODABLE_EXTENSIONS", "check_int", "check_size", "is_int"]
 
 # What Pillow decodes (the folder loader, the sample-image helpers) ...
 IMAGE_EXTENSIONS = frozenset(

@@ -1,5 +1,4 @@
-"""The one thread pool helper: decode and resize images on several threads (Pillow and NumPy
-release the GIL), used by the folder scan and the NumPy data path."""
+"""The one thread pool: decoding on several threads (Pillow and NumPy release the GIL)."""
 
 from __future__ import annotations
 

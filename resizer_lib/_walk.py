@@ -1,9 +1,5 @@
-"""The one layer walker: every layer inside a model or layer, nested ones included.
-
-Keras 3 has no public recursive walk (``Model.layers`` lists the top level only, and layers
-that hold sublayers, such as ``LearnableResizer``, expose none), so this is the one place that
-uses ``Layer._flatten_layers``: depth first, in the order the layers were added, each once.
-"""
+"""The one layer walker (Keras 3 has no public recursive walk; this is the one use of
+``Layer._flatten_layers``)."""
 
 from __future__ import annotations
 

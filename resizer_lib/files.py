@@ -1,10 +1,4 @@
-"""Files the studies write and read back: atomic writes, and run records that may be broken.
-
-A study's run records (``<out>/<name>/runs/<arm>_seed<k>.json``) are what every rerun resumes
-from, so a half-written one must never appear (``write_text_atomic``), and one that does appear
-anyway (an older version's crash, a full disk, a hand edit) must not block the study: it is
-set aside under a name that says so (``set_aside``) and its run is trained again.
-"""
+"""Atomic writes, and JSON run records that may be broken (set aside, never blocking a study)."""
 
 from __future__ import annotations
 

@@ -1,13 +1,10 @@
-"""Interpolation, in one place: the names each backend offers, one check, the kernels, the taps
-a resize applies, and ``resize_image``, the course's resize of an image or a batch.
+"""Interpolation in one place: the names each backend offers, one check, the kernels, the taps of
+a resize, and ``resize_image``.
 
-Conventions (those of ``keras.ops.image.resize``, ``tf.image.resize`` and ``jax.image.resize``):
-half-pixel centres, so output pixel ``i`` of a resize from ``n_in`` to ``n_out`` samples sits at
-``(i + 1/2) n_in / n_out - 1/2`` in input pixels; ``bilinear`` is the triangle, ``bicubic`` Keys'
-cubic with ``a = -0.5``, ``lanczos3`` / ``lanczos5`` windowed sincs, ``area`` the exact average
-over the output pixel's footprint; weights renormalised at the borders; with ``antialias`` a
-downscale by ``s`` stretches the kernel ``s`` times. NumPy only at import; Keras (and TensorFlow,
-for two modes) only when ``resize_image`` runs or the active backend is looked up.
+Conventions (``keras.ops.image.resize``, ``tf.image.resize``, ``jax.image.resize``): half-pixel
+centres (output ``i`` of ``n_in -> n_out`` sits at ``(i + 1/2) n_in / n_out - 1/2``); ``bicubic``
+is Keys' cubic, ``a = -0.5``; weights renormalised at the borders; with ``antialias`` a
+downscale by ``s`` stretches the kernel ``s`` times. NumPy only at import.
 """
 
 from __future__ import annotations
@@ -21,16 +18,8 @@ import numpy as np
 
 from resizer_lib._checks import check_int, check_size
 
-__all__ = [
-    "KERNELS",
-    "USES",
-    "check_interpolation",
-    "interpolations",
-    "kernel",
-    "kernel_radius",
-    "resize_image",
-    "taps",
-]
+__all__ = ["KERNELS", "USES", "check_interpolation", "interpolations", "kernel", "kernel_radius",
+           "resize_image", "taps"]
 
 # Every kernel written below in NumPy, narrowest first: what the image loader offers on any backend.
 KERNELS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")

@@ -1,11 +1,6 @@
-"""The one network probe: can this machine fetch from a URL right now? Never hangs.
-
-A bare TCP connect is not enough (some sandboxes and proxies accept any connection), so the
-probe is an HTTPS ``HEAD`` request, limited to ``timeout`` seconds and run in a daemon thread
-so that a slow DNS lookup cannot hang the caller either. Used before TensorFlow Datasets
-downloads ``cats_vs_dogs`` and before Keras downloads ImageNet weights, so that an offline
-machine gets a clear message at once instead of a long hang or a traceback.
-"""
+"""The one network probe, ``can_reach``: an HTTPS ``HEAD`` in a daemon thread, never longer than
+``timeout`` (a bare TCP connect is not enough behind some proxies). Run before TFDS or Keras
+downloads, so an offline machine gets a clear message at once."""
 
 from __future__ import annotations
 

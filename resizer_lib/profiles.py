@@ -1,18 +1,14 @@
-"""The ``RESIZER_PROFILE`` knob: one setting that sizes data and epochs for every notebook and the CLI.
+"""The ``RESIZER_PROFILE`` knob: one setting that sizes data, epochs and seeds everywhere.
 
-* ``smoke``: seconds; what CI runs. Tiny data, one or two epochs: checks that code runs.
-* ``quick``: minutes on a 2-core laptop CPU; the offline default shows a real difference.
-* ``colab``: a free Colab GPU (a T4), up to about 20 minutes per notebook: 128 -> 64 px, 2,048
-  training images, 8 epochs, 3 seeds (an estimate from the work per notebook; the README says how).
-* ``full``: the keras.io setting (300 -> 150, DenseNet-121, cats_vs_dogs) for a GPU, hours.
-
-The profile only sets sizes and counts; the code path is the same for all three.
+``smoke`` (seconds; CI), ``quick`` (minutes on a laptop CPU; the default), ``colab`` (a free
+Colab GPU, up to about 20 minutes per notebook), ``full`` (the keras.io setting, hours on a
+GPU). Only sizes and counts change; the code path is the same.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 
 __all__ = ["Profile", "PROFILES", "get_profile", "profile_name"]
 
@@ -32,12 +28,6 @@ class Profile:
     backbone: str
     max_train: int | None  # cap on real-data training examples (None: all)
     description: str = ""  # what the profile is for, shown by ``python -m resizer_lib info``
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def replace(self, **changes) -> Profile:
-        return replace(self, **changes)
 
     def pick(self, **per_profile):
         """The value for this profile out of ``per_profile`` (``smoke=..., quick=..., ...``): one

@@ -1,9 +1,5 @@
-"""What the code runs on: the device and software a run records, and the XLA (jit) policy.
-
-Every study record, notebook header and benchmark names its machine with
-``device_description()`` and ``software_description()``; every model the library compiles
-takes its ``jit_compile`` from ``resolve_jit``, so the policy is written once.
-"""
+"""What the code runs on (``device_description``, ``software_description``, as run records and
+notebook headers name it) and the one XLA policy, ``resolve_jit``."""
 
 from __future__ import annotations
 

@@ -1,20 +1,10 @@
-"""Keep TensorFlow's C++ log lines out of the course's output, on every CPU.
+"""Keep TensorFlow's C++ log lines (``I0000 ...``, the oneDNN notice, ``cuInit``) out of every output.
 
-TensorFlow prints ``I0000``/``W0000``/``E0000`` lines from C++ (the oneDNN notice on CPUs where
-it turns oneDNN on, "Could not find cuda drivers", ``cpu_feature_guard``, ``failed call to
-cuInit``). Two mechanisms are needed to hide them:
-
-* ``TF_CPP_MIN_LOG_LEVEL=3`` hides everything logged after absl's logging is initialised;
-* the lines logged *before* that (the oneDNN notice and ``cudart_stub``, once for each of the two
-  native libraries TensorFlow loads) ignore every environment variable, so the first
-  ``import tensorflow`` runs with file descriptor 2 pointed at a temporary file; afterwards
-  every captured line that is not a TensorFlow log line is written back, so real errors and
-  warnings are kept.
-
-Both apply only when the user has not set ``TF_CPP_MIN_LOG_LEVEL``: whoever sets it (for example
-``TF_CPP_MIN_LOG_LEVEL=0`` to debug TensorFlow) sees everything. oneDNN itself stays as
-TensorFlow chose: only its notice is hidden. ``install()`` runs when ``resizer_lib`` is imported,
-and imports nothing heavy: the hook acts when (and if) TensorFlow is first imported.
+``TF_CPP_MIN_LOG_LEVEL=3`` hides what is logged after absl starts; the lines logged before (the
+oneDNN notice, ``cudart_stub``) ignore it, so the first ``import tensorflow`` runs with file
+descriptor 2 captured, and every captured line that is not a TensorFlow log line is written back.
+Both apply only when the user has not set ``TF_CPP_MIN_LOG_LEVEL``. ``install()`` (called by
+``setup()`` and the lab's command line) imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -33,7 +23,7 @@ __all__ = ["install", "is_tensorflow_log_line", "filter_tensorflow_log"]
 LEVEL_VARIABLE = "TF_CPP_MIN_LOG_LEVEL"
 QUIET_LEVEL = "3"  # FATAL only: cuInit's failure on a machine without CUDA is logged as ERROR
 
-# absl/glog prefix: severity letter, MMDD, time (HH:MM:SS.us, or seconds before absl is set up), thread id, file:line]
+# absl/glog prefix: severity, MMDD, time, thread id, file:line]
 _LOG_LINE = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w./-]+:\d+\] ")
 _NOISE = (
     "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",

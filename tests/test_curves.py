@@ -11,6 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from resizer_lib import viz  # noqa: E402
+from resizer_lib.viz.curves import aggregate_curves  # noqa: E402
 
 pytestmark = pytest.mark.multibackend
 IS_TF = keras.backend.backend() == "tensorflow"
@@ -28,14 +29,14 @@ def _history(loss, acc):
 
 
 def test_aggregate_curves_minmax_std_and_ragged():
-    mean, low, high = viz.aggregate_curves([[1, 2, 3], [3, 4]], band="minmax")
+    mean, low, high = aggregate_curves([[1, 2, 3], [3, 4]], band="minmax")
     np.testing.assert_allclose(mean, [2, 3, 3])
     np.testing.assert_allclose(low, [1, 2, 3])
     np.testing.assert_allclose(high, [3, 4, 3])
-    mean, low, high = viz.aggregate_curves([[1.0], [3.0]], band="std")
+    mean, low, high = aggregate_curves([[1.0], [3.0]], band="std")
     np.testing.assert_allclose([mean[0], low[0], high[0]], [2, 1, 3])
     with pytest.raises(ValueError, match="band"):
-        viz.aggregate_curves([[1.0]], band="sem")
+        aggregate_curves([[1.0]], band="sem")
 
 
 def test_plot_history_lines_and_bands():

@@ -18,6 +18,7 @@ from resizer_lib.viz import (  # noqa: E402
     clipping_warnings,
     show_images,
 )
+from resizer_lib.viz.display import DISPLAY_MODES  # noqa: E402
 
 pytestmark = pytest.mark.multibackend
 IS_TF = keras.backend.backend() == "tensorflow"
@@ -30,7 +31,7 @@ IS_TF = keras.backend.backend() == "tensorflow"
 SHAPES = [(12, 10), (12, 1), (12, 10, 1), (12, 10, 3), (2, 12, 10, 3), (2, 12, 10, 1)]
 
 
-@pytest.mark.parametrize("mode", viz.DISPLAY_MODES)
+@pytest.mark.parametrize("mode", DISPLAY_MODES)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_to_display_always_in_unit_range(mode, shape):
     rng = np.random.default_rng(0)
@@ -72,7 +73,7 @@ def test_to_display_percentile_ignores_outliers():
 
 def test_to_display_non_finite_and_constant():
     img = np.array([[np.nan, np.inf], [-np.inf, 0.5]], dtype=np.float32)
-    for mode in viz.DISPLAY_MODES:
+    for mode in DISPLAY_MODES:
         out = viz.to_display(img, mode)
         assert np.isfinite(out).all() and out.min() >= 0 and out.max() <= 1
     np.testing.assert_array_equal(viz.to_display(np.full((3, 3), 4.0), "minmax"), 0.0)

@@ -54,8 +54,3 @@ def test_an_unknown_profile_names_where_it_came_from(monkeypatch):
         get_profile()
     with pytest.raises(ValueError, match="from the argument"):
         get_profile("huge")
-
-
-def test_replace_changes_one_field_and_keeps_the_rest():
-    small = PROFILES["quick"].replace(epochs=1)
-    assert small.epochs == 1 and small.image_size == PROFILES["quick"].image_size

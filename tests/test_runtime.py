@@ -13,7 +13,7 @@ pytestmark = pytest.mark.multibackend
 def test_device_description_says_when_the_process_is_pinned_to_fewer_cores(monkeypatch):
     import os
 
-    from resizer_lib.training import device_description
+    from resizer_lib.runtime import device_description
 
     total = os.cpu_count()
     assert f"{total} cores" in device_description()
@@ -24,7 +24,7 @@ def test_device_description_says_when_the_process_is_pinned_to_fewer_cores(monke
 
 def test_run_records_say_what_they_trained_with():
 
-    from resizer_lib.training import software_description
+    from resizer_lib.runtime import software_description
 
     text = software_description()
     assert text.startswith(f"Keras {keras.__version__} / {keras.backend.backend()} ") and "Python 3." in text

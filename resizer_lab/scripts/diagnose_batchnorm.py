@@ -40,13 +40,12 @@ from resizer_lab.cli import build_parser, config_from_args
 from resizer_lab.reports import study_order
 from resizer_lib.files import BrokenRecord, read_json, set_aside, write_json_atomic
 from resizer_lib.models.batchnorm import recalibrate_batchnorm
+from resizer_lib.runtime import device_description, software_description
 from resizer_lib.training import (
     classifier_of,
     data_fingerprint,
-    device_description,
     load_experiment_data,
     provenance,
-    software_description,
     train_run,
 )
 

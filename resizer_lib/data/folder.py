@@ -3,9 +3,8 @@
     root/train/<class>/*.jpg  and  root/val/<class>/*.jpg     (or root/validation/...)
     root/<class>/*.jpg  or  root/train/<class>/*.jpg          split by ``val_fraction``, ``seed``
 
-Class names are the sorted class-folder names; class folders are searched recursively, hidden
-folders are not. Every image is decoded once here (``imaging.check_image_file``), so a bad
-file is skipped and counted up front, never discovered in the middle of an epoch.
+Classes are the sorted class-folder names (searched recursively, hidden folders skipped). A bad
+file is skipped and counted here, never discovered in the middle of an epoch.
 """
 
 from __future__ import annotations
@@ -57,12 +56,9 @@ def scan_folder(
     seed: int = 0,
     num_workers: int | None = None,
 ) -> FolderScan:
-    """Find, validate and list the images under ``root`` (see the module docstring).
-
-    The files of each split come in a seeded random order (not grouped by class), so any
-    prefix (a ``limit``) is a random sample. Logs ONE warning line per split that had
-    unreadable image files. Raises ``ValueError`` for a missing path, a folder with fewer
-    than two classes, classes that differ between train and val, or a split with no images.
+    """Find, validate and list the images under ``root``, each split in a seeded random order (any
+    prefix is a random sample); one warning line per split with unreadable files. ``ValueError``
+    for a missing path, fewer than two classes, train/val classes that differ, or an empty split.
     """
     root = Path(root).expanduser()
     if not root.is_dir():
@@ -97,7 +93,6 @@ def _check_every_class(root: Path, name: str, split: FolderSplit, class_names: l
     )
 
 
-# -- finding files ---------------------------------------------------------------------------
 Candidates = dict[str, dict[str, list[Path]]]  # split -> class -> files (images and others)
 
 
@@ -148,7 +143,6 @@ def _class_names(root: Path, candidates: Candidates) -> list[str]:
     return train
 
 
-# -- validating ------------------------------------------------------------------------------
 def _validate_split(
     base: Path, by_class: dict[str, list[Path]], seed: int, name: str, workers: int
 ) -> FolderSplit:

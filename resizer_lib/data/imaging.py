@@ -1,13 +1,7 @@
-"""Image files to ``uint8 (H, W, 3)`` arrays: validate, decode and resize (Pillow and NumPy).
-
-One decoder and one resizer serve both data paths (``tf.data`` and NumPy), so both give the
-same pixels. Decoding applies the EXIF orientation and maps every mode to 8-bit RGB: grey,
-palette, CMYK, 16-bit (scaled, not clipped) and alpha (composited over white).
-
-``load_image`` resizes to ``uint8`` within one grey level of ``tf.image.resize`` with the taps
-of ``resizer_lib.interpolation`` (every kernel there, on any backend): ``bilinear`` and
-``nearest`` (the common case) in Pillow's C code, the others in NumPy. The course's resize of
-arrays is ``resizer_lib.interpolation.resize_image`` (float32, through Keras).
+"""Image files to ``uint8 (H, W, 3)``: validate, decode (EXIF orientation; grey, palette, CMYK,
+16-bit scaled and alpha over white, all to 8-bit RGB) and resize, within one grey level of
+``tf.image.resize``: ``bilinear`` / ``nearest`` in Pillow, the other kernels of
+``resizer_lib.interpolation`` in NumPy. One decoder for both data paths, so both give the same pixels.
 """
 
 from __future__ import annotations
@@ -19,26 +13,14 @@ import numpy as np
 from resizer_lib._checks import IMAGE_EXTENSIONS
 from resizer_lib.interpolation import taps
 
-__all__ = [
-    "IMAGE_EXTENSIONS",
-    "check_image_file",
-    "decode_image",
-    "load_image",
-    "open_rgb",
-]
+__all__ = ["IMAGE_EXTENSIONS", "check_image_file", "decode_image", "load_image", "open_rgb"]
 
 _SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
 
 
-# -- validation ------------------------------------------------------------------------------
 def check_image_file(path: str | os.PathLike) -> str | None:
-    """Why ``path`` cannot be used as an image (a short reason), or ``None`` if it decodes.
-
-    Decodes the whole file (JPEGs at 1/8 scale, which still reads every byte), so truncated
-    or corrupt files are caught here, before any epoch starts. Reasons: ``"empty"``,
-    ``"not_an_image"`` (Pillow does not recognise it), ``"too_large"`` (decompression-bomb
-    limit), ``"corrupt"`` (truncated or undecodable).
-    """
+    """``None`` if ``path`` decodes (whole file; JPEGs at 1/8 scale, every byte read), else why:
+    ``"empty"``, ``"not_an_image"``, ``"too_large"`` (decompression bomb) or ``"corrupt"``."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -57,7 +39,6 @@ def check_image_file(path: str | os.PathLike) -> str | None:
     return None
 
 
-# -- decoding --------------------------------------------------------------------------------
 def decode_image(path: str | os.PathLike) -> np.ndarray:
     """Decode an image file to ``uint8 (H, W, 3)`` RGB, upright (EXIF orientation applied)."""
     return np.array(open_rgb(path))
@@ -103,13 +84,10 @@ def load_image(
     antialias: bool = True,
     crop_to_aspect_ratio: bool = False,
 ) -> np.ndarray:
-    """Decode, then resize: ``uint8 (h, w, 3)`` with ``(h, w) = image_size``, any interpolation
-    of ``interpolations("loading")``, rounded to the nearest grey level.
+    """Decode, then resize to ``uint8 (h, w, 3)`` with any of ``interpolations("loading")``.
 
-    ``crop_to_aspect_ratio`` first takes the largest centred crop with the aspect ratio of
-    ``(h, w)`` (as ``keras.layers.Resizing`` does), so the content is not stretched. Stays in
-    Pillow for the ``bilinear`` / ``nearest`` fast path (no extra copies), so the array may be
-    read-only: copy it before writing into it.
+    ``crop_to_aspect_ratio`` first takes the largest centred crop of the aspect of ``(h, w)``
+    (as ``keras.layers.Resizing``). The array may be read-only: copy it before writing.
     """
     h, w = image_size
     picture = open_rgb(path)
@@ -123,7 +101,6 @@ def load_image(
     return _resize_uint8(np.asarray(picture), image_size, interpolation, antialias)
 
 
-# -- resizing --------------------------------------------------------------------------------
 def _resize_uint8(image: np.ndarray, image_size: tuple[int, int], interpolation: str,
                   antialias: bool) -> np.ndarray:
     """``uint8 (H, W, C)`` -> ``uint8 (h, w, C)`` with ``interpolation.taps``, one axis at a time."""
@@ -134,12 +111,8 @@ def _resize_uint8(image: np.ndarray, image_size: tuple[int, int], interpolation:
 
 
 def _pillow_resize(picture, size: tuple[int, int], interpolation: str, antialias: bool):
-    """The fast path (Pillow's C code, no GIL): equal to ``tf.image.resize`` within 1 level.
-
-    Pillow's ``resize`` widens the kernel when downscaling (= ``antialias=True``); its affine
-    ``transform`` samples the same kernel at half-pixel centres without widening
-    (= ``antialias=False``).
-    """
+    """Pillow's C code: ``resize`` widens the kernel when downscaling (``antialias=True``), an
+    affine ``transform`` does not (``antialias=False``)."""
     from PIL import Image
 
     h, w = size

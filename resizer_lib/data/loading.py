@@ -1,18 +1,16 @@
 """The course's data in one call: ``load_dataset(source, image_size, batch_size, seed, backend)``.
 
-``source``: ``"synthetic"`` (generated offline: a faint stripe that a 2x bilinear resize
-erases; ``synthetic``), ``"cats_vs_dogs"`` (TensorFlow Datasets; ``tfds_source``) or a folder of
-images (``train/<class>/`` and ``val/<class>/``, or class subfolders split by ``val_fraction``;
-``folder``). ``backend="numpy"`` gives each split as ``(images uint8 (N, H, W, 3), labels int32
-(N,))``, ``"tf"`` a ``tf.data.Dataset`` of such batches, ``"auto"`` ``"tf"`` on the TensorFlow
-Keras backend. The rest is in ``DataOptions``. ``DataSplits.counts``::
+``source``: ``"synthetic"`` (offline, ``synthetic``), ``"cats_vs_dogs"`` (TFDS, ``tfds_source``)
+or an image folder (``folder``). ``backend="numpy"`` gives each split as ``(uint8 (N, H, W, 3),
+int32 (N,))``, ``"tf"`` a ``tf.data.Dataset`` of such batches, ``"auto"`` ``"tf"`` on the
+TensorFlow backend; the rest is in ``DataOptions``. ``DataSplits.counts``::
 
     {"train": 2692, "val": 476,                 # examples in .train / .val (after limit)
      "found": {"train": 2692, "val": 476},      # usable examples before any limit
      "skipped": {"train": {"corrupt": 1, "not_an_image_file": 2}, "val": {}}}
 
-``skipped``: a folder's files left out, by reason (``not_an_image_file``, ``empty``,
-``not_an_image``, ``corrupt``, ``too_large``, ``unreadable``).
+``skipped`` reasons: ``not_an_image_file``, ``empty``, ``not_an_image``, ``corrupt``,
+``too_large``, ``unreadable``.
 """
 
 from __future__ import annotations
@@ -98,13 +96,8 @@ class DataOptions:
 
 @dataclass
 class DataSplits:
-    """The result of ``load_dataset``.
-
-    ``train`` and ``val`` are ``(images uint8 (N, H, W, 3), labels int32 (N,))`` (``backend=
-    "numpy"``) or a ``tf.data.Dataset`` of such batches (``"tf"``); class ``i`` is
-    ``class_names[i]``; ``counts`` as in the module docstring; ``labels`` is ``"one_hot"`` after
-    ``with_one_hot()``.
-    """
+    """The result of ``load_dataset``: ``train`` and ``val`` as the module docstring says, class
+    ``i`` is ``class_names[i]``; ``labels`` is ``"one_hot"`` after ``with_one_hot()``."""
 
     train: Any
     val: Any
@@ -146,7 +139,6 @@ class DataSplits:
         return replace(self, train=hot(self.train), val=hot(self.val), labels="one_hot")
 
 
-# -- choosing the source and the backend -----------------------------------------------------
 def resolve_source(source: str | os.PathLike | None = None, announce: bool = True) -> str:
     """``source``, else ``$RESIZER_DATA``, else ``"synthetic"`` (nothing is downloaded unasked):
     a name in ``DATASET_NAMES`` or a folder path, else ``ValueError``. ``announce`` prints one
@@ -203,7 +195,6 @@ def resolve_backend(backend: str = "auto") -> str:
     return "tf" if has_tf else "numpy"
 
 
-# -- the entry point -------------------------------------------------------------------------
 def load_dataset(
     source: str | os.PathLike | None = None,
     image_size: int | Sequence[int] = (300, 300),
@@ -311,7 +302,6 @@ def _load_tfds(limits, *, size, batch_size, seed, backend, opts) -> DataSplits:
                       "cats_vs_dogs", size, backend, batch_size)
 
 
-# -- argument checks -------------------------------------------------------------------------
 def _fits(split: str, n: int, size, source: str, backend: str, opts: DataOptions) -> int:
     """The bytes of ``n`` images ``uint8 (H, W, 3)``; ``ValueError`` if arrays would not fit."""
     nbytes = n * size[0] * size[1] * 3

@@ -1,17 +1,10 @@
-"""From examples to batches: NumPy arrays, or one ``tf.data`` chain written out step by step.
-
-Every ``tf.data`` pipeline here (``load_dataset``'s and the teaching ``files_dataset``) is
-``batch_pipeline``::
+"""From examples to batches: NumPy arrays, or one ``tf.data`` chain (``batch_pipeline``)::
 
     items -> [shuffle] -> map(decode + resize) -> [cache] -> [shuffle] -> batch -> [prefetch]
 
-* ``Examples`` (labels plus ``load(i) -> uint8 (H, W, 3)``) -> ``to_numpy`` / ``to_tf``;
-* a TFDS split of ``(uint8 (H?, W?, 3), int64)`` -> ``tfds_to_numpy`` / ``tfds_to_tf``;
-* the teaching version: ``list_image_files`` -> ``files_dataset`` (a switch for each step),
-  ``DecodeCounter`` (files decoded), ``time_epochs`` (seconds per epoch), and
-  ``write_image_folder`` (arrays -> a folder of PNGs, the offline stand-in for photos).
-
-TensorFlow is imported inside the functions, so the NumPy path runs with ``KERAS_BACKEND=jax``.
+``load_dataset`` uses ``to_numpy`` / ``to_tf`` (and the ``tfds_*`` twins); the teaching version is
+``list_image_files`` -> ``files_dataset``, with ``DecodeCounter``, ``time_epochs`` and
+``write_image_folder``. TensorFlow is imported inside functions (the NumPy path runs on JAX).
 """
 
 from __future__ import annotations
@@ -28,23 +21,9 @@ import numpy as np
 from resizer_lib._checks import TF_DECODABLE_EXTENSIONS, check_int, check_size
 from resizer_lib._threads import map_threads
 
-__all__ = [
-    "FILE_EXTENSIONS",
-    "DecodeCounter",
-    "Examples",
-    "batch_pipeline",
-    "files_dataset",
-    "list_image_files",
-    "tf_resize",
-    "tfds_to_numpy",
-    "tfds_to_tf",
-    "time_epochs",
-    "to_numpy",
-    "to_tf",
-    "write_image_folder",
-]
-
-FILE_EXTENSIONS = TF_DECODABLE_EXTENSIONS  # what tf.io.decode_image reads
+__all__ = ["DecodeCounter", "Examples", "batch_pipeline", "files_dataset", "list_image_files",
+           "tf_resize", "tfds_to_numpy", "tfds_to_tf", "time_epochs", "to_numpy", "to_tf",
+           "write_image_folder"]
 
 
 @dataclass
@@ -59,16 +38,12 @@ class Examples:
         return len(self.labels)
 
 
-# -- the one tf.data chain -------------------------------------------------------------------
 def batch_pipeline(ds, prepare, batch_size: int, *, shuffle_seed: int | None = None,
                    cache: bool = False, parallel: bool = True, prefetch: bool = True,
                    shuffle_buffer: int | None = None):
-    """``ds`` of items -> batches of ``prepare(*item)``, in the order of the module docstring.
-
-    Without a cache the (cheap) items are shuffled before ``prepare``; with one, the prepared
-    images after it, so every epoch gets a new seeded order and nothing is decoded twice.
-    ``shuffle_buffer`` (default: everything) bounds a shuffle of items that are not cheap.
-    """
+    """``ds`` of items -> batches of ``prepare(*item)``. Without a cache the items are shuffled
+    before ``prepare``; with one, the prepared images after it (nothing decoded twice).
+    ``shuffle_buffer`` (default: everything) bounds the shuffle."""
     import tensorflow as tf
 
     buffer = max(1, shuffle_buffer or int(ds.cardinality()))
@@ -106,7 +81,6 @@ def tf_resize(image, image_size, interpolation: str = "bilinear", antialias: boo
     return tf.ensure_shape(tf.cast(tf.clip_by_value(tf.round(resized), 0, 255), tf.uint8), (h, w, 3))
 
 
-# -- load_dataset's forms --------------------------------------------------------------------
 def to_numpy(examples: Examples, workers: int) -> tuple[np.ndarray, np.ndarray]:
     """``(uint8 (n, H, W, 3), int32 (n,))``, the images loaded on ``workers`` threads."""
     images = np.empty((len(examples), *examples.image_size, 3), dtype=np.uint8)
@@ -138,10 +112,8 @@ def _tfds_prepare(image_size, resize: dict):
 
 
 def tfds_to_tf(ds, image_size, resize: dict, batch_size: int, shuffle_seed: int | None, cache: bool):
-    """A TFDS split of ``(uint8 (H?, W?, 3), int64)`` -> ``(uint8 (B, H, W, 3), int32 (B,))``.
-
-    Without a cache a buffer of 1,024 photos is shuffled (the photos are not cheap items).
-    """
+    """A TFDS split of ``(uint8 (H?, W?, 3), int64)`` -> ``(uint8 (B, H, W, 3), int32 (B,))``
+    (without a cache, a shuffle buffer of 1,024 photos)."""
     return batch_pipeline(ds, _tfds_prepare(image_size, resize), batch_size,
                           shuffle_seed=shuffle_seed, cache=cache, shuffle_buffer=1024)
 
@@ -159,7 +131,6 @@ def tfds_to_numpy(ds, n: int, image_size, resize: dict) -> tuple[np.ndarray, np.
     return images, labels
 
 
-# -- the teaching version ---------------------------------------------------------------------
 class DecodeCounter:
     """Counts the files a pipeline decodes (thread-safe; ``tf.data`` maps run in parallel)."""
 
@@ -200,10 +171,8 @@ def write_image_folder(images: np.ndarray, labels: Sequence[int], class_names: S
 
 def list_image_files(root: str | os.PathLike, limit_per_class: int | None = None
                      ) -> tuple[list[str], np.ndarray, list[str]]:
-    """``root/<class>/<file>`` -> ``(paths, int32 labels (N,), class_names)``, sorted.
-
-    Classes are the sorted subfolder names; ``limit_per_class`` keeps the first files of each.
-    """
+    """``root/<class>/<file>`` -> ``(paths, int32 labels (N,), class_names)``, sorted;
+    ``limit_per_class`` keeps the first files of each class."""
     root = Path(root).expanduser()
     if not root.is_dir():
         raise ValueError(f"{str(root)!r} is not a folder; pass a folder with one subfolder per class")
@@ -211,13 +180,13 @@ def list_image_files(root: str | os.PathLike, limit_per_class: int | None = None
     paths, labels = [], []
     for label, name in enumerate(classes):
         files = sorted(str(p) for p in (root / name).iterdir()
-                       if p.suffix.lower() in FILE_EXTENSIONS)[:limit_per_class]
+                       if p.suffix.lower() in TF_DECODABLE_EXTENSIONS)[:limit_per_class]
         paths += files
         labels += [label] * len(files)
     if len(classes) < 2 or not paths:
         raise ValueError(
             f"{str(root)!r} needs at least two class subfolders holding images "
-            f"({', '.join(FILE_EXTENSIONS)}); found classes {classes} and {len(paths)} images"
+            f"({', '.join(TF_DECODABLE_EXTENSIONS)}); found classes {classes} and {len(paths)} images"
         )
     return paths, np.array(labels, dtype=np.int32), classes
 
@@ -259,11 +228,8 @@ def files_dataset(paths: Sequence[str], labels: Sequence[int], image_size: int |
 
 
 def time_epochs(dataset, epochs: int = 2, step_seconds: float = 0.0) -> list[float]:
-    """Iterate ``dataset`` for ``epochs`` epochs; return the seconds each took.
-
-    ``step_seconds`` sleeps after each batch, standing in for a training step (sleeping frees
-    the CPU, as a GPU step would), so that prefetching has something to overlap with.
-    """
+    """Seconds per epoch of iterating ``dataset``; ``step_seconds`` sleeps after each batch, a
+    stand-in training step (freeing the CPU, as a GPU step would) for prefetching to overlap."""
     check_int(epochs, "epochs", 1)
     if not isinstance(step_seconds, (int, float)) or step_seconds < 0:
         raise ValueError(f"step_seconds must be a number >= 0; got {step_seconds!r}")

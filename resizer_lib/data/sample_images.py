@@ -1,12 +1,8 @@
 """Photos that ship inside packages (free to show and commit), and loading your own image files.
 
-``load_sample(name)`` returns one of ``SAMPLE_NAMES`` as ``uint8`` of shape ``(H, W, 3)``:
-scikit-image's bundled data (``skimage.data``, always there) and, when scikit-learn is
-installed, its two sample photos (``"china"``, ``"flower"``). Grey images are repeated over
-three channels and an alpha channel is dropped, so every sample is RGB.
-
-Figures committed to the repository use these (or synthetic images), never the course's
-cats-and-dogs photos, whose licence forbids republishing.
+``load_sample(name)``: one of ``SAMPLE_NAMES`` (``skimage.data``; with scikit-learn also
+``"china"``, ``"flower"``) as ``uint8 (H, W, 3)``. Committed figures use these or synthetic
+images, never the cats-and-dogs photos (their licence forbids republishing).
 """
 
 from __future__ import annotations
@@ -19,14 +15,8 @@ import numpy as np
 from resizer_lib._checks import IMAGE_EXTENSIONS, is_int
 from resizer_lib.data.imaging import open_rgb
 
-__all__ = [
-    "SAMPLE_NAMES",
-    "load_image_file",
-    "load_sample",
-    "shared_photo_paths",
-    "shared_photos_dir",
-    "to_rgb_uint8",
-]
+__all__ = ["SAMPLE_NAMES", "load_image_file", "load_sample", "shared_photo_paths",
+           "shared_photos_dir", "to_rgb_uint8"]
 
 # skimage.data functions bundled with the wheel (no download); a short note on each.
 _SKIMAGE_SAMPLES = {
@@ -49,11 +39,8 @@ SAMPLE_NAMES: tuple[str, ...] = tuple(_SKIMAGE_SAMPLES) + (
 
 
 def to_rgb_uint8(image: np.ndarray) -> np.ndarray:
-    """``(H, W)``, ``(H, W, 1)``, ``(H, W, 3)`` or ``(H, W, 4)`` -> ``uint8 (H, W, 3)``.
-
-    Integer images must already be in ``0..255``; float images are taken as ``[0, 1]`` and
-    clipped. Alpha is dropped.
-    """
+    """``(H, W)``, ``(H, W, 1|3|4)`` -> ``uint8 (H, W, 3)``: integers in ``0..255``, floats taken as
+    ``[0, 1]`` and clipped, alpha dropped."""
     arr = np.asarray(image)
     if arr.ndim == 2:
         arr = arr[..., None]
@@ -89,17 +76,9 @@ def load_sample(name: str) -> np.ndarray:
 
 
 def load_image_file(path: str | Path, max_side: int | None = None) -> np.ndarray:
-    """Read an image file as ``uint8 (H, W, 3)`` with ``imaging.decode_image``'s pixels (EXIF
-    orientation applied; transparency composited over white; 16-bit grey scaled to 8 bits).
-
-    Args:
-        path: a file Pillow can read (JPEG, PNG, BMP, GIF's first frame, TIFF, WebP...).
-        max_side: if given, shrink (never enlarge) so the longer side is at most this, with
-            Pillow's antialiased resampling; useful for huge photos in interactive tools.
-
-    Raises:
-        ValueError: the path is missing, is a folder, or is not a readable image.
-    """
+    """An image file as ``uint8 (H, W, 3)`` (``imaging.decode_image``'s pixels), shrunk so its
+    longer side is at most ``max_side`` if given. ``ValueError`` for a missing path, a folder or
+    an unreadable image."""
     from PIL import Image, UnidentifiedImageError
 
     file = Path(path).expanduser()
@@ -121,17 +100,9 @@ def load_image_file(path: str | Path, max_side: int | None = None) -> np.ndarray
     return np.asarray(img, dtype=np.uint8).copy()
 
 
-# -- the course's licensed photos (never in the repository) ----------------------------------------
-
-
 def shared_photos_dir(name: str = "cats_vs_dogs") -> Path | None:
-    """``<checkout>/../shared/datasets/<name>`` where it exists, else ``None``.
-
-    The folder sits next to the course checkout on the machines that have it (never on a
-    learner's machine or in Colab). It is looked for next to the installed package's checkout,
-    then above the current directory. Show its photos in notebook outputs only: their licence
-    forbids committing them, or figures or arrays made from them.
-    """
+    """``<checkout>/../shared/datasets/<name>`` (beside the package's checkout, or above the
+    working directory), else ``None``. Its photos go into notebook outputs only, never commits."""
     here = Path(__file__).resolve()
     starts = [here.parents[2], Path.cwd().resolve(), *Path.cwd().resolve().parents]
     for start in starts:

@@ -1,13 +1,7 @@
-"""The ``cats_vs_dogs`` dataset from TensorFlow Datasets: where it lives, whether it can be had.
-
-TFDS drops the corrupt JPEGs of the original Kaggle archive when it builds the dataset
-(23,262 usable images of 25,000), so what it serves decodes cleanly. The default splits are
-the keras.io "Learning to Resize" example's: ``train[:40%]`` and ``train[40%:50%]``.
-
-The data folder is, in order: the ``data_dir`` argument, ``$TFDS_DATA_DIR``, the repository's
-``data/tensorflow_datasets`` (ignored by git) when running from a checkout, else TFDS' own
-default (``~/tensorflow_datasets``). The network check is ``resizer_lib.network.can_reach`` on
-the archive TFDS downloads: one HTTPS ``HEAD``, at most ~2 s.
+"""TensorFlow Datasets' ``cats_vs_dogs`` (TFDS drops the archive's corrupt JPEGs: 23,262 images);
+the default splits are keras.io's, ``train[:40%]`` and ``train[40%:50%]``. Data folder: the
+``data_dir`` argument, ``$TFDS_DATA_DIR``, a checkout's ``data/tensorflow_datasets``, else
+``~/tensorflow_datasets``.
 """
 
 from __future__ import annotations
@@ -18,18 +12,9 @@ from pathlib import Path
 
 from resizer_lib.network import PROBE_TIMEOUT_S, can_reach
 
-__all__ = [
-    "CATS_VS_DOGS_CLASS_NAMES",
-    "CATS_VS_DOGS_SPLITS",
-    "DOWNLOAD_URL",
-    "DOWNLOAD_BYTES",
-    "DOWNLOAD_SIZE",
-    "can_download",
-    "default_tfds_dir",
-    "is_cached",
-    "tfds_installed",
-    "unavailable_message",
-]
+__all__ = ["CATS_VS_DOGS_CLASS_NAMES", "CATS_VS_DOGS_SPLITS", "DOWNLOAD_URL", "DOWNLOAD_BYTES",
+           "DOWNLOAD_SIZE", "can_download", "default_tfds_dir", "is_cached", "tfds_installed",
+           "unavailable_message"]
 
 CATS_VS_DOGS_SPLITS = ("train[:40%]", "train[40%:50%]")
 CATS_VS_DOGS_CLASS_NAMES = ["cat", "dog"]
@@ -97,11 +82,8 @@ def _host() -> str:
 
 
 def load_cats_vs_dogs(splits: tuple[str, str], data_dir: str | os.PathLike | None = None):
-    """``(train, val)`` unbatched ``tf.data`` datasets of ``(uint8 (H, W, 3), int64 label)``.
-
-    Downloads and prepares the dataset first if needed and possible; else (no network, or the
-    download fails) ``RuntimeError`` with a one-line message saying what to do.
-    """
+    """``(train, val)`` unbatched ``tf.data`` datasets of ``(uint8 (H, W, 3), int64 label)``,
+    downloaded first if needed; ``RuntimeError`` (one line, what to do) if that fails."""
     if not tfds_installed():
         raise RuntimeError(unavailable_message(data_dir))
     folder = default_tfds_dir(data_dir)

@@ -1,10 +1,6 @@
-"""Beyond classification (lessons 13 and 14): generated scenes and segmentation.
-
-``scenes`` (``make_scenes``: shapes with exact boxes and masks, for lessons 13 and 14),
-``segmentation`` (a small U-Net behind a resize stage, pixel accuracy and mean IoU, lesson 13).
-Boxes, IoU, non-maximum suppression and average precision are written in lesson 14 itself, and
-transposed convolution in lesson 13, where they are taught.
-"""
+"""Beyond classification: generated scenes (``scenes``, lessons 13 and 14) and segmentation
+(``segmentation``, lesson 13). Boxes, IoU, AP and transposed convolution are written in the
+lessons that teach them."""
 
 from __future__ import annotations
 

@@ -1,19 +1,10 @@
-"""A deterministic generator of scenes for localisation, detection and segmentation.
+"""Deterministic scenes for detection and segmentation, with exact answers.
 
-Each scene is a square ``uint8`` image with a few filled shapes (``square``, ``disc``,
-``triangle``) of random sizes, positions and saturated colours on a background that is either
-a smooth random texture or a crop of a photo that ships with scikit-image. Because the
-generator draws the shapes, it knows the answers exactly:
-
-* ``boxes``: the tight box of each shape's pixels, ``(x1, y1, x2, y2)`` corners in pixels
-  (COCO's convention, as in lesson 14: the box of columns ``c0 .. c1 - 1`` is ``x1 = c0,
-  x2 = c1``);
-* ``labels``: each shape's class index, ``0 .. len(classes) - 1``;
-* ``masks``: per pixel, ``0`` for background and ``label + 1`` for a shape's pixels.
-
-Shapes never overlap (each keeps a 1-pixel gap), so every mask is whole and every box is
-exact. Scene ``i`` of seed ``s`` depends only on ``(s, i)`` and the arguments, not on how many
-scenes are made: ``make_scenes(10, seed=s)`` is the first 10 of ``make_scenes(100, seed=s)``.
+Each scene is a square ``uint8`` image with a few non-overlapping filled shapes (``square``,
+``disc``, ``triangle``) on a smooth texture, a photo crop or a flat background. ``boxes``: each
+shape's tight ``(x1, y1, x2, y2)`` in pixels (COCO's corners: columns ``c0 .. c1 - 1`` give
+``x1 = c0, x2 = c1``); ``labels``: class indices; ``masks``: ``0`` background, ``label + 1`` on a
+shape. Scene ``i`` of seed ``s`` depends only on ``(s, i)`` and the arguments.
 """
 
 from __future__ import annotations
@@ -62,12 +53,9 @@ class Scenes:
 
 
 def shape_footprint(shape: str, size: int) -> np.ndarray:
-    """The pixels of one shape, ``bool (size, size)``, touching all four sides of the square.
-
-    ``square``: every pixel. ``disc``: pixel centres within ``size / 2 - 0.25`` of the centre
-    (so a 3-pixel disc is a plus sign, not a square). ``triangle``: pointing up, row ``r`` (0
-    at the top) holds the pixels within ``(r + 1) / 2`` of the middle column.
-    """
+    """The pixels of one shape, ``bool (size, size)``, touching all four sides: a ``disc`` keeps
+    centres within ``size / 2 - 0.25``; a ``triangle`` points up, row ``r`` within ``(r + 1) / 2``
+    of the middle."""
     if shape not in SHAPES:
         raise ValueError(f"Unknown shape {shape!r}; choose one of {list(SHAPES)}")
     size = check_int(size, "size", minimum=2)
@@ -81,11 +69,8 @@ def shape_footprint(shape: str, size: int) -> np.ndarray:
 
 
 def _texture(rng: np.random.Generator, size: int, waves: int = 6) -> np.ndarray:
-    """A smooth colour texture in about ``70..180`` plus a faint grain: ``float (size, size, 3)``.
-
-    The smooth part is a sum of ``waves`` plane waves per channel of at most 3 cycles per image,
-    random in direction and phase.
-    """
+    """``float (size, size, 3)`` in about ``70..180``: ``waves`` random plane waves per channel (at
+    most 3 cycles per image) plus a faint grain."""
     grid = 2j * np.pi * np.arange(size) / size
     freq = rng.uniform(-3, 3, size=(2, 3, waves))
     phase = np.exp(1j * rng.uniform(0, 2 * np.pi, size=(3, waves)))
@@ -176,16 +161,14 @@ def _check_range(value: object, name: str, minimum: int) -> tuple[int, int]:
 def make_scenes(num: int, image_size: int = 64, objects: int | Sequence[int] = (1, 3),
                 sizes: int | Sequence[int] = (8, 20), classes: Sequence[str] = SHAPES,
                 background: str = "texture", seed: int = 0) -> Scenes:
-    """``num`` scenes of ``image_size x image_size`` pixels (see the module docstring).
+    """``num`` scenes of ``image_size x image_size`` pixels.
 
     Args:
-        objects: how many shapes per scene, ``(low, high)`` inclusive (or one int). A shape
-            that finds no free place after 200 tries is left out, so crowded settings can give
-            fewer.
-        sizes: each shape's side in pixels, ``(low, high)`` inclusive (or one int), ``>= 2``.
-        classes: which shapes (a subset of ``SHAPES``, in the order that defines the labels).
-        background: ``"texture"``, ``"photo"`` (crops of scikit-image's photos) or ``"flat"``.
-        seed: with the scene's index, the only source of randomness.
+        objects: shapes per scene, ``(low, high)`` inclusive or an int (a shape with no free
+            place after 200 tries is left out).
+        sizes: each shape's side in pixels, ``(low, high)`` inclusive or an int, ``>= 2``.
+        classes: a subset of ``SHAPES``, in the order that defines the labels.
+        background: ``"texture"``, ``"photo"`` or ``"flat"``.
     """
     num = check_int(num, "num", minimum=0)
     size = check_int(image_size, "image_size", minimum=4)

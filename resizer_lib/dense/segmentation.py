@@ -1,24 +1,11 @@
 """Semantic segmentation (lesson 13): a small U-Net, a resize stage in front of it, the metrics.
 
-* ``build_unet``: the U-Net of Ronneberger, Fischer & Brox (MICCAI 2015) in miniature, Keras 3
-  functional and backend-agnostic. An encoder of conv blocks and 2x2 max-pooling; a decoder
-  that upsamples (bilinear resize, then convolution: no transposed convolution, so no
-  checkerboard) and **concatenates the encoder's map of the same size** (the skip connection)
-  before each block; a 1x1 convolution to per-pixel class logits.
-* ``build_segmenter``: ``uint8 image (B, H, W, 3) -> Rescaling(1/255) -> resize stage to
-  (h, w) -> U-Net -> logits (B, h, w, K) -> bilinear resize of the logits back to (B, H, W, K)``,
-  so predictions are compared with the masks at **full** resolution whatever the network's
-  input size. The resize stage is a plain resize, the learnable resizer
-  (``resizer_lib.models.resizer.build_resizer``) or MULLER. As in
-  ``resizer_lib.models.build_classifier``, the U-Net is built first after seeding, so every
-  stage of one seed starts from identical U-Net weights.
-* ``pixel_accuracy``, ``per_class_iou``, ``mean_iou``: NumPy, on the confusion matrix of
-  ``resizer_lib.course.classify``. IoU of class ``c`` is ``TP / (TP + FP + FN)`` over all
-  pixels of all images; a class absent from both the truth and the prediction has no IoU
-  (``NaN``) and is left out of the mean.
-
-Training is the lesson's own short loop (``model.fit`` on a batch order fixed by the seed and
-the epoch), written where it is taught.
+``build_unet``: Ronneberger et al.'s U-Net (2015) in miniature; the decoder upsamples
+(bilinear, then a convolution) and concatenates the encoder's map of the same size.
+``build_segmenter``: ``uint8 (B, H, W, 3) -> Rescaling -> resize stage to (h, w) -> U-Net ->
+logits (B, h, w, K) -> bilinear back to (B, H, W, K)``, so predictions meet the masks at full
+resolution. IoU of class ``c`` is ``TP / (TP + FP + FN)`` over all pixels; a class in neither
+the truth nor the prediction has none (NaN) and is left out of the mean.
 """
 
 from __future__ import annotations
@@ -34,16 +21,8 @@ from resizer_lib.course.classify import confusion_matrix
 from resizer_lib.models.muller import MullerResizer
 from resizer_lib.models.resizer import FixedResize, build_resizer
 
-__all__ = [
-    "SEGMENTER_STAGES",
-    "build_segmenter",
-    "build_unet",
-    "mean_iou",
-    "per_class_iou",
-    "pixel_accuracy",
-    "predict_masks",
-    "unet_of",
-]
+__all__ = ["SEGMENTER_STAGES", "build_segmenter", "build_unet", "mean_iou", "per_class_iou",
+           "pixel_accuracy", "predict_masks"]
 
 SEGMENTER_STAGES = ("bilinear", "learned", "muller", "none")
 
@@ -127,11 +106,6 @@ def build_segmenter(input_size: int | Sequence[int], target_size: int | Sequence
     if target != size:  # compare at full resolution: the logits go back to (H, W)
         logits = FixedResize(size, "bilinear", name="logits_to_input_size")(logits)
     return keras.Model(inputs, logits, name=name or f"segmenter_{stage}")
-
-
-def unet_of(model: keras.Model) -> keras.Model:
-    """The U-Net inside a model from ``build_segmenter``."""
-    return model.get_layer("unet")
 
 
 def predict_masks(model: keras.Model, images: np.ndarray, batch_size: int = 32) -> np.ndarray:

@@ -1,28 +1,11 @@
-"""The models: the learnable resizer, the classifier builder and its backbones, ConvMixer, the
-augmentation layers that sit in front, and BatchNorm recalibration.
-
-``spec`` (``ResizerSpec``, the resizer's hyper-parameters), ``resizer`` (``LearnableResizer``,
-``build_resizer``, ``FixedResize``, ``FusableLeakyReLU``), ``muller`` (``MullerResizer``),
-``classifier`` (``build_classifier``
-and the backbones), ``convmixer``, ``augment``, ``batchnorm``. Model code is backend-agnostic
-Keras 3. The classifier's names are re-exported here (``resizer_lib.models.build_classifier`` is
-the public path), lazily, so that importing ``resizer_lib.models.spec`` stays free of Keras.
-"""
+"""The models (backend-agnostic Keras 3). The classifier's names are re-exported here, lazily
+(``resizer_lib.models.build_classifier`` is the public path), so ``models.spec`` stays Keras-free."""
 
 from __future__ import annotations
 
-__all__ = [
-    "BACKBONES",
-    "MULLER_ARM",
-    "NAMED_RESIZES",
-    "RESIZER_ARMS",
-    "backbone_weights",
-    "build_backbone",
-    "build_classifier",
-    "copy_backbone_weights",
-    "get_backbone",
-    "small_cnn",
-]
+__all__ = ["BACKBONES", "MULLER_ARM", "NAMED_RESIZES", "RESIZER_ARMS", "backbone_weights",
+           "build_backbone", "build_classifier", "copy_backbone_weights", "get_backbone",
+           "small_cnn"]
 
 
 def __getattr__(name: str):

@@ -1,11 +1,8 @@
 """BatchNorm after a short run: find the layers, read their momenta, re-estimate their statistics.
 
-In inference mode a ``BatchNormalization`` layer normalises with its *moving* mean and variance,
-which move by a fraction ``1 - momentum`` towards each training batch's statistics. After ``n``
-steps the initial values (mean 0, variance 1) still weigh ``momentum ** n``: 0.96 after 40 steps
-with MobileNetV2's 0.999. A briefly trained network can then predict one class in inference mode
-whatever it learned. ``recalibrate_batchnorm`` re-estimates the moving statistics from data, with
-the weights left as they are (the "precise BatchNorm" remedy).
+After ``n`` steps a moving statistic still weighs its initial value by ``momentum ** n`` (0.96
+after 40 steps at 0.999), so a briefly trained network can predict one class in inference mode.
+``recalibrate_batchnorm`` re-estimates the statistics from data, weights unchanged ("precise BN").
 """
 
 from __future__ import annotations
@@ -30,18 +27,11 @@ def batchnorm_momenta(model: keras.Model) -> set[float]:
 
 
 def recalibrate_batchnorm(model: keras.Model, images: np.ndarray, batch_size: int = 32) -> int:
-    """Replace every BatchNorm layer's moving mean and variance by their average over ``images``.
+    """Set every BatchNorm layer's moving mean and variance to their average over the batches of
+    ``images`` (``(N, H, W, C)``, the model's input dtype); returns the number of layers updated.
 
-    Args:
-        model: a built model taking ``images`` as input (any Keras backend).
-        images: ``(N, H, W, C)`` array, the model's input dtype (e.g. uint8 for ``build_classifier``).
-        batch_size: images per forward pass; the statistics are the mean over the
-            ``ceil(N / batch_size)`` batches of each batch's statistics.
-
-    Returns the number of BatchNorm layers updated. Only the moving statistics change: the
-    weights stay as trained. The forward passes run in training mode, so layers that behave
-    differently in training (dropout, augmentation) are active during them; BatchNorm's own
-    momentum is restored afterwards.
+    The weights stay as trained. The passes run in training mode (dropout and augmentation are
+    active during them); each layer's momentum is restored afterwards.
     """
     layers = batchnorm_layers(model)
     if not layers:

@@ -1,7 +1,5 @@
-"""ConvMixer ("Patches Are All You Need?", Trockman & Kolter, 2022) in backend-agnostic Keras 3.
-
-A ConvMixer-``width``/``depth`` maps ``(B, H, W, C)`` images in ``[0, 1]`` to ``(B, K)`` class
-probabilities::
+"""ConvMixer ("Patches Are All You Need?", Trockman & Kolter, 2022): ``(B, H, W, C)`` in ``[0, 1]``
+-> ``(B, K)`` probabilities::
 
     z = BN(gelu(conv_pxp_stride_p(x)))              # patch embedding: (B, H/p, W/p, width)
     repeat depth times:
@@ -9,28 +7,9 @@ probabilities::
         z = BN(gelu(conv_1x1(z)))                   # channel mixing
     y = softmax(dense(global_average_pool(z)))      # (B, K)
 
-Every layer after the stem keeps the resolution ``H/p x W/p`` (``floor`` for sizes that ``p``
-does not divide), so the network is fully convolutional and works at any input size
-``>= p``. Parameters (``count_params``, BatchNorm moving statistics included)::
-
-    stem   = p*p*C*width + width                (patch conv, bias)  + 4*width (BN)
-    block  = k*k*width + width                  (depth-wise, bias)  + 4*width (BN)
-           + width*width + width                (point-wise, bias)  + 4*width (BN)
-    head   = width*K + K
-    total  = stem + depth * block + head        (see ``convmixer_param_count``)
-
-ConvMixer-256/8 with ``k = 5, p = 2`` on ``32 x 32 x 3`` and 10 classes: 602,890 parameters,
-of which 8,704 are the moving statistics of its 17 BatchNorms (594,186 trainable). The eight 1x1 point-wise
-convolutions hold 526,336 of them (87%): channel mixing, not spatial mixing, is what costs.
-The count does not depend on ``H, W``: only the activations grow with the input.
-
-BatchNorm uses ``momentum=0.9`` for its moving statistics, which is PyTorch's default
-(``momentum=0.1`` there weights the *new* batch) and so what the paper's reference code
-trains with; Keras' default 0.99 needs ten times more steps before inference-mode
-predictions mean anything, which matters for the short runs of a CPU course.
-
-``patch_embeddings``, ``depthwise_kernels`` and ``filter_mosaic`` turn the learned filters into
-pictures, each filter normalised on its own to ``[0, 1]``.
+Fully convolutional (any input ``>= p``). BatchNorm momentum 0.9 is PyTorch's default, what the
+paper's code trains with. ``patch_embeddings``, ``depthwise_kernels`` and ``filter_mosaic`` turn
+the learned filters into pictures.
 """
 
 from __future__ import annotations
@@ -46,16 +25,8 @@ from resizer_lib._checks import check_int, is_int
 
 BN_MOMENTUM = 0.9  # PyTorch's default (its momentum=0.1), as in the paper's code
 
-__all__ = [
-    "BN_MOMENTUM",
-    "build_convmixer",
-    "convmixer_param_count",
-    "depthwise_kernels",
-    "filter_mosaic",
-    "find_convmixer",
-    "normalise_per_filter",
-    "patch_embeddings",
-]
+__all__ = ["BN_MOMENTUM", "build_convmixer", "convmixer_param_count", "depthwise_kernels",
+           "filter_mosaic", "find_convmixer", "normalise_per_filter", "patch_embeddings"]
 
 
 def _check_input_shape(input_shape: object, patch_size: int) -> tuple:
@@ -98,8 +69,7 @@ def build_convmixer(
         kernel_size: ``k`` of the depth-wise convolution (spatial mixing).
         patch_size: ``p``; the stem is a ``p x p`` convolution with stride ``p``.
 
-    Layer names (for inspection): ``patch_embed``, ``mixer{i}_depthwise``, ``mixer{i}_pointwise``
-    for ``i`` in ``0 .. depth-1``, ``predictions``.
+    Layers: ``patch_embed``, ``mixer{i}_depthwise``, ``mixer{i}_pointwise``, ``predictions``.
     """
     width = check_int(width, "width")
     depth = check_int(depth, "depth")
@@ -138,10 +108,8 @@ def convmixer_param_count(
     channels: int = 3,
     num_classes: int = 10,
 ) -> dict[str, int]:
-    """The parameter count by hand: ``{"stem", "block", "blocks", "head", "total", "trainable"}``.
-
-    BatchNorm has 4 vectors per channel (gamma, beta trainable; moving mean and variance not).
-    """
+    """The parameter count by hand: ``{"stem", "block", "blocks", "head", "total", "trainable"}``
+    (BatchNorm: 4 vectors per channel, the 2 moving statistics not trainable)."""
     bn = 4 * width
     stem = patch_size * patch_size * channels * width + width + bn
     block = (kernel_size * kernel_size * width + width + bn) + (width * width + width + bn)
@@ -153,10 +121,7 @@ def convmixer_param_count(
 
 
 def find_convmixer(model: keras.Model) -> keras.Model:
-    """The ConvMixer inside ``model`` (a classifier from ``build_classifier``), or ``model`` itself.
-
-    Looks for the (possibly nested) sub-model that has a ``patch_embed`` layer.
-    """
+    """The (possibly nested) model with a ``patch_embed`` layer: ``model`` or one inside it."""
     if any(layer.name == "patch_embed" for layer in model.layers):
         return model
     for layer in model.layers:
@@ -172,12 +137,8 @@ def find_convmixer(model: keras.Model) -> keras.Model:
 
 
 def normalise_per_filter(filters: np.ndarray) -> np.ndarray:
-    """Min-max scale each filter ``filters[i]`` (all its other axes together) to ``[0, 1]``.
-
-    ``(N, ...) -> (N, ...)`` float32. A constant filter becomes 0.5 everywhere. Per filter,
-    because filters differ in scale by orders of magnitude: one shared scale shows a few
-    strong filters and a grey field for the rest.
-    """
+    """Min-max scale each filter ``filters[i]`` to ``[0, 1]``: ``(N, ...) -> (N, ...)`` float32
+    (a constant filter: 0.5). Per filter, since their scales differ by orders of magnitude."""
     arr = np.asarray(filters, dtype=np.float32)
     if arr.ndim < 2 or arr.shape[0] == 0:
         raise ValueError(f"filters must have shape (N, ...) with N >= 1; got {arr.shape}")
@@ -189,11 +150,8 @@ def normalise_per_filter(filters: np.ndarray) -> np.ndarray:
 
 
 def patch_embeddings(model: keras.Model, normalise: bool = True) -> np.ndarray:
-    """The stem's filters as ``(width, p, p, C)`` images (each normalised to ``[0, 1]``).
-
-    Filter ``i`` is the ``p x p`` RGB patch whose dot product with the input gives channel
-    ``i`` of the embedding. ``model`` is a ConvMixer or a classifier that contains one.
-    """
+    """The stem's filters as ``(width, p, p, C)`` images (each normalised to ``[0, 1]``); ``model``
+    is a ConvMixer or a classifier holding one."""
     kernel = keras.ops.convert_to_numpy(find_convmixer(model).get_layer("patch_embed").kernel)
     filters = np.transpose(kernel, (3, 0, 1, 2))  # (p, p, C, width) -> (width, p, p, C)
     return normalise_per_filter(filters) if normalise else filters
@@ -211,11 +169,8 @@ def depthwise_kernels(model: keras.Model, block: int = 0, normalise: bool = True
 
 
 def filter_mosaic(filters: np.ndarray, ncols: int = 16, pad: int = 1, fill: float = 1.0) -> np.ndarray:
-    """Tile ``(N, k, k)`` or ``(N, k, k, C)`` filters into one image for a single ``imshow``.
-
-    Returns ``(rows*(k+pad)+pad, ncols*(k+pad)+pad[, C])`` with ``rows = ceil(N / ncols)``;
-    gaps and empty cells are ``fill``. One image draws far faster than hundreds of subplots.
-    """
+    """Tile ``(N, k, k[, C])`` filters into one image ``(rows*(k+pad)+pad, ncols*(k+pad)+pad[, C])``
+    for one fast ``imshow``; gaps and empty cells are ``fill``."""
     arr = np.asarray(filters, dtype=np.float32)
     if arr.ndim not in (3, 4) or arr.shape[0] == 0:
         raise ValueError(f"filters must be (N, k, k) or (N, k, k, C) with N >= 1; got {arr.shape}")

@@ -1,10 +1,5 @@
-"""``FusableLeakyReLU``: the resizer's LeakyReLU, with a gradient TensorFlow's CPU fusion keeps.
-
-It computes exactly ``keras.layers.LeakyReLU``; only the graph TensorFlow builds for its
-gradient differs (the class docstring says why). The learnable resizer
-(``resizer_lib.models.resizer``) uses it; a learner reading the paper's layer can read it as a
-plain LeakyReLU.
-"""
+"""``FusableLeakyReLU``: exactly ``keras.layers.LeakyReLU``, with a gradient that TensorFlow's CPU
+fusion keeps. Read it as a plain LeakyReLU."""
 
 from __future__ import annotations
 
@@ -18,19 +13,11 @@ __all__ = ["FusableLeakyReLU"]
 class FusableLeakyReLU(layers.LeakyReLU):
     """``keras.layers.LeakyReLU`` whose gradient reads its output, not its input: ``(...) -> (...)``.
 
-    Same forward op, same values, and the same gradient, since for ``a > 0`` the output
-    ``y = lrelu(x)`` has the sign of ``x`` (for ``a = 0`` both are 0 where ``x <= 0``): the
-    gradient is ``g`` where ``y > 0`` and ``a g`` elsewhere, exactly what TensorFlow's
-    ``LeakyReluGrad`` computes from ``x``.
-
-    Why: on CPUs where TensorFlow turns oneDNN on (Intel Xeons with AVX-512), Grappler's
-    remapper fuses ``Conv2D -> BiasAdd -> LeakyRelu`` into one kernel. In a training graph the
-    built-in gradient still reads the ``BiasAdd`` output, which the fusion removes, so the
-    rewrite fails ("remapper failed: ... fanout ... LeakyReluGrad exist for missing node ...
-    BiasAdd") and TensorFlow drops every remapper rewrite of that graph. Reading the output
-    (as ``ReluGrad`` does for ReLU) leaves the ``BiasAdd`` one consumer, and the fusion works.
-    On TensorFlow the gradient is the same ``LeakyReluGrad`` kernel fed the output; on other
-    backends the layer is the plain ``keras.ops.leaky_relu`` (they have no such rewrite).
+    Same values and gradient (``y = lrelu(x)`` has the sign of ``x``). Why: on CPUs where
+    TensorFlow turns oneDNN on, Grappler fuses ``Conv2D -> BiasAdd -> LeakyRelu``, but the
+    built-in gradient reads the removed ``BiasAdd`` output, so the rewrite fails ("remapper
+    failed ... LeakyReluGrad ...") and every fusion of the graph is dropped. Other backends
+    use the plain ``keras.ops.leaky_relu``.
     """
 
     def call(self, inputs):

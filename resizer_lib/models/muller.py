@@ -1,8 +1,6 @@
 """MULLER, the multilayer Laplacian resizer (Tu, Milanfar & Talebi, ICCV 2023, arXiv 2304.02859).
 
-The same authors' successor to the learnable resizer: no convolutions to learn and no
-BatchNorm, only two scalars per layer. It adds to a plain resize the resized band-pass details
-of the input, each layer's through a learned affine map and a ``tanh``::
+A plain resize plus the resized band-pass details of the input, two learned scalars per layer::
 
     x_0 = x,   y = resize(x)                                    # (B, h, w, C)
     for k = 1 .. K:
@@ -10,10 +8,8 @@ of the input, each layer's through a learned affine map and a ``tanh``::
         y   = y + tanh(w_k * resize(x_k - x_{k-1}) + b_k)        # detail of band k, resized
     return y
 
-``G`` is a separable Gaussian (``kernel_size`` taps, ``stddev``), applied per channel with zero
-padding. With every ``w_k = b_k = 0`` (the initial values) each ``tanh`` is 0 and MULLER is
-exactly the plain resize, so training starts from the baseline. Parameters: ``2 K``.
-Backend-agnostic Keras 3 (``keras.ops``), written from the paper's description.
+``G``: a separable Gaussian per channel, zero padding. All ``w_k = b_k = 0`` at the start, so
+training starts from the plain resize. Written from the paper's description.
 """
 
 from __future__ import annotations
@@ -27,7 +23,7 @@ from keras import layers, ops
 from resizer_lib._checks import check_int, check_size
 from resizer_lib.interpolation import check_interpolation
 
-__all__ = ["MullerResizer", "gaussian_taps", "muller_param_count"]
+__all__ = ["MullerResizer", "gaussian_taps"]
 
 
 def gaussian_taps(kernel_size: int, stddev: float) -> list[float]:
@@ -36,11 +32,6 @@ def gaussian_taps(kernel_size: int, stddev: float) -> list[float]:
     taps = [math.exp(-(i * i) / (2.0 * stddev * stddev)) for i in range(-radius, radius + 1)]
     total = sum(taps)
     return [t / total for t in taps]
-
-
-def muller_param_count(num_layers: int = 2) -> int:
-    """MULLER's trainable parameters: a weight and a bias per layer, ``2 K``."""
-    return 2 * num_layers
 
 
 @keras.saving.register_keras_serializable(package="resizer_lib")

@@ -1,8 +1,5 @@
-"""``ResizerSpec``: the learnable resizer's hyper-parameters, declared and checked once.
-
-Keras-free at import (the interpolation check looks the backend up when a spec is made), so the
-command line can take its defaults without importing TensorFlow.
-"""
+"""``ResizerSpec``: the learnable resizer's hyper-parameters, declared and checked once (Keras-free
+at import, so the command line takes its defaults without TensorFlow)."""
 
 from __future__ import annotations
 
@@ -16,10 +13,8 @@ __all__ = ["ResizerSpec", "resolve_spec"]
 
 @dataclass(frozen=True)
 class ResizerSpec:
-    """The learnable resizer's hyper-parameters, declared and checked here once.
-
-    ``LearnableResizer``, ``build_resizer``, ``build_classifier``, ``ExperimentConfig``
-    (``config.resizer_spec()``) and the command line's defaults all come from this class.
+    """The learnable resizer's hyper-parameters (``LearnableResizer``, ``build_classifier``,
+    ``ExperimentConfig`` and the command line all take them from here).
 
     Args:
         filters: width ``F`` of the internal feature maps (>= 1).

@@ -1,21 +1,12 @@
-"""Paired experiments: train every arm from identical initial weights on the same data order.
-
-``compare(config)`` answers the course's question, *does the learnable resizer help?*, with a
-controlled design. For each seed it builds every arm with ``build_classifier(seed=seed)`` (so the
-backbone starts from the same weights, checked by a checksum), feeds the same shuffled batches
-(``EpochBatches``: the order depends only on the seed and the epoch), trains with the same recipe
-and evaluates on the same validation set. Each finished ``(arm, seed)`` run is stored as JSON and
-skipped when the study is rerun with the same configuration, so long studies resume.
-
-The package: ``config`` (``ExperimentConfig`` and its fingerprint), ``batches`` (the seeded
-batches and the resume callbacks), ``arms`` (recipes, the model of each arm), ``record`` (the
-typed run record ``RunRecord`` and its JSON), ``runner`` (``train_run``, ``compare``). Import
-from ``resizer_lib.training``: ``__all__`` below is the contract.
+"""Paired experiments: every arm of a seed starts from identical backbone weights (checked by a
+checksum) and sees the same batches; each finished ``(arm, seed)`` run is stored as JSON, so a
+rerun resumes. ``compare(config)`` answers *does the learnable resizer help?*. ``__all__`` is
+the contract.
 """
 
 from __future__ import annotations
 
-from resizer_lib.runtime import device_description, resolve_jit, software_description
+from resizer_lib.runtime import resolve_jit
 from resizer_lib.training.arms import (
     build_arm,
     classifier_of,
@@ -35,29 +26,8 @@ from resizer_lib.training.record import (
 )
 from resizer_lib.training.runner import compare, load_experiment_data, provenance, train_run
 
-__all__ = [
-    "ARM_CONTROLS",
-    "RECIPES",
-    "RECORD_VERSION",
-    "EpochBatches",
-    "EpochSetter",
-    "ExperimentConfig",
-    "RandomStateBackup",
-    "RunRecord",
-    "assert_identical_initial_weights",
-    "build_arm",
-    "classifier_of",
-    "compare",
-    "data_fingerprint",
-    "device_description",
-    "load_experiment_data",
-    "load_run",
-    "make_optimizer",
-    "not_jit_safe_layers",
-    "provenance",
-    "resolve_jit",
-    "software_description",
-    "train_run",
-    "warn_if_not_compiled",
-    "weights_checksum",
-]
+__all__ = ["ARM_CONTROLS", "RECIPES", "RECORD_VERSION", "EpochBatches", "EpochSetter",
+           "ExperimentConfig", "RandomStateBackup", "RunRecord", "assert_identical_initial_weights",
+           "build_arm", "classifier_of", "compare", "data_fingerprint", "load_experiment_data",
+           "load_run", "make_optimizer", "not_jit_safe_layers", "provenance", "resolve_jit",
+           "train_run", "warn_if_not_compiled", "weights_checksum"]

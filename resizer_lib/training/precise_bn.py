@@ -1,12 +1,6 @@
-"""Precise BatchNorm: every run is also evaluated with re-estimated BatchNorm statistics.
-
-A network's BatchNorm layers evaluate with *moving* statistics, an exponential average that
-lags the weights; after a short run from scratch they can be far from what the layers see
-(the course's DenseNet study: models that called 85-99 % of all photos "cat"). Wu & Johnson
-("Rethinking 'Batch' in BatchNorm", 2021) recommend re-estimating them with the weights frozen
-("precise BN"). ``evaluate_recalibrated`` does that on a fixed, seeded sample of training images
-(``PRECISE_BN_IMAGES``, 512 by default, every image if the set is smaller), evaluates again, and
-puts the moving statistics back, so the trained model and its reported metrics are unchanged.
+"""Precise BatchNorm (Wu & Johnson, 2021): every run is also evaluated with BatchNorm statistics
+re-estimated on a fixed, seeded sample of ``PRECISE_BN_IMAGES`` training images, weights frozen;
+the moving statistics are put back afterwards.
 """
 
 from __future__ import annotations

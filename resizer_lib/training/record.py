@@ -1,9 +1,7 @@
-"""The run record: what one finished ``(arm, seed)`` run leaves behind, as typed data and JSON.
+"""``RunRecord``: what one finished ``(arm, seed)`` run leaves, ``<out>/<name>/runs/<arm>_seed<k>.json``.
 
-Every study is built from these files (``<out>/<name>/runs/<arm>_seed<k>.json``). ``RunRecord``
-is their schema: it reads a record written by any version of the library (records written
-before the schema existed have no ``record_version``; they read as version 0 and are written
-back unchanged) and refuses one that lacks a field a study needs, naming the file.
+It reads records of every version (those without ``record_version`` are version 0 and are
+written back unchanged) and refuses one that lacks a field a study needs, naming the file.
 """
 
 from __future__ import annotations
@@ -18,14 +16,8 @@ import numpy as np
 
 from resizer_lib.files import BrokenRecord, read_json, set_aside, write_json_atomic
 
-__all__ = [
-    "RECORD_VERSION",
-    "RunRecord",
-    "assert_identical_initial_weights",
-    "data_fingerprint",
-    "load_run",
-    "weights_checksum",
-]
+__all__ = ["RECORD_VERSION", "RunRecord", "assert_identical_initial_weights", "data_fingerprint",
+           "load_run", "weights_checksum"]
 
 RECORD_VERSION = 1  # the typed record; adds precise-BN accuracy (final.*_recalibrated, precise_bn)
 

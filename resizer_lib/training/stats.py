@@ -1,15 +1,8 @@
-"""Small, honest statistics for paired experiments: mean ± std and t-based confidence intervals.
+"""Statistics for paired experiments: mean ± std and t-based 95% intervals (``scipy.stats``).
 
-Each seed trains every arm from the same initial backbone weights on the same data order, so
-arms are compared *per seed* (a paired design). For two arms A and B with scores ``a_i, b_i``
-over ``n`` seeds, the paired differences ``d_i = a_i - b_i`` give
-
-.. math::  \\bar d \\pm t_{0.975,\\,n-1} \\; s_d / \\sqrt{n}
-
-where ``s_d`` is the sample standard deviation (``ddof=1``). With ``n = 1`` no interval exists
-and the bounds are NaN: one seed tells you nothing about the spread. The interval itself is
-``scipy.stats.t.interval`` (scipy is a declared dependency); the tests check it against values
-computed by hand.
+Arms are compared per seed: over ``n`` seeds the differences ``d_i = a_i - b_i`` give
+``mean(d) ± t_{0.975, n-1} s_d / sqrt(n)`` (``s_d`` with ``ddof=1``). With one seed there is no
+interval: the bounds are NaN.
 """
 
 from __future__ import annotations
@@ -21,8 +14,8 @@ from itertools import combinations
 
 from scipy import stats
 
-__all__ = ["METRIC", "RECALIBRATED", "Interval", "mean_std", "t_critical", "mean_ci",
-           "paired_difference", "summarise", "summarise_recalibrated", "paired", "format_table"]
+__all__ = ["METRIC", "RECALIBRATED", "Interval", "mean_std", "mean_ci", "paired_difference",
+           "summarise", "summarise_recalibrated", "paired"]
 
 METRIC = "val_accuracy"  # final-epoch validation accuracy: never the best epoch
 RECALIBRATED = "val_accuracy_recalibrated"  # the same, with precise-BN statistics
@@ -76,13 +69,6 @@ def _check_level(level: float) -> float:
         raise ValueError(f"level must be a probability strictly between 0 and 1 (0.95 for a 95% "
                          f"interval); got {level!r}")
     return float(level)
-
-
-def t_critical(dof: int, level: float = 0.95) -> float:
-    """Two-sided critical value of Student's t with ``dof`` degrees of freedom."""
-    if dof < 1:
-        raise ValueError(f"dof must be >= 1; got {dof}")
-    return float(stats.t.ppf(0.5 + _check_level(level) / 2, dof))
 
 
 def mean_ci(values: Sequence[float], level: float = 0.95) -> Interval:
@@ -146,17 +132,3 @@ def paired(summary: dict, a: str, b: str) -> dict:
         if (pair["a"], pair["b"]) == (b, a):
             return {"mean": -pair["mean"], "low": -pair["high"], "high": -pair["low"], "n": pair["n"]}
     raise ValueError(f"No pair {a!r} − {b!r}; the arms are {list(summary['arms'])}")
-
-
-def format_table(summary: dict) -> str:
-    """The summary as a plain-text table (accuracies in percent)."""
-    lines = [f"{'arm':<14}{'n':>3}  {summary['metric'] + ' mean ± std':>26}"]
-    for arm, s in summary["arms"].items():
-        spread = f"± {100 * s['std']:.2f} %" if s["n"] > 1 else "%  (one seed)"
-        lines.append(f"{arm:<14}{s['n']:>3}  {100 * s['mean']:>17.2f} {spread}")
-    lines.append("")
-    lines.append(f"{'paired difference (a - b)':<30}{'n':>3}  {'mean':>8}  {'95% CI':>20}")
-    for p in summary["pairs"]:
-        ci = "n/a (one seed)" if math.isnan(p["low"]) else f"[{100 * p['low']:+.2f}, {100 * p['high']:+.2f}]"
-        lines.append(f"{p['a'] + ' - ' + p['b']:<30}{p['n']:>3}  {100 * p['mean']:>+7.2f}%  {ci:>20}")
-    return "\n".join(lines)

@@ -1,13 +1,6 @@
-"""The committed studies, as the installed package ships them: what a notebook reads.
-
-``results/`` in a checkout holds each study's summary (``<name>.json``), its tables, figures and
-run folders. A notebook opened anywhere else (Colab, a copy in another folder, an installed
-package) has no ``results/``, so the summaries the notebooks read are also *package data*:
-copies in ``resizer_lib/study_data/``, written by ``make sync`` and checked against ``results/``
-by ``make lint``. ``load_study(name)`` is the one way a notebook reads them.
-
-A study summary is the JSON that ``compare`` writes (``config``, ``provenance``, ``runs``,
-``summary`` ...); a few study files are diagnoses in their own format (their ``kind`` says so).
+"""The committed study summaries, shipped as package data (``study_data/``, copied from
+``results/`` by ``make sync``), so a notebook reads them anywhere, Colab included:
+``load_study(name)``.
 """
 
 from __future__ import annotations

@@ -1,13 +1,8 @@
-"""Training step times, measured inside ``fit`` by a callback: ``StepTimer``.
+"""``StepTimer``: training step times inside ``fit``, per model name.
 
-Per-batch wall time is taken between ``on_train_batch_begin`` and ``on_train_batch_end``. Keras
-hands a callback the batch's logs only after the step has finished (it converts them to Python
-numbers for any callback not marked async-safe), so the interval covers the whole step on every
-backend. The first ``warmup`` steps of each run are left out of the summary: they include
-tracing and compilation, which can take longer than the rest of a short run together.
-
-Runs are keyed by the model's name (``build_arm`` names a model ``<backbone>_<arm>``); a name
-seen again (another seed) adds to the same list.
+Keras hands a callback the batch's logs only after the step has finished, so the interval
+between ``on_train_batch_begin`` and ``..._end`` covers the step on every backend. The first
+``warmup`` steps of each run (tracing, compilation) are left out of the summary.
 """
 
 from __future__ import annotations
@@ -22,17 +17,8 @@ __all__ = ["StepTimer"]
 
 
 class StepTimer(keras.callbacks.Callback):
-    """Records each training step's wall time, per model name.
-
-    Example::
-
-        timer = StepTimer(warmup=2)
-        model.fit(x, y, epochs=2, callbacks=[timer])
-        timer.median_ms(model.name)   # median step time in milliseconds (NaN if too few steps)
-
-    Attributes:
-        steps: ``{model name: [seconds of step 0, step 1, ...]}`` per run, warm-up included.
-    """
+    """Records each training step's wall time: ``steps[model name]`` is one list of seconds per
+    run, warm-up included. ``fit(..., callbacks=[timer])``, then ``timer.median_ms(model.name)``."""
 
     def __init__(self, warmup: int = 1):
         super().__init__()

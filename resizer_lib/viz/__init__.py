@@ -1,25 +1,14 @@
-"""The figures: display normalisation, image grids, learning curves, tables, spectra, resize
-comparisons, and the interactive explorer.
+"""The figures; every name below is importable from ``resizer_lib.viz``."""
 
-``display`` (``to_display``, ``show_images``, ``save_figure``), ``curves`` (``plot_history``),
-``tables`` (``markdown_table``, ``show_table``), ``spectra`` (``magnitude_spectrum``,
-``spectral_gain``, ...), ``comparison`` (``compare_resizers``, ``plot_comparison``), ``widgets``
-(the resize explorer). Every name below is also importable from ``resizer_lib.viz``.
-"""
-
-from resizer_lib.interpolation import resize_image  # noqa: F401  (its home; here for the figures)
+from resizer_lib.interpolation import resize_image  # noqa: F401
 from resizer_lib.viz.comparison import (  # noqa: F401
     available_interpolations,  # only until widgets.py reads resizer_lib.interpolation
     compare_resizers,
     model_target_size,
     plot_comparison,
 )
-from resizer_lib.viz.curves import (  # noqa: F401
-    aggregate_curves,
-    plot_history,
-)
+from resizer_lib.viz.curves import plot_history
 from resizer_lib.viz.display import (  # noqa: F401
-    DISPLAY_MODES,
     clipping_warnings,
     save_figure,
     show_images,
@@ -27,38 +16,15 @@ from resizer_lib.viz.display import (  # noqa: F401
     to_float,
 )
 from resizer_lib.viz.spectra import (  # noqa: F401
-    centred_fft,
     channel_statistics,
     magnitude_spectrum,
     plot_spectra,
     plot_spectral_gain,
-    radial_profile,
     spectral_gain,
 )
-from resizer_lib.viz.tables import (  # noqa: F401
-    markdown_table,
-    show_table,
-)
+from resizer_lib.viz.tables import markdown_table, show_table
 
-__all__ = [
-    "DISPLAY_MODES",
-    "aggregate_curves",
-    "centred_fft",
-    "channel_statistics",
-    "clipping_warnings",
-    "compare_resizers",
-    "magnitude_spectrum",
-    "markdown_table",
-    "model_target_size",
-    "plot_comparison",
-    "plot_history",
-    "plot_spectra",
-    "plot_spectral_gain",
-    "radial_profile",
-    "save_figure",
-    "show_images",
-    "show_table",
-    "spectral_gain",
-    "to_display",
-    "to_float",
-]
+__all__ = ["channel_statistics", "clipping_warnings", "compare_resizers", "magnitude_spectrum",
+           "markdown_table", "model_target_size", "plot_comparison", "plot_history", "plot_spectra",
+           "plot_spectral_gain", "save_figure", "show_images", "show_table", "spectral_gain",
+           "to_display", "to_float"]

@@ -1,6 +1,4 @@
-"""Resizing compared: a naive resize of an image, and a learned resizer beside it (the
-comparison behind the widget in ``resizer_lib.viz.widgets``). The resize itself is
-``resizer_lib.interpolation.resize_image``."""
+"""A naive resize of an image beside a learned resizer's (behind ``viz.widgets``'s explorer)."""
 
 from __future__ import annotations
 
@@ -18,11 +16,7 @@ from resizer_lib.models.resizer import LearnableResizer
 from resizer_lib.viz.display import to_display, to_float
 from resizer_lib.viz.spectra import magnitude_spectrum, show_spectrum
 
-__all__ = [
-    "compare_resizers",
-    "model_target_size",
-    "plot_comparison",
-]
+__all__ = ["compare_resizers", "model_target_size", "plot_comparison"]
 
 
 def available_interpolations() -> tuple[str, ...]:
@@ -30,7 +24,6 @@ def available_interpolations() -> tuple[str, ...]:
     return interpolations("figure")
 
 
-# -- the comparison behind the widget -------------------------------------------------------------
 def model_target_size(model: Any) -> tuple[int, int] | None:
     """The ``(h, w)`` a resizer model (or ``LearnableResizer`` layer) outputs, when it is fixed."""
     if isinstance(model, LearnableResizer):

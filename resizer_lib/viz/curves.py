@@ -10,10 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-__all__ = [
-    "aggregate_curves",
-    "plot_history",
-]
+__all__ = ["aggregate_curves", "plot_history"]
 
 # -- learning curves ---------------------------------------------------------------------------
 def _runs_of(arm: str, value: Any) -> list[dict]:

@@ -1,9 +1,7 @@
 """Images on screen and on disk: display normalisation, image grids, saving figures.
 
-Images are NumPy-like ``(H, W)``, ``(H, W, 1)`` or ``(H, W, 3)``, or batches ``(B, H, W, C)``;
-``uint8`` means ``0..255``, floats mean ``[0, 1]`` (the resizer's input range; its output is
-unbounded). Every plotting function returns the matplotlib ``Figure`` and never calls
-``plt.show()``.
+Images are ``(H, W)``, ``(H, W, 1|3)`` or batches ``(B, H, W, C)``; ``uint8`` means ``0..255``,
+floats ``[0, 1]`` (a resizer's output is unbounded). Plotting functions return the ``Figure``.
 """
 
 from __future__ import annotations
@@ -23,16 +21,9 @@ DISPLAY_MODES = ("clip", "minmax", "percentile")
 _OTHER_FORMATS = (".jpg", ".jpeg", ".svg", ".pdf", ".eps", ".tif", ".tiff", ".webp", ".gif")
 
 
-__all__ = [
-    "DISPLAY_MODES",
-    "clipping_warnings",
-    "save_figure",
-    "show_images",
-    "to_display",
-    "to_float",
-]
+__all__ = ["DISPLAY_MODES", "clipping_warnings", "save_figure", "show_images", "to_display",
+           "to_float"]
 
-# -- arrays and display normalisation ---------------------------------------------------------
 def _as_numpy(x: Any) -> np.ndarray:
     """A NumPy array from NumPy, TF, JAX or torch (CPU or GPU) tensors."""
     if hasattr(x, "detach"):  # torch
@@ -70,18 +61,10 @@ def check_image_rank(arr: np.ndarray) -> bool:
 def to_display(
     image: Any, mode: str = "clip", percentiles: tuple[float, float] = (1.0, 99.0)
 ) -> np.ndarray:
-    """Map an image (or batch) to ``float32`` in ``[0, 1]`` for ``imshow``.
-
-    ``uint8``/integer inputs are first scaled to ``[0, 1]`` (see ``to_float``); NaN and inf
-    become finite. Then, per image (all channels together, so colours keep their balance):
-
-    * ``"clip"``: clip to ``[0, 1]`` (an honest view of a resizer output in the input range);
-    * ``"minmax"``: stretch ``[min, max]`` to ``[0, 1]`` (a constant image becomes 0);
-    * ``"percentile"``: stretch the ``percentiles`` (default 1st..99th) and clip, robust to
-      a few extreme pixels.
-
-    Shapes: ``(H, W)`` and ``(H, W, 1)`` -> ``(H, W)``; ``(H, W, 3|4)`` unchanged; batches
-    ``(B, H, W, C)`` -> ``(B, H, W)`` or ``(B, H, W, C)``.
+    """An image (or batch) as ``float32`` in ``[0, 1]`` for ``imshow``, per image, all channels
+    together: ``"clip"`` to ``[0, 1]``, ``"minmax"`` stretches (a constant image becomes 0),
+    ``"percentile"`` stretches ``percentiles`` and clips. Integers are scaled first
+    (``to_float``); NaN and inf become finite. ``(H, W, 1)`` -> ``(H, W)``; batches likewise.
     """
     if mode not in DISPLAY_MODES:
         raise ValueError(f"Unknown display mode {mode!r}; choose one of {list(DISPLAY_MODES)}")
@@ -114,12 +97,9 @@ def to_display(
 
 @contextmanager
 def clipping_warnings() -> Iterator[list[str]]:
-    """Collect matplotlib's "Clipping input data to the valid range for imshow" warnings.
-
-    ``with clipping_warnings() as caught: ...`` yields a list that fills with the messages
-    logged inside the block (they are still shown as usual). Figures that go through
-    ``to_display`` never trigger it; a raw ``imshow`` of a resizer output (unbounded) does.
-    """
+    """``with clipping_warnings() as caught:`` fills ``caught`` with matplotlib's "Clipping input
+    data ..." warnings logged in the block (a raw ``imshow`` of a resizer output; never
+    ``to_display``)."""
     caught: list[str] = []
 
     class _Collect(logging.Handler):
@@ -136,7 +116,6 @@ def clipping_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-# -- image grids --------------------------------------------------------------------------------
 def image_list(images: Any) -> list[np.ndarray]:
     if isinstance(images, (list, tuple)):
         items = [_as_numpy(img) for img in images]
@@ -157,11 +136,8 @@ def show_images(
     cmap: str = "gray",
     suptitle: str | None = None,
 ) -> Figure:
-    """A grid of images (a list of arrays of any sizes, or a batch ``(B, H, W, C)``).
-
-    Each image goes through ``to_display(image, mode)``; grey images use ``cmap``. Returns the
-    Figure (``ceil(n / ncols)`` rows of ``min(n, ncols)`` panels, ``panel_size`` inches each).
-    """
+    """A grid of images (a list of any sizes, or a batch ``(B, H, W, C)``), each through
+    ``to_display(image, mode)``, ``ncols`` panels a row."""
     items = image_list(images)
     if not isinstance(ncols, int) or isinstance(ncols, bool) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer; got {ncols!r}")
@@ -186,15 +162,11 @@ def show_images(
     return fig
 
 
-# -- saving ------------------------------------------------------------------------------------
 def save_figure(
     fig: Figure, name: str, folder: str | Path = "figures", dpi: int = 150, tight: bool = True
 ) -> Path:
-    """Write ``fig`` to ``folder/name.png`` (folder created) and return the path.
-
-    ``name`` is a file name without folders (``".png"`` optional). Never save figures of the
-    cats-and-dogs photos into the repository (their licence forbids republishing).
-    """
+    """Write ``fig`` to ``folder/name.png`` and return the path (``name``: no folders). Never
+    save figures of the cats-and-dogs photos into the repository (their licence forbids it)."""
     if not isinstance(fig, Figure):
         raise ValueError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
     stem = str(name)

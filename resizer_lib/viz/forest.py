@@ -1,10 +1,5 @@
-"""A forest plot: paired differences between arms, each with its 95% confidence interval.
-
-The course's result figures compare arms by the per-seed difference of their accuracies (see
-``resizer_lib.training.stats.paired_difference``). ``Difference`` is one such row; a forest plot
-stacks several rows (several studies, or several pairs of one study) around a line at zero, so a
-reader sees at a glance which intervals exclude zero.
-"""
+"""Forest plots: paired differences between arms (``Difference`` rows), each with its 95%
+interval, stacked around a line at zero."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Spectra: 2-D Fourier magnitude of an image's luminance, ring averages, and the gain of one
-image over another in dB. One FFT step (``centred_fft``) serves every function here."""
+"""Spectra of an image's luminance: 2-D Fourier magnitude, ring averages, and the gain of one image
+over another in dB, all from one FFT step (``centred_fft``)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,9 @@ from resizer_lib.viz.display import check_image_rank, image_list, to_float
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601, as Pillow's "L"
 
 
-__all__ = [
-    "centred_fft",
-    "channel_statistics",
-    "magnitude_spectrum",
-    "plot_spectra",
-    "plot_spectral_gain",
-    "radial_profile",
-    "spectral_gain",
-]
+__all__ = ["centred_fft", "channel_statistics", "magnitude_spectrum", "plot_spectra",
+           "plot_spectral_gain", "radial_profile", "spectral_gain"]
 
-# -- spectra -----------------------------------------------------------------------------------
 def _luminance(image: Any) -> np.ndarray:
     """``(H, W)`` float luminance of one image (RGB weighted, grey as is)."""
     arr = to_float(image)
@@ -39,26 +31,16 @@ def _luminance(image: Any) -> np.ndarray:
 def magnitude_spectrum(
     image: Any, remove_mean: bool = True, window: bool = False, floor: float = 1e-3
 ) -> np.ndarray:
-    """``log(|F| + floor)`` of the centred 2-D FFT of the luminance: ``(H, W)`` float32.
-
-    The zero frequency is at ``(H // 2, W // 2)``; a pattern of ``k`` cycles across the width
-    peaks at ``(H // 2, W // 2 +- k)``. The FFT is orthonormal (``|F|`` scaled by
-    ``1 / sqrt(H W)``) so images of different sizes compare; for a ``[0, 1]`` image values run
-    from ``log(floor)`` (about -6.9) to a few units. ``remove_mean`` hides the DC spike;
-    ``window`` applies a Hann window, which removes the cross that the image borders add.
-    """
+    """``log(|F| + floor)`` of ``centred_fft``: ``(H, W)`` float32, zero frequency at
+    ``(H // 2, W // 2)``; ``k`` cycles across the width peak at ``(H // 2, W // 2 +- k)``."""
     if not floor > 0:
         raise ValueError(f"floor must be > 0 (it keeps log finite); got {floor!r}")
     return np.log(np.abs(centred_fft(image, remove_mean, window)) + floor).astype(np.float32)
 
 
 def centred_fft(image: Any, remove_mean: bool = True, window: bool = False) -> np.ndarray:
-    """The centred, orthonormal 2-D FFT of the luminance of one image: complex ``(H, W)``.
-
-    The steps every spectrum here shares: luminance (RGB weighted), mean removed (optional),
-    Hann window (optional: it removes the cross that the image borders add), ``fft2`` with
-    ``norm="ortho"``, ``fftshift`` (zero frequency at ``(H // 2, W // 2)``).
-    """
+    """The centred orthonormal 2-D FFT of one image's luminance: complex ``(H, W)``. ``remove_mean``
+    hides the DC spike; ``window`` (Hann) removes the cross the image borders add."""
     lum = _luminance(image)
     if remove_mean:
         lum = lum - lum.mean()
@@ -74,12 +56,9 @@ def show_spectrum(ax, spectrum: np.ndarray) -> Any:
 
 
 def radial_profile(spectrum: np.ndarray, num_bins: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Mean of a centred spectrum ``(H, W)`` per ring of radial frequency.
-
-    Returns ``(frequencies, profile)``, both ``(num_bins,)``: bin centres in cycles per pixel
-    (``0 .. 0.5``, the Nyquist limit; the corners beyond it are left out) and the mean value
-    in each ring (NaN where a ring holds no frequency). Default ``num_bins = min(H, W) // 2``.
-    """
+    """Mean of a centred spectrum ``(H, W)`` per ring: ``(frequencies, profile)``, both
+    ``(num_bins,)`` (default ``min(H, W) // 2``), in cycles per pixel up to Nyquist (0.5);
+    NaN for an empty ring."""
     spec = np.asarray(spectrum, dtype=np.float64)
     if spec.ndim != 2:
         raise ValueError(f"spectrum must be 2-D (H, W); got shape {spec.shape}")
@@ -156,15 +135,10 @@ def _power_spectrum(image: Any, window: bool) -> np.ndarray:
 def spectral_gain(
     image: Any, reference: Any, num_bins: int | None = None, window: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
-    """How much more (or less) of each spatial frequency ``image`` holds than ``reference``.
-
-    Both are one image ``(h, w[, C])`` or a batch ``(B, h, w, C)`` of the same shape (e.g. a
-    learned and a naive resize). Returns ``(frequencies, gain_db)``, both ``(num_bins,)``: the
-    radial frequency in cycles per pixel (``0 .. 0.5``) and the ratio of the luminance power in
-    each ring, summed over the batch, in dB (``10 log10(P_image / P_reference)``): ``> 0`` where
-    ``image`` boosts a frequency, ``0`` where it keeps it, ``< 0`` where it damps it; NaN for
-    an empty ring or a ring where the reference has no power.
-    """
+    """How much more of each spatial frequency ``image`` holds than ``reference`` (one image
+    ``(h, w[, C])`` or a batch ``(B, h, w, C)`` each, same shape): ``(frequencies, gain_db)``,
+    both ``(num_bins,)``, ``10 log10(P_image / P_reference)`` per ring of luminance power,
+    summed over the batch (NaN where the reference has none)."""
     power_img, power_ref = 0.0, 0.0
     for img, ref in _pairs(image, reference):
         freqs, p_img = radial_profile(_power_spectrum(img, window), num_bins)
@@ -202,13 +176,9 @@ def plot_spectral_gain(
 
 
 def channel_statistics(images: Mapping[str, Any], channel_names: str = "RGB") -> list[dict]:
-    """Per-channel statistics of each entry of ``images`` (``{label: image or batch}``).
-
-    One row per image and channel: ``image``, ``channel``, ``mean``, ``std``, ``min``, ``max``
-    and ``outside [0,1]`` (the fraction of values a ``[0, 1]`` display would clip), over all
-    pixels (and every image of a batch). ``uint8`` inputs are scaled to ``[0, 1]`` first, so
-    every row is on the same scale. Pass the rows to ``show_table``.
-    """
+    """Rows for ``show_table``, one per image of ``{label: image or batch}`` and channel:
+    ``mean``, ``std``, ``min``, ``max`` and ``outside [0,1]`` (the share a display would clip),
+    ``uint8`` scaled to ``[0, 1]`` first."""
     if not isinstance(images, Mapping) or not images:
         raise ValueError("images must be a non-empty dict {label: image or batch}")
     rows = []

@@ -7,10 +7,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "markdown_table",
-    "show_table",
-]
+__all__ = ["markdown_table", "show_table"]
 
 # -- tables ------------------------------------------------------------------------------------
 def _cell(value: Any, floatfmt: str) -> str:

@@ -8,7 +8,8 @@ import pytest
 from results_fixtures import fake_results
 
 from resizer_lab import reports
-from resizer_lib.training.stats import format_table, summarise
+from resizer_lab.reports import format_table
+from resizer_lib.training.stats import summarise
 
 pytestmark = pytest.mark.multibackend
 
