@@ -63,12 +63,13 @@ __version__ = "0.0-fake"
 def _import_fake_tensorflow(tmp_path, env):
     (tmp_path / "tensorflow").mkdir()
     (tmp_path / "tensorflow" / "__init__.py").write_text(FAKE_TF)
-    code = "import resizer_lib, tensorflow, sys; print(tensorflow.__version__); print('after', file=sys.stderr)"
+    code = ("from resizer_lib.tf_logging import install; install(); import tensorflow, sys; "
+            "print(tensorflow.__version__); print('after', file=sys.stderr)")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env=env | {"PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])})
 
 
-def test_the_import_hook_drops_log_lines_written_to_fd_2_and_keeps_the_rest(tmp_path):
+def test_the_installed_hook_drops_log_lines_written_to_fd_2_and_keeps_the_rest(tmp_path):
     result = _import_fake_tensorflow(tmp_path, clean_env())
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "0.0-fake"
@@ -83,9 +84,11 @@ def test_a_log_level_the_user_set_is_left_alone(tmp_path):
 
 @pytest.mark.slow
 def test_real_tensorflow_with_onednn_prints_no_log_line_and_keeps_ours():
+    """After ``install()``; importing ``resizer_lib`` alone installs nothing (test_module_map)."""
     code = textwrap.dedent("""
         import os, sys
-        import resizer_lib
+        from resizer_lib.tf_logging import install
+        install()  # what setup(), the command line and the tools do first
         import keras, tensorflow
         keras.ops.convert_to_numpy(keras.ops.ones((2,)) + 1)   # first op: CUDA probe, cuInit
         print("ours on sys.stderr", file=sys.stderr, flush=True)
