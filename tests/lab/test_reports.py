@@ -130,11 +130,12 @@ def test_study_order_puts_the_study_arms_first_and_other_interpolations_after():
 def test_a_study_with_per_photo_predictions_reports_bootstrap_and_mcnemar(tmp_path):
     from test_runner import tiny_config, tiny_data
 
-    from resizer_lab.reports import format_markdown
-    from resizer_lib.training import compare
+    from resizer_lab.reports import format_markdown, run_study
 
-    results = compare(tiny_config(tmp_path, epochs=1, seeds=(0, 1)), data=tiny_data())
+    config = tiny_config(tmp_path, epochs=1, seeds=(0, 1))
+    results = run_study(config, data=tiny_data())
     assert len(results["val_labels"]) == 16
+    assert (tmp_path / f"{config.name}.json").is_file() and (tmp_path / f"{config.name}.md").is_file()
     for view in ("moving", "recalibrated"):
         pairs = results["per_photo"][view]
         assert [(p["a"], p["b"]) for p in pairs] == [("bilinear", "learned")]
