@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from resizer_lib.files import BrokenRecord
-from resizer_lib.training import RECORD_VERSION, ExperimentConfig, RunRecord, compare, load_run
+from resizer_lib.training import ExperimentConfig, compare
+from resizer_lib.training.record import RECORD_VERSION, RunRecord, load_run
 
 pytestmark = pytest.mark.multibackend
 

@@ -8,12 +8,8 @@ import keras
 import pytest
 from data_fixtures import tiny_data
 
-from resizer_lib.training import (
-    ExperimentConfig,
-    assert_identical_initial_weights,
-    compare,
-    train_run,
-)
+from resizer_lib.training import ExperimentConfig, compare, train_run
+from resizer_lib.training.record import assert_identical_initial_weights
 
 pytestmark = pytest.mark.multibackend
 

@@ -41,13 +41,8 @@ from resizer_lab.reports import study_order
 from resizer_lib.files import BrokenRecord, read_json, set_aside, write_json_atomic
 from resizer_lib.models.batchnorm import recalibrate_batchnorm
 from resizer_lib.runtime import device_description, software_description
-from resizer_lib.training import (
-    classifier_of,
-    data_fingerprint,
-    load_experiment_data,
-    provenance,
-    train_run,
-)
+from resizer_lib.training import classifier_of, load_experiment_data, provenance, train_run
+from resizer_lib.training.record import data_fingerprint
 
 
 def inference_view(classifier, images: np.ndarray, labels: np.ndarray, num_classes: int) -> dict:

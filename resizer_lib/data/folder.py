@@ -21,7 +21,7 @@ import numpy as np
 from resizer_lib._threads import default_workers, map_threads
 from resizer_lib.data.imaging import IMAGE_EXTENSIONS, check_image_file
 
-__all__ = ["FolderScan", "FolderSplit", "scan_folder"]
+__all__ = ["FolderScan", "FolderSplit", "check_folder", "scan_folder"]
 
 log = logging.getLogger("resizer_lib.data")
 
@@ -60,13 +60,7 @@ def scan_folder(
     prefix is a random sample); one warning line per split with unreadable files. ``ValueError``
     for a missing path, fewer than two classes, train/val classes that differ, or an empty split.
     """
-    root = Path(root).expanduser()
-    if not root.is_dir():
-        what = "is not a folder" if root.exists() else "does not exist"
-        raise ValueError(
-            f"Image folder {str(root)!r} {what}. Pass a folder holding train/<class>/ and "
-            f"val/<class>/ subfolders, or one subfolder per class."
-        )
+    root = check_folder(root, "Image folder")
     candidates, base, layout = _candidates(root, val_fraction, seed)
     class_names = _class_names(root, candidates)
     workers = num_workers or default_workers()
@@ -183,3 +177,13 @@ def _warn_skipped(base: Path, name: str, bad: list[tuple[Path, str]], total: int
     more = f" (+{len(bad) - 3} more)" if len(bad) > 3 else ""
     log.warning("resizer_lib: skipped %d unreadable image files of %d in the %s split of %s (%s), "
                 "e.g. %s%s", len(bad), total, name, base, reasons, examples, more)
+
+
+def check_folder(path, what: str = "Image folder") -> Path:
+    """``path`` as a ``Path`` when it is an existing folder; a one-line ``ValueError`` otherwise."""
+    folder = Path(path).expanduser()
+    if not folder.is_dir():
+        state = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise ValueError(f"{what} {str(path)!r} {state}. Pass a folder holding train/<class>/ and "
+                         f"val/<class>/ subfolders, or one subfolder per class.")
+    return folder

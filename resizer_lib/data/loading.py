@@ -30,7 +30,7 @@ from resizer_lib._batching import one_hot
 from resizer_lib._checks import check_int, check_size
 from resizer_lib._threads import default_workers
 from resizer_lib.data import pipeline, synthetic, tfds_source
-from resizer_lib.data.folder import scan_folder
+from resizer_lib.data.folder import check_folder, scan_folder
 from resizer_lib.data.imaging import load_image
 from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
 from resizer_lib.interpolation import check_interpolation
@@ -173,14 +173,10 @@ def _check_source(source: object, where: str) -> str:
         return source
     if not isinstance(source, (str, os.PathLike)) or not str(source).strip():
         raise ValueError(f"{where} must be one of {list(DATASET_NAMES)} or a folder path; got {source!r}")
-    path = Path(source).expanduser()
-    if not path.is_dir():
-        what = "a file, not a folder" if path.exists() else "neither a dataset name nor an existing folder"
-        raise ValueError(
-            f"{where}={str(source)!r} is {what}. Pass one of {list(DATASET_NAMES)}, or a folder "
-            f"holding train/<class>/ and val/<class>/ (or one subfolder per class)."
-        )
-    return str(path)
+    if not Path(source).expanduser().exists():
+        raise ValueError(f"{where}={str(source)!r} is neither a dataset name {list(DATASET_NAMES)} "
+                         f"nor an existing folder.")
+    return str(check_folder(source, f"{where}="))
 
 
 def resolve_backend(backend: str = "auto") -> str:

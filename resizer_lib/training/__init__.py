@@ -16,18 +16,11 @@ from resizer_lib.training.arms import (
 )
 from resizer_lib.training.batches import EpochBatches, EpochSetter, RandomStateBackup
 from resizer_lib.training.config import ARM_CONTROLS, RECIPES, ExperimentConfig
-from resizer_lib.training.record import (
-    RECORD_VERSION,
-    RunRecord,
-    assert_identical_initial_weights,
-    data_fingerprint,
-    load_run,
-    weights_checksum,
-)
+from resizer_lib.training.record import weights_checksum
 from resizer_lib.training.runner import compare, load_experiment_data, provenance, train_run
 
-__all__ = ["ARM_CONTROLS", "RECIPES", "RECORD_VERSION", "EpochBatches", "EpochSetter",
-           "ExperimentConfig", "RandomStateBackup", "RunRecord", "assert_identical_initial_weights",
-           "build_arm", "classifier_of", "compare", "data_fingerprint", "load_experiment_data",
-           "load_run", "make_optimizer", "not_jit_safe_layers", "provenance", "resolve_jit",
+__all__ = ["ARM_CONTROLS", "RECIPES", "EpochBatches", "EpochSetter",
+           "ExperimentConfig", "RandomStateBackup",
+           "build_arm", "classifier_of", "compare", "load_experiment_data",
+           "make_optimizer", "not_jit_safe_layers", "provenance", "resolve_jit",
            "train_run", "warn_if_not_compiled", "weights_checksum"]
