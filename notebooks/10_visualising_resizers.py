@@ -53,22 +53,17 @@ PROFILE = setup()
 # %% [markdown]
 # ## 1 · A trained resizer
 #
-# If the environment variable `RESIZER_MODEL` names a saved Keras model (a `.keras` file holding a
-# classifier with a learned resizer, or a resizer on its own, e.g. one saved by
-# `python -m resizer_lib train --arm learned --save resizer_model.keras`), we use it. Otherwise we train a small one here, sized by the profile: the learned
-# arm of notebook 06 (a small CNN behind the resizer) on the offline **synthetic set**.
+# If the environment variable `RESIZER_MODEL` names a saved `.keras` file (a classifier with a
+# learned resizer, or a resizer alone), we use it. Otherwise we train a small one here, sized by
+# the profile: the learned arm of lesson 11 on the offline **synthetic set**.
 #
-# A reminder of that set (`resizer_lib.data.synthetic`): smooth random pictures whose class is only
-# a faint period-2 stripe pattern of $\pm a$ grey levels (`synthetic.DEFAULT_AMPLITUDE`),
-# vertical for class 0 and horizontal for class 1. An exact $2\times$ bilinear reduction averages each $2 \times 2$ block, and a
-# period-2 pattern averages to zero over any such block, so the naive resize erases the class
-# evidence *exactly*. A classifier behind a bilinear resize is at chance by construction; one
-# behind the learnable resizer *can* read the stripes at full resolution; whether a short run
-# finds them is another matter (notebook 06 measures how often it does). `smoke` trains for a
-# few seconds, just enough to run the code; `quick` for a few minutes. The accuracy printed below
-# tells you which case you are looking at: near 50%, the figures show what end-to-end training
-# did to the resizer *without* finding the class signal (still instructive); clearly above, they
-# show how it carries the signal. A resizer from a longer run can be loaded via `RESIZER_MODEL`.
+# In that set a class is only a faint period-2 stripe pattern of $\pm a$ grey levels, vertical
+# for class 0 and horizontal for class 1. An exact $2\times$ bilinear reduction averages each
+# $2 \times 2$ block, which erases such a pattern *exactly*. A classifier behind a bilinear resize
+# is therefore at chance; one behind the learnable resizer *can* read the stripes at full
+# resolution. Whether a short run finds them is another matter. The accuracy printed below tells
+# you which case you are looking at: near 50%, the figures show what training did *without*
+# finding the class signal; clearly above, they show how the resizer carries it.
 #
 # `extract_resizer` copies the trained resizer into a standalone model that takes images in
 # $[0, 1]$, as every figure below expects (the classifier itself takes $0..255$ and rescales).
@@ -282,14 +277,12 @@ print("gain over naive (dB), low -> high frequency:", np.round(gain, 1))
 assert freqs.shape == gain.shape and np.isfinite(gain[1:]).all()
 
 # %% [markdown]
-# Read the curve against what the classifier needs. The coarse picture (low frequencies) carries
-# no class information in this data set, and a gain near zero there means the resizer mostly
-# passes the naive image through (its skip connection). Where the curve rises at high
-# frequencies, the resizer adds fine structure that the naive resize does not have; on the
-# synthetic set, that is where it can write down what it saw in the stripes. A gain that is
-# roughly the same at every frequency is not a change of *detail* but of overall contrast (see the
-# channel statistics below), typical of a resizer whose training has not found the class signal.
-# Compare with a resizer from a longer run (through `RESIZER_MODEL`).
+# Read the curve against what the classifier needs. Low frequencies carry no class information
+# here; a gain near zero there means the resizer passes the naive image through its skip. Where
+# the curve rises at high frequencies, the resizer adds fine structure the naive resize lacks: on
+# the synthetic set, that is where it can write down the stripes. A gain that is flat across
+# frequencies is a change of overall contrast, not of detail; it is typical of a resizer whose
+# training has not found the class signal.
 
 # %% [markdown]
 # ## 5 · Per-channel statistics
@@ -319,21 +312,16 @@ for channel in "RGB":  # bilinear resizing keeps each channel's mean (exactly fo
 # ## 6 · The resize explorer
 #
 # The explorer puts all of this behind a few controls:
-# * **image**: the synthetic pair used above, the photos that ship with scikit-image, the
-#   course's cat and dog photos where they exist next to the checkout, or *your file*: choose it
-#   and type a path in the **path** box (JPEG, PNG, ...);
-# * **mode**: every interpolation `keras.ops.image.resize` supports on this backend, plus
-#   `gaussian` and `mitchellcubic` through `tf.image` on TensorFlow;
-# * **size**: the naive target size (the slider updates when you release it);
-# * **antialias**: low-pass filter before downsampling;
-# * **naive / learned**: *naive* compares the chosen interpolation with plain bilinear at the
-#   slider's size; *learned* compares the trained resizer (its own output size: the slider is
-#   off) with the chosen naive resize. Images are first brought to the resizer's training size.
+# * **image**: the synthetic pair, scikit-image's photos, the course's cat and dog photos where
+#   they sit next to the checkout, or *your file* (type a path in the **path** box);
+# * **mode**: every interpolation this backend supports, plus `gaussian` and `mitchellcubic` on
+#   TensorFlow; **size**: the naive target size; **antialias**: low-pass filter first;
+# * **naive / learned**: *naive* compares the chosen interpolation with plain bilinear; *learned*
+#   compares the trained resizer, at its own output size, with the chosen naive resize.
 #
 # Each view shows the input, the two resizes, their signed difference and the output's spectrum.
-# It opens on the naive view. In Colab, `enable_colab_widgets()` switches on the widget manager
-# that ipywidgets 8 needs there; elsewhere it does nothing. If widgets cannot render (a static
-# HTML page, GitHub's viewer), `static_explorer` below draws the same figure without them.
+# In Colab, `enable_colab_widgets()` switches on the widget manager that ipywidgets 8 needs.
+# Where widgets cannot render, `static_explorer` below draws the same figure without them.
 
 # %%
 from resizer_lib.data.sample_images import SAMPLE_NAMES
@@ -397,7 +385,7 @@ fig = static_explorer(first, interpolation="bilinear", resizer_model=resizer, im
 #    amplitude=0)`). What is left of the stripes, and does it tell the classes apart?
 # 3. **Your own photo.** Save any image to a file (or use one of yours) and show it with
 #    `static_explorer(path, ...)`, first naive bicubic at 48 pixels, then with the learned resizer.
-# 4. **Another target size.** The resizer's weights do not depend on the sizes (notebook 05).
+# 4. **Another target size.** The resizer's weights do not depend on the sizes (lesson 09).
 #    Copy them into a resizer that keeps the input size (`build_resizer(INPUT)`) and compare its
 #    output with the input: what does the trained correction look like without any downsampling?
 #

@@ -14,7 +14,7 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/12_plug_and_play.ipynb)
 # · source: [`12_plug_and_play.py`](12_plug_and_play.py) (the `.ipynb` is generated from it with jupytext)
 #
-# **What you will learn**
+# **What you will learn here**
 # * why the resizer fits in front of *any* image network, and what it costs in parameters and
 #   in time per training step;
 # * ConvMixer ("Patches Are All You Need?"): patch embedding, depth-wise and point-wise

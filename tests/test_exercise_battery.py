@@ -28,7 +28,6 @@ CONFIG = {
     "check_resizer_by_hand": (1, dict(num_res_blocks=1)),
     "check_starts_as_bilinear": (1, {}),
     "check_stem_share": (1, {}),
-    "check_grid_gap": (1, {}),
     "check_stack_sizes": (2, dict(stack=[(3, 1, "same"), (2, 2, "valid")], input_size=16)),
     "check_line_filter": (1, {}),
     "check_activation_memory": (1, {}),

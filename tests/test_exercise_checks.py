@@ -142,16 +142,6 @@ def test_stem_share(capsys):
         ec.check_stem_share(500, share=90)
 
 
-def test_grid_gap(capsys):
-    corners = np.arange(150) * 299 / 149  # lesson 09's solution 5, written out
-    half = (np.arange(150) + 0.5) * 2 - 0.5
-    largest = float(np.abs(corners - half).max())
-    assert_right(capsys, ec.check_grid_gap, largest, 300, 150)
-    assert_wrong(capsys, [largest], ec.check_grid_gap, 0.25)
-    assert "negative" in assert_wrong(capsys, [largest], ec.check_grid_gap, -largest)
-    assert_placeholder(capsys, ec.check_grid_gap, None)
-
-
 # -- 01 ------------------------------------------------------------------------------------------
 VGG = [(3, 1, "same"), (3, 1, "same"), (2, 2, "valid"), (3, 1, "same"), (3, 1, "same"), (2, 2, "valid")]
 

@@ -24,23 +24,12 @@ from keras import layers
 from resizer_lib._checks import check_int, check_size
 
 __all__ = [
-    "LINE_ANGLES",
-    "PADDINGS",
-    "RESNET34_STAGES",
-    "RESNET34_TRAINABLE_PARAMS",
-    "DepthwiseMaxPooling2D",
-    "LayerCost",
-    "build_resnet34",
-    "conv2d_numpy",
-    "conv_layer_cost",
-    "conv_output_size",
-    "empirical_receptive_field",
-    "line_filters",
-    "receptive_fields",
-    "residual_unit",
-    "same_padding",
-    "se_block",
+    "LINE_ANGLES", "PADDINGS", "RESNET34_STAGES", "RESNET34_TRAINABLE_PARAMS",
+    "DepthwiseMaxPooling2D", "LayerCost", "build_resnet34", "conv2d_numpy", "conv_layer_cost",
+    "conv_output_size", "empirical_receptive_field", "line_filters", "receptive_fields",
+    "residual_unit", "same_padding", "se_block",
 ]
+
 
 PADDINGS = ("valid", "same")
 RESNET34_STAGES = ((64, 3), (128, 4), (256, 6), (512, 3))  # (filters, residual units)

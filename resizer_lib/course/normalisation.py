@@ -1,19 +1,10 @@
-"""Batch normalisation by hand, moving statistics, and a network fooled by stale ones (lesson 07).
-
-* ``batch_statistics`` and ``batchnorm_forward``: what a ``BatchNormalization`` layer computes,
-  in NumPy, for ``(N, C)`` or ``(N, H, W, C)`` arrays (one mean and variance per channel).
-* ``moving_average_trace``, ``steps_to_forget``: how the moving statistics follow the batches,
-  ``moving <- momentum * moving + (1 - momentum) * batch`` (Keras' convention).
-* ``torch_to_keras_momentum``: PyTorch's ``momentum`` is the weight of the *new* batch, Keras'
-  the weight of the old average, so PyTorch's 0.1 is Keras' 0.9.
-* ``predict_with_batch_statistics``: a model's predictions with each batch's own statistics
-  (what ``fit`` sees), its moving statistics left as they were.
-* ``stale_demo_cnn``, ``train_stale_demo``: the course's ``small_cnn`` stages with one more
-  BatchNorm on the pooled features, trained briefly with a high learning rate and momentum 0.99
-  on the synthetic stripes: the setting in which the moving statistics lag the weights.
-
-Re-estimating the statistics ("precise BatchNorm") is ``resizer_lib.models.batchnorm.
-recalibrate_batchnorm``; a run's evaluation with it is ``resizer_lib.training.precise_bn``.
+"""Batch normalisation by hand, moving statistics, and a network fooled by stale ones (lesson 07):
+what a ``BatchNormalization`` layer computes, in NumPy (``batch_statistics``,
+``batchnorm_forward``); how the moving statistics follow the batches in Keras' convention,
+``moving <- momentum * moving + (1 - momentum) * batch`` (``moving_average_trace``,
+``steps_to_forget``, ``torch_to_keras_momentum``); predictions with each batch's own statistics
+(``predict_with_batch_statistics``); and a small CNN trained so that its moving statistics lag
+its weights (``train_stale_demo``). Re-estimating them is ``models.batchnorm.recalibrate_batchnorm``.
 """
 
 from __future__ import annotations
@@ -32,18 +23,11 @@ from resizer_lib.models.batchnorm import batchnorm_layers
 from resizer_lib.models.classifier import small_cnn
 
 __all__ = [
-    "StaleDemo",
-    "batch_statistics",
-    "batchnorm_forward",
-    "moving_average_trace",
-    "moving_statistics",
-    "predict_with_batch_statistics",
-    "restore_moving_statistics",
-    "stale_demo_cnn",
-    "steps_to_forget",
-    "torch_to_keras_momentum",
-    "train_stale_demo",
+    "StaleDemo", "batch_statistics", "batchnorm_forward", "moving_average_trace",
+    "moving_statistics", "predict_with_batch_statistics", "restore_moving_statistics",
+    "stale_demo_cnn", "steps_to_forget", "torch_to_keras_momentum", "train_stale_demo",
 ]
+
 
 def _check_momentum(momentum: object, name: str = "momentum") -> float:
     """``momentum`` as a float in ``[0, 1)`` (Keras' convention), else ``ValueError``."""
@@ -68,14 +52,8 @@ def _check_features(x: object, name: str = "x") -> np.ndarray:
 
 
 def batch_statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The per-channel mean and variance of a batch, as BatchNorm computes them in training mode.
-
-    Args:
-        x: ``(N, C)`` or ``(N, H, W, C)``.
-
-    Returns ``(mean, variance)``, each ``float64 (C,)``: averages over every axis but the last
-    (``N`` or ``N, H, W``); the variance divides by the number of values (biased), as Keras does.
-    """
+    """Per-channel ``(mean, variance)``, each ``(C,)``, of ``x (N, C)`` or ``(N, H, W, C)``, as
+    BatchNorm computes them in training mode: over every axis but the last, variance biased."""
     arr = _check_features(x)
     axes = tuple(range(arr.ndim - 1))
     return arr.mean(axis=axes), arr.var(axis=axes)
@@ -89,16 +67,9 @@ def batchnorm_forward(
     variance: np.ndarray,
     epsilon: float = 1e-3,
 ) -> np.ndarray:
-    """BatchNorm's output ``gamma * (x - mean) / sqrt(variance + epsilon) + beta``, per channel.
-
-    Args:
-        x: ``(N, C)`` or ``(N, H, W, C)``.
-        gamma, beta, mean, variance: ``(C,)`` each. Training mode passes the batch's own
-            statistics (``batch_statistics(x)``); inference mode the layer's moving ones.
-        epsilon: ``> 0``, added to the variance (Keras' default ``1e-3``; PyTorch's ``1e-5``).
-
-    Returns ``float64``, the shape of ``x``.
-    """
+    """BatchNorm's output ``gamma * (x - mean) / sqrt(variance + epsilon) + beta`` per channel,
+    the shape of ``x``. Training mode passes the batch's own statistics (``batch_statistics(x)``),
+    inference mode the moving ones; ``epsilon`` is Keras' ``1e-3`` (PyTorch's ``1e-5``)."""
     arr = _check_features(x)
     channels = arr.shape[-1]
     params = {}
@@ -120,16 +91,9 @@ def batchnorm_forward(
 
 def moving_average_trace(batch_values: Sequence[float] | np.ndarray, momentum: float,
                          initial: float | np.ndarray = 0.0) -> np.ndarray:
-    """The moving average after each update ``moving <- momentum * moving + (1 - momentum) * b``.
-
-    Args:
-        batch_values: ``(K,)`` or ``(K, C)``: one batch statistic (or ``C`` of them) per step.
-        momentum: in ``[0, 1)``, Keras' convention (the weight of the old average).
-        initial: the value before the first step (Keras: mean 0, variance 1), a scalar or ``(C,)``.
-
-    Returns ``float64 (K + 1,)`` or ``(K + 1, C)``: the initial value, then the value after each
-    of the ``K`` steps. After ``k`` steps the initial value still weighs ``momentum ** k``.
-    """
+    """``initial`` and the moving average after each update ``moving <- momentum * moving +
+    (1 - momentum) * b`` for ``b`` in ``batch_values`` (``(K,)`` or ``(K, C)``): ``(K + 1, ...)``.
+    After ``k`` steps the initial value still weighs ``momentum ** k``."""
     m = _check_momentum(momentum)
     values = np.asarray(batch_values, dtype=np.float64)
     if values.ndim not in (1, 2) or len(values) == 0:
@@ -222,9 +186,8 @@ def predict_with_batch_statistics(model: keras.Model, images: np.ndarray, batch_
 
 @dataclass
 class StaleDemo:
-    """What ``train_stale_demo`` returns: the trained ``model`` (``(B, H, W, 3)`` in ``[0, 1]`` ->
-    ``(B, 2)`` probabilities), ``train`` and ``val`` as ``(images float32 (N, H, W, 3), labels
-    int32 (N,))``, the ``fit`` ``history``, and the ``settings`` it was trained with."""
+    """``train_stale_demo``'s result: the trained ``model``, ``train`` and ``val`` as ``(images in
+    [0, 1], labels)``, the ``fit`` ``history`` and the ``settings`` it was trained with."""
 
     model: keras.Model
     train: tuple[np.ndarray, np.ndarray]
@@ -235,14 +198,10 @@ class StaleDemo:
 
 def stale_demo_cnn(input_shape: Sequence[int], num_classes: int = 2,
                    widths: Sequence[int] = (16, 32, 64), name: str = "stale_demo_cnn") -> keras.Model:
-    """``small_cnn``'s stages (Conv3x3 -> BN -> ReLU -> MaxPool per width), global average
-    pooling, one more ``BatchNormalization`` on the pooled ``(B, widths[-1])`` features, and a
-    softmax ``Dense``: ``(B, H, W, 3)`` in ``[0, 1]`` -> ``(B, num_classes)``. No dropout, so a
-    training-mode call differs from an inference-mode one only in its BatchNorm statistics.
-
-    The last BatchNorm's moving mean feeds the classifier directly: where it lags, every image
-    gets the same offset, and the same class.
-    """
+    """``small_cnn``'s stages, then one more BatchNorm on the pooled features and a softmax:
+    ``(B, H, W, 3)`` in ``[0, 1]`` -> ``(B, num_classes)``. No dropout, so training and inference
+    mode differ only in BatchNorm statistics; where the last moving mean lags, every image gets
+    the same offset, and the same class."""
     trunk = small_cnn(input_shape, num_classes, widths=tuple(widths), name=name)
     pooled = trunk.get_layer("gap").output
     x = keras.layers.BatchNormalization(name="head_bn")(pooled)
@@ -261,14 +220,9 @@ def train_stale_demo(
     batch_size: int = 32,
     seed: int = 0,
 ) -> StaleDemo:
-    """Train ``stale_demo_cnn`` on the synthetic stripes at full resolution, briefly and fast.
-
-    The defaults (widths 16-32-64, one epoch of 12 Adam steps at a learning rate of 0.01, every
-    BatchNorm at momentum 0.99) leave the moving statistics mostly at their initial values while
-    the weights have moved far: the setting of notebook 03. The images are the synthetic set's
-    (``make_synthetic(..., seed=0)``, validation from index ``num_train`` on), scaled to
-    ``[0, 1]``; ``seed`` sets the initial weights and the batch order.
-    """
+    """Train ``stale_demo_cnn`` on the synthetic stripes, briefly and fast: the defaults (12 Adam
+    steps at 0.01, every BatchNorm at momentum 0.99) leave the moving statistics near their
+    initial values while the weights move far. ``seed`` sets the weights and the batch order."""
     size = check_size(image_size, "image_size")
     num_train, num_val = check_int(num_train, "num_train"), check_int(num_val, "num_val")
     momentum = _check_momentum(momentum)

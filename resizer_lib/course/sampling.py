@@ -45,19 +45,9 @@ from resizer_lib.interpolation import (
 from resizer_lib.viz.spectra import centred_fft
 
 __all__ = [
-    "alias_frequency",
-    "frequency_response",
-    "measured_gain",
-    "plot_kernels",
-    "plot_resize_response",
-    "plot_sampling",
-    "resize_response",
-    "resize_taps",
-    "set_stripe_detector",
-    "sinusoid",
-    "spectral_peak",
-    "stripe_pair",
-    "zone_plate",
+    "alias_frequency", "frequency_response", "measured_gain", "plot_kernels",
+    "plot_resize_response", "plot_sampling", "resize_response", "resize_taps",
+    "set_stripe_detector", "sinusoid", "spectral_peak", "stripe_pair", "zone_plate",
     "zone_plate_alias_energy",
 ]
 

@@ -25,20 +25,11 @@ from resizer_lib.models.classifier import small_cnn
 from resizer_lib.network import PROBE_TIMEOUT_S, can_reach
 
 __all__ = [
-    "SOURCE_CLASS_NAMES",
-    "TransferResult",
-    "batchnorm_layers",
-    "classifier_on",
-    "count_params",
-    "feature_extractor",
-    "fit_stage",
-    "freeze",
-    "imagenet_weights_available",
-    "make_source_task",
-    "stage_table",
-    "transfer_study",
-    "unfreeze",
+    "SOURCE_CLASS_NAMES", "TransferResult", "batchnorm_layers", "classifier_on", "count_params",
+    "feature_extractor", "fit_stage", "freeze", "imagenet_weights_available", "make_source_task",
+    "stage_table", "transfer_study", "unfreeze",
 ]
+
 
 SOURCE_CLASS_NAMES: tuple[str, ...] = ("vertical", "horizontal", "checkerboard", "plain")
 # where keras.applications downloads weights from (each model has a folder below it)
