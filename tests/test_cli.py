@@ -160,3 +160,18 @@ def test_report_of_a_runs_folder_prints_the_progress_grid(tmp_path, capsys):
     empty.mkdir()
     assert main(["report", str(empty)]) == 2
     assert_one_line_error(capsys.readouterr().err, "holds no finished runs")
+
+
+def test_the_fair_flags_reach_the_configuration():
+    from resizer_lib.cli import build_parser, config_from_args
+
+    parse = build_parser().parse_args
+    plain = config_from_args(parse(["compare", "--profile", "smoke", "--augment"]))
+    assert plain.shift == "bilinear" and plain.zero_init is False  # the studies before the fix
+    fair = config_from_args(parse(["compare", "--profile", "smoke", "--augment", "--shift", "whole",
+                                   "--zero-init"]))
+    assert fair.shift == "whole" and fair.zero_init is True and fair.resizer_spec().zero_init
+    warm = parse(["warm-start", "--profile", "smoke", "--warm-lr", "1e-4",
+                  "--arms", "bilinear,learned_zero,learned_zero_slow,muller"])
+    assert warm.warm_lr == 1e-4 and config_from_args(warm).arms == ("bilinear",)
+    assert parse(["warm-start", "--profile", "smoke"]).warm_lr is None  # the first protocol

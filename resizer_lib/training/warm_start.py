@@ -227,7 +227,7 @@ def warm_optimizer(learning_rate: float, steps: int, scaled_variables=(), scale:
     if not learning_rate > 0:
         raise ValueError(f"warm_lr must be a positive rate (e.g. 1e-4); got {learning_rate!r}")
     schedule = keras.optimizers.schedules.CosineDecay(float(learning_rate), decay_steps=max(1, steps))
-    return _ScaledAdamW(scaled_variables, scale, learning_rate=schedule, weight_decay=1e-4)
+    return _ScaledAdamW(scaled_variables, scale, learning_rate=schedule, weight_decay=1e-4, name="adamw")
 
 
 def _arm_optimizer(model: keras.Model, arm: str, steps: int, warm_lr: float | None):
