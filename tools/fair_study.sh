@@ -36,7 +36,8 @@
 # PRIMARY COMPARISONS, declared before the runs. Statistic: final-epoch validation accuracy with
 # the moving BatchNorm statistics, per photo; mean paired difference (points) over the 5 seeds x
 # 476 photos with a 95% interval from the two-way (seed x photo) variance model of
-# resizer_lab/intervals.py (t on seeds - 1 d.f.); p-values Holm-adjusted within each family.
+# resizer_lab/intervals.py (t with Satterthwaite's degrees of freedom); p-values Holm-adjusted
+# within each family.
 #   P1  warm start 2x: learned_zero - bilinear
 #   P2  warm start 8x: learned_zero - bilinear
 #   P3  map 2x (whole-pixel shifts): learned - bilinear
