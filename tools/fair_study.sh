@@ -51,6 +51,7 @@
 #   tail -f build/fair_study_core*.log
 #   python -m resizer_lib report results/warm_start_fair_small_cnn_128to64/runs   # finished runs
 #   bash tools/fair_study.sh summary     # reuse-only summaries of the finished compare studies
+#   bash tools/fair_study.sh report      # then: the primary and secondary tables, with intervals
 #
 # Safe to run again at any time: finished runs are reused (their fingerprints), trained bilinear
 # weights are reused, an interrupted run resumes from its last epoch, and a core whose job is
@@ -94,6 +95,25 @@ headroom() {  # headroom SEEDS: full_res with the deeper backbone
     echo "$PY -m resizer_lib compare $common --target-size $IMAGE --backbone small_cnn5 --arms full_res \
 --name fair_small_cnn5_$IMAGE $FLAGS --seeds $1"
 }
+if [ "${1:-}" = report ]; then  # reads finished runs (after summary: the labels), trains nothing
+    W2=$OUT/warm_start_fair_small_cnn_${IMAGE}to$T2/runs; W8=$OUT/warm_start_fair_small_cnn_${IMAGE}to$T8/runs
+    M2=$OUT/fair_small_cnn_${IMAGE}to$T2/runs; H=$OUT/fair_small_cnn5_$IMAGE/runs
+    OLD=$OUT/map_small_cnn_${IMAGE}to$T2/runs  # the committed map (bilinear shifts)
+    lab="$PY -m resizer_lab.intervals --labels $OUT/fair_small_cnn_${IMAGE}to$T2.json --seeds ${REPORT_SEEDS:-0,1,2,3,4}"
+    shift_effect=()  # against the committed map, where it exists
+    [ -d "$OLD" ] && shift_effect=(--compare "$M2:bilinear" "$OLD:bilinear" --compare "$M2:learned" "$OLD:learned")
+    echo "Primary comparisons (Holm over these three):"
+    $lab --json "$OUT/fair_small_cnn_primary.json" \
+        --compare "$W2:learned_zero" "$W2:bilinear" --compare "$W8:learned_zero" "$W8:bilinear" \
+        --compare "$M2:learned" "$M2:bilinear"
+    echo; echo "Secondary comparisons (Holm over these):"
+    $lab --json "$OUT/fair_small_cnn_secondary.json" \
+        --compare "$W2:learned_zero_slow" "$W2:bilinear" --compare "$W8:learned_zero_slow" "$W8:bilinear" \
+        --compare "$W2:muller" "$W2:bilinear" --compare "$W8:muller" "$W8:bilinear" \
+        --compare "$M2:more_layers" "$M2:bilinear" --compare "$M2:learned" "$M2:more_layers" \
+        --compare "$H:full_res" "$M2:bilinear" "${shift_effect[@]}"
+    exit 0
+fi
 if [ "${1:-}" = summary ]; then  # reuse-only: a study with a missing run is named, not trained
     for study in "fair_small_cnn_${IMAGE}to$T2:bilinear learned more_layers:map2x" \
                  "fair_small_cnn5_$IMAGE:full_res:headroom"; do
