@@ -271,6 +271,13 @@ def compare_table(comparisons: Sequence[tuple[str, str]], labels: Sequence[int],
     return rows
 
 
+def _short(side: str) -> str:
+    """``results/<study>/runs:<arm>`` -> ``<study> <arm>``."""
+    runs, arm = side.rsplit(":", 1)
+    folder = Path(runs)
+    return f"{folder.parent.name if folder.name == 'runs' else folder.name} {arm}"
+
+
 def format_table(rows: Sequence[dict]) -> str:
     """``compare_table``'s rows as Markdown (points)."""
     lines = ["| a − b | mean [95% interval], two-way | SE | d.f. | p | p (Holm) | pigeonhole bootstrap |",
@@ -278,7 +285,7 @@ def format_table(rows: Sequence[dict]) -> str:
     for r in rows:
         t, b = r["two_way"], r["pigeonhole"]
         interval = TwoWayInterval(**t).points()
-        lines.append(f"| {r['a']} − {r['b']} | {interval} | {100 * t['se']:.2f} | {t['df']:.0f} | "
+        lines.append(f"| {_short(r['a'])} − {_short(r['b'])} | {interval} | {100 * t['se']:.2f} | {t['df']:.0f} | "
                      f"{t['p_value']:.3f} | {r['p_holm']:.3f} | "
                      f"[{100 * b['low']:+.1f}, {100 * b['high']:+.1f}] |")
     return "\n".join(lines)
