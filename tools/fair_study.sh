@@ -60,14 +60,16 @@
 # the map's 2x learned and more_layers arms, then the headroom control. Core 0 takes 2x seeds
 # 0-2, 8x seeds 0-1, the map's and the headroom's seeds 0-1; core 1 the other seeds.
 #
-# Budget, in CPU seconds per epoch on one core of this 2-core Xeon: the 2x bilinear base measured
-# by this study's first epochs, 26 (the process's CPU time; 120-300 s of wall time per epoch, as
-# at nice 19 it got 12% of a core while other work shared the machine); the other arms from the
-# committed map's fastest runs (an idle core): 2x learned 63, more_layers 37, muller 27; 8x
-# bilinear 7, learned 31, muller 9; full_res with small_cnn5 at 128 px about 100 (four times
-# the 2x bilinear, the photo study's full_res / bilinear ratio). So 5 seeds x 12 epochs of:
-# 2x warm start (base, 4 arms) 12,300 s; 8x warm start 5,100 s; map 2x learned + more_layers
-# 6,000 s; headroom 6,000 s: about 8.2 CPU-hours, 4.1 hours on two idle cores.
+# Budget, in CPU seconds per epoch on one core. Measured by this study's first epochs on a 2-core
+# Intel Xeon (family 6 model 167): the 2x bilinear base, 26 s of the process's CPU time per epoch
+# (120-300 s of wall time per epoch: at nice 19 it got 12% of a core while other work shared the
+# machine). The other arms from the committed map's fastest runs (an idle core of a Xeon of
+# family 6 model 207, where the same 2x bilinear took 23 s): 2x learned 63, more_layers 37,
+# muller 27; 8x bilinear 7, learned 31, muller 9; full_res with small_cnn5 at 128 px about 100
+# (four times the 2x bilinear, the photo study's full_res / bilinear ratio). So 5 seeds x 12
+# epochs of: 2x warm start (base, 4 arms) 12,300 s; 8x warm start 5,100 s; map 2x learned +
+# more_layers 6,000 s; headroom 6,000 s: 8.2 CPU-hours at those rates, about 9.3 at this
+# machine's 26 / 23; 4.6 hours on two idle cores.
 #
 # Settings for a smoke test (any of them): DATA=synthetic IMAGE=32 EPOCHS=1 EXTRA=1
 # OUT=/tmp/fair WEIGHTS=/tmp/fair_weights FLAGS="--profile smoke --num-train 64 --num-val 32"
