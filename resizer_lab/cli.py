@@ -101,7 +101,8 @@ def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("experiment")
     g.add_argument("--profile", choices=["smoke", "quick", "colab", "full"],
                    help="sizes and epochs preset (default: $RESIZER_PROFILE or quick)")
-    g.add_argument("--backbone", help="small_cnn, densenet121, resnet50, mobilenetv2, efficientnetb0, convmixer")
+    g.add_argument("--backbone", help="small_cnn, small_cnn5, densenet121, resnet50, mobilenetv2, "
+                   "efficientnetb0, convmixer")
     g.add_argument("--data", help="synthetic, cats_vs_dogs (tfds) or a folder path "
                    "(default: $RESIZER_DATA, else the offline synthetic set)")
     g.add_argument("--image-size", type=_size, help="input size, e.g. 300 or 300x200")
@@ -116,6 +117,10 @@ def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--num-val", type=_count_or_all,
                    help="validation examples (synthetic: generated; else a cap, 'all' for none)")
     g.add_argument("--augment", action="store_true", help="random flips and shifts during training")
+    g.add_argument("--shift", choices=["bilinear", "whole"], default="bilinear",
+                   help="with --augment: 'whole' shifts by whole pixels (keeps the finest detail); "
+                   "'bilinear' interpolates fractional shifts, which blurs it (default, as in the "
+                   "studies before the fix)")
     spec = ResizerSpec  # the resizer's defaults, declared once (class attributes: no check, no Keras)
     g.add_argument("--filters", type=_positive, default=spec.filters,
                    help=f"resizer width (default {spec.filters})")
@@ -123,6 +128,9 @@ def _add_experiment_flags(p: argparse.ArgumentParser) -> None:
                    help=f"resizer residual blocks (default {spec.num_res_blocks})")
     g.add_argument("--interpolation", default=spec.interpolation,
                    help=f"resizer interpolation (default {spec.interpolation})")
+    g.add_argument("--zero-init", action="store_true",
+                   help="start the resizer's last convolution at zero: its output is the plain "
+                   "resize until the first training step")
     g.add_argument("--mixed-precision", choices=["mixed_float16", "mixed_bfloat16"], help="dtype policy")
     g.add_argument("--jit", choices=["auto", "on", "off"], default="auto", help="XLA compilation")
     g.add_argument("--out", default="results", help="output folder (default: results/)")
@@ -181,12 +189,18 @@ def _add_study_parsers(sub) -> None:
     w = sub.add_parser("warm-start", help="the paper's protocol: a resizer inserted in front of a "
                        "backbone trained with bilinear, trained jointly for more epochs")
     w.add_argument("--arms", type=_arms, default=("bilinear", "learned", "muller", "more_layers"),
-                   help="bilinear (the continued control), learned, muller, more_layers (default: all four)")
+                   help="bilinear (the continued control), learned, muller, more_layers (default: "
+                   "these four), learned_zero (the resizer inserted with its last convolution at "
+                   "zero), learned_zero_slow (the same, the backbone at a tenth of the resizer's "
+                   "rate; needs --warm-lr)")
     w.add_argument("--seeds", type=_seeds, help="number of seeds (5) or a list (0,1,2)")
     w.add_argument("--extra-epochs", type=_positive, default=6,
                    help="epochs trained after the insertion (default 6)")
     w.add_argument("--weights-dir", help="where the trained bilinear weights go, outside the "
                    "repository (default ../weights/<name> beside the checkout)")
+    w.add_argument("--warm-lr", type=float, help="the extra epochs' schedule: cosine decay from "
+                   "this rate to zero, no warm-up, for every arm (e.g. 1e-4); default: the "
+                   "recipe's warm-up to its peak and cosine decay, restarted")
     _add_experiment_flags(w)
 
 
@@ -198,6 +212,8 @@ def config_from_args(args: argparse.Namespace):
 
     prof = get_profile(args.profile)
     arms = (args.arm,) if args.command == "train" else args.arms
+    if args.command == "warm-start":  # its arms are its own (warm_start.WARM_ARMS); the study's
+        arms = ("bilinear",)          # configuration is that of the trained bilinear model
     seeds = (args.seed,) if args.command == "train" else (args.seeds or tuple(range(prof.seeds)))
     data = resolve_source(args.data)
     real = data != "synthetic"
@@ -217,6 +233,8 @@ def config_from_args(args: argparse.Namespace):
         num_train=_cap(args.num_train, prof.max_train if real else prof.num_train),
         num_val=_cap(args.num_val, None if real else prof.num_val),
         augment=args.augment,
+        shift=args.shift,
+        zero_init=args.zero_init,
         filters=args.filters,
         num_res_blocks=args.res_blocks,
         interpolation=args.interpolation,
@@ -385,7 +403,7 @@ def _warm_start(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     try:
         config = config_from_args(args)
         runs = warm_start(config, extra_epochs=args.extra_epochs, weights_dir=args.weights_dir,
-                          arms=args.arms)
+                          arms=args.arms, warm_lr=args.warm_lr)
     except (ValueError, RuntimeError, FileNotFoundError) as err:
         print(f"{parser.prog} warm-start: error: {err}", file=sys.stderr)
         return 2

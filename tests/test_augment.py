@@ -137,3 +137,40 @@ def test_jit_twins_round_trip_through_a_keras_file(tmp_path):
     assert (type(shift), type(turn), type(zoom)) == (RandomShift, RandomTurn, RandomZoomJit)
     assert (shift.height_factor, shift.width_factor, shift.fill_mode) == (0.1, 0.2, "constant")
     assert tuple(turn.factor) == (-0.05, 0.05) and tuple(zoom.height_factor) == (-0.2, 0.0)
+
+
+# -- the shift: whole pixels keep the finest detail, bilinear fractions soften it ---------------
+def _stripes(size=64):
+    """Vertical stripes of period 2 (0.5 cycles/pixel, the finest a grid holds), 0 and 255."""
+    row = np.tile([0.0, 255.0], size // 2)
+    return np.broadcast_to(row[None, :, None], (size, size, 3)).astype("float32")
+
+
+def _shifted_contrast(interpolation: str, draws: int = 64) -> np.ndarray:
+    """The stripes' contrast (max - min over a row, interior only, relative to 255) after each
+    of ``draws`` random horizontal shifts of up to 5% of the width."""
+    layer = RandomShift(0.0, 0.05, interpolation=interpolation, seed=11)
+    batch = np.stack([_stripes()] * draws)
+    out = keras.ops.convert_to_numpy(layer(batch, training=True))
+    interior = out[:, 8:-8, 8:-8, 0]
+    return (interior.max(axis=(1, 2)) - interior.min(axis=(1, 2))) / 255.0
+
+
+def test_a_whole_pixel_shift_keeps_the_finest_detail_and_a_bilinear_one_halves_it():
+    """A shift of d pixels interpolated bilinearly filters the row with [1 - d, d]: at 0.5
+    cycles/pixel the contrast becomes |1 - 2 frac(d)|, a half on average over uniform fractions.
+    Nearest neighbour moves whole pixels: the stripes keep their full contrast."""
+    whole = _shifted_contrast("nearest")
+    assert np.allclose(whole, 1.0)
+    soft = _shifted_contrast("bilinear")
+    assert 0.35 < soft.mean() < 0.65
+    assert soft.min() < 0.5
+
+
+def test_the_studies_shift_option_picks_the_interpolation():
+    from resizer_lib.training import ExperimentConfig, build_arm
+
+    for shift, mode in (("whole", "nearest"), ("bilinear", "bilinear")):
+        config = ExperimentConfig(backbone="tiny_cnn", image_size=16, target_size=8, augment=True, shift=shift)
+        model = build_arm(config, "bilinear", num_classes=2, seed=0)
+        assert model.get_layer("aug_shift").interpolation == mode

@@ -157,3 +157,33 @@ def test_the_antialiased_arm_filters_what_plain_bilinear_aliases():
     inner = slice(1, -1)  # away from the borders
     np.testing.assert_allclose(out["bilinear"][inner], 1.0, atol=1e-5)  # the dark pixel vanished
     np.testing.assert_allclose(out["antialiased"][inner], 0.75, atol=0.05)  # the mean
+
+
+# -- the headroom control's backbone -------------------------------------------------------------
+def receptive_field(model: keras.Model) -> int:
+    """The receptive field in input pixels of a chain of convolutions and poolings:
+    ``r += (k - 1) * j`` then ``j *= stride`` for each layer (``j``: the input pixels between
+    two neighbouring outputs), up to the global pooling."""
+    r, j = 1, 1
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D | keras.layers.MaxPooling2D):
+            size = layer.kernel_size if isinstance(layer, keras.layers.Conv2D) else layer.pool_size
+            stride = layer.strides
+            r += (size[0] - 1) * j
+            j *= stride[0]
+    return r
+
+
+def test_small_cnn5_covers_128_px_as_small_cnn_covers_64_px():
+    """small_cnn (4 stages of conv 3x3 + max-pool 2x2): 46 px, 72% of a 64 px image but 36% of a
+    128 px one. small_cnn5 adds a stage: 94 px, 73% of 128 px. So full_res with small_cnn5 at 128
+    px sees its image as small_cnn sees 64 px: the headroom control of the resolution."""
+    from resizer_lib.models import build_backbone
+
+    four = build_backbone("small_cnn", (64, 64), 2)
+    five = build_backbone("small_cnn5", (128, 128), 2)
+    assert receptive_field(four) == 46 and receptive_field(five) == 94
+    assert round(46 / 64, 2) == 0.72 and round(94 / 128, 2) == 0.73
+    assert five.output_shape == (None, 2)
+    assert five.get_layer("s4_conv").filters == 256  # one more stage, as wide as the last
+    assert five.layers[-1].get_config()["units"] == four.layers[-1].get_config()["units"]

@@ -248,3 +248,51 @@ def test_the_resizer_keeps_keras_batchnorm_defaults():
     """Moved from lesson 09: momentum 0.99 and epsilon 1e-3 (Keras' defaults; PyTorch 0.1, 1e-5)."""
     stem_bn = build_resizer((8, 8)).get_layer("resizer").stem_bn
     assert (stem_bn.momentum, stem_bn.epsilon) == (0.99, 1e-3)
+
+
+# -- zero-initialised insertion ------------------------------------------------------------------
+def test_a_zero_initialised_resizer_outputs_the_plain_resize():
+    x = _images((2, 32, 32, 3), seed=3)
+    model = build_resizer((16, 16), filters=4, zero_init=True)
+    layer = model.get_layer("resizer")
+    assert not np.any(layer.out_conv7.kernel.numpy()) and not np.any(layer.out_conv7.bias.numpy())
+    plain = keras.ops.convert_to_numpy(keras.ops.image.resize(x, (16, 16), interpolation="bilinear"))
+    for training in (False, True):  # BatchNorm's mode cannot matter: the last convolution is zero
+        out = keras.ops.convert_to_numpy(model(x, training=training))
+        assert np.array_equal(out, plain)
+
+
+def test_the_gradient_reaches_the_zero_initialised_convolution():
+    """Zero weights, but not a dead end: the loss's gradient to the last convolution is not
+    zero (its input, the residual features, is not), so the first step moves it."""
+    model = build_resizer((16, 16), filters=4, zero_init=True)
+    x, target = _images((2, 32, 32, 3), seed=4), _images((2, 16, 16, 3), seed=6)
+    grads = dict(zip([w.path for w in model.trainable_weights], _gradients(model, x, target), strict=True))
+    last = [path for path in grads if "out_conv7x7" in path]
+    assert len(last) == 2  # kernel and bias
+    assert all(np.abs(grads[path]).max() > 0 for path in last)
+
+
+def test_zero_init_is_part_of_the_config_and_survives_a_keras_round_trip(tmp_path):
+    model = build_resizer((8, 8), filters=2, zero_init=True)
+    layer = model.get_layer("resizer")
+    assert layer.get_config()["zero_init"] is True and layer.spec.zero_init is True
+    again = LearnableResizer.from_config(layer.get_config())
+    assert again.zero_init is True
+    path = tmp_path / "zero.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.get_layer("resizer").zero_init is True
+    x = _images((1, 16, 16, 3), seed=5)
+    assert np.allclose(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)))
+
+
+def test_the_default_initialisation_is_unchanged():
+    """Without zero_init the last convolution draws its weights as before (the committed runs'
+    initial weights): the same seed gives the same kernel as a plain Conv2D."""
+    keras.utils.set_random_seed(7)
+    layer = build_resizer((8, 8), filters=2).get_layer("resizer")
+    assert layer.zero_init is False and np.abs(layer.out_conv7.kernel.numpy()).max() > 0
+    keras.utils.set_random_seed(7)
+    again = build_resizer((8, 8), filters=2, zero_init=False).get_layer("resizer")
+    assert all(np.array_equal(a, b) for a, b in zip(layer.get_weights(), again.get_weights(), strict=True))

@@ -10,6 +10,10 @@ The layer maps a batch of images of any size ``(B, H, W, C)`` to ``(B, h, w, C)`
     r       = BN(conv3x3(r)) + b                          # (B, h, w, F)
     y       = naive + conv7x7(r)                          # (B, h, w, C)
 
+With ``zero_init=True`` the last ``conv7x7`` starts at zero (kernel and bias): ``y`` is then
+exactly ``naive`` until the first training step, and the gradient to that convolution is not
+zero, so a trained model keeps its predictions when the resizer is inserted in front of it.
+
 With ``resize_first=True`` the same blocks run *after* the naive resize (``x`` is resized
 first, the bottleneck resize is then the identity): identical parameters, but the network
 never sees full resolution. This is the course's "more layers" control.
@@ -45,8 +49,9 @@ class LearnableResizer(layers.Layer):
 
     Args:
         target_size: ``(h, w)`` or an int for a square; any size, down or up.
-        filters, num_res_blocks, interpolation, antialias, bn_momentum: the hyper-parameters,
-            checked by ``ResizerSpec`` (which documents them); ``layer.spec`` holds them.
+        filters, num_res_blocks, interpolation, antialias, bn_momentum, zero_init: the
+            hyper-parameters, checked by ``ResizerSpec`` (which documents them); ``layer.spec``
+            holds them.
         channels: ``C``, channels of the input and the output (1 for grey, 3 for RGB).
         resize_first: the "more layers" control: resize first, then run the same blocks.
     """
@@ -61,14 +66,15 @@ class LearnableResizer(layers.Layer):
         antialias: bool = ResizerSpec.antialias,
         resize_first: bool = False,
         bn_momentum: float = ResizerSpec.bn_momentum,
+        zero_init: bool = ResizerSpec.zero_init,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.target_size = check_size(target_size, "target_size")
-        self.spec = ResizerSpec(filters, num_res_blocks, interpolation, antialias, bn_momentum)
+        self.spec = ResizerSpec(filters, num_res_blocks, interpolation, antialias, bn_momentum, zero_init)
         self.filters, self.num_res_blocks = self.spec.filters, self.spec.num_res_blocks
         self.interpolation, self.antialias = self.spec.interpolation, self.spec.antialias
-        self.bn_momentum = self.spec.bn_momentum
+        self.bn_momentum, self.zero_init = self.spec.bn_momentum, self.spec.zero_init
         self.channels = check_int(channels, "channels")
         self.resize_first = bool(resize_first)
         f = self.filters
@@ -81,7 +87,8 @@ class LearnableResizer(layers.Layer):
         self.res_blocks = [_residual_block_layers(f, i, m) for i in range(self.num_res_blocks)]
         self.tail_conv3 = layers.Conv2D(f, 3, padding="same", use_bias=False, name="tail_conv3x3")
         self.tail_bn = layers.BatchNormalization(momentum=m, name="tail_bn")
-        self.out_conv7 = layers.Conv2D(self.channels, 7, padding="same", name="out_conv7x7")
+        zeros = {"kernel_initializer": "zeros", "bias_initializer": "zeros"} if self.zero_init else {}
+        self.out_conv7 = layers.Conv2D(self.channels, 7, padding="same", name="out_conv7x7", **zeros)
 
     # -- shapes -----------------------------------------------------------------------------
     def build(self, input_shape):
@@ -155,6 +162,7 @@ class LearnableResizer(layers.Layer):
             antialias=self.antialias,
             resize_first=self.resize_first,
             bn_momentum=self.bn_momentum,
+            zero_init=self.zero_init,
         )
         return config
 
@@ -214,7 +222,8 @@ def build_resizer(
     """A functional model ``(B, None, None, channels) -> (B, h, w, channels)`` around the layer.
 
     The hyper-parameters are a ``ResizerSpec`` or its fields as keywords (``filters=8``,
-    ``num_res_blocks=2``, ``interpolation=``, ``antialias=``, ``bn_momentum=``), not both.
+    ``num_res_blocks=2``, ``interpolation=``, ``antialias=``, ``bn_momentum=``,
+    ``zero_init=True``: output equal to the naive resize until the first step), not both.
 
     >>> build_resizer((150, 150)).count_params()
     12163

@@ -24,6 +24,11 @@ class ResizerSpec:
         antialias: antialias the two resizes when downsampling (off in the paper).
         bn_momentum: momentum of the BatchNorm moving statistics (Keras default 0.99; the
             course's studies use 0.9, which lets them settle within a short CPU run).
+        zero_init: start the last convolution (kernel and bias) at zero, so that the resizer's
+            output is exactly the naive resize until the first training step, while the
+            gradient to that convolution is not zero: the way to insert it into a model
+            already trained with the naive resize without changing what that model predicts
+            (as zero-initialised residual branches, ReZero or ControlNet's zero convolutions).
     """
 
     filters: int = 16
@@ -31,6 +36,7 @@ class ResizerSpec:
     interpolation: str = "bilinear"
     antialias: bool = False
     bn_momentum: float = 0.99
+    zero_init: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "filters", check_int(self.filters, "filters"))
@@ -41,6 +47,8 @@ class ResizerSpec:
                 or not 0.0 <= float(self.bn_momentum) < 1.0:
             raise ValueError(f"bn_momentum must be a number in [0, 1); got {self.bn_momentum!r}")
         object.__setattr__(self, "bn_momentum", float(self.bn_momentum))
+        if not isinstance(self.zero_init, bool):
+            raise ValueError(f"zero_init must be True or False; got {self.zero_init!r}")
 
     def to_dict(self) -> dict:
         """The fields as keyword arguments (``LearnableResizer(target, **spec.to_dict())``)."""

@@ -11,6 +11,7 @@ from resizer_lib.training.config import RECIPES, ExperimentConfig
 
 __all__ = ["build_arm", "classifier_of", "make_optimizer", "not_jit_safe_layers", "warn_if_not_compiled"]
 
+
 def make_optimizer(recipe: str, steps: int, learning_rate: float | None = None):
     """The optimizer for a recipe; ``steps`` is the total number of training steps.
 
@@ -45,15 +46,26 @@ def build_arm(config: ExperimentConfig, arm: str, num_classes: int, seed: int) -
         name=f"{config.backbone}_{arm}",
     )
     if config.augment:
-        model = with_augmentation(model, seed)
+        model = with_augmentation(model, seed, shift=config.shift)
     return model
 
 
-def with_augmentation(model: keras.Model, seed: int) -> keras.Model:
-    """Random flips and small translations in front of the model (active in training only)."""
+# the translation's interpolation per ``ExperimentConfig.shift``: nearest neighbour moves every
+# pixel by a whole number of pixels (the fractional shift rounded), so no frequency is filtered
+_SHIFT_INTERPOLATION = {"bilinear": "bilinear", "whole": "nearest"}
+
+
+def with_augmentation(model: keras.Model, seed: int, shift: str = "bilinear") -> keras.Model:
+    """Random flips and small translations (up to 5% of each side) in front of the model,
+    active in training only. ``shift="whole"``: translations by whole pixels, which keep the
+    image's finest detail; ``"bilinear"`` (the studies before the fix): fractional shifts
+    interpolated bilinearly, which soften it (see ``config.SHIFTS``)."""
+    if shift not in _SHIFT_INTERPOLATION:
+        raise ValueError(f"Unknown shift {shift!r}; choose one of {list(_SHIFT_INTERPOLATION)}")
     inputs = keras.Input(model.input_shape[1:], name="image")
     x = keras.layers.RandomFlip("horizontal", seed=seed, name="aug_flip")(inputs)
-    x = RandomShift(0.05, 0.05, seed=seed + 1, name="aug_shift")(x)  # jit-safe on JAX
+    x = RandomShift(0.05, 0.05, interpolation=_SHIFT_INTERPOLATION[shift], seed=seed + 1,
+                    name="aug_shift")(x)  # jit-safe on JAX
     return keras.Model(inputs, model(x), name=model.name)
 
 

@@ -11,9 +11,13 @@ from resizer_lib.interpolation import interpolations
 from resizer_lib.models.classifier import MULLER_ARM, NAMED_RESIZES, RESIZER_ARMS
 from resizer_lib.models.spec import ResizerSpec
 
-__all__ = ["ARM_CONTROLS", "RECIPES", "ExperimentConfig"]
+__all__ = ["ARM_CONTROLS", "RECIPES", "SHIFTS", "ExperimentConfig"]
 
 RECIPES = ("adamw_cosine", "keras_io")
+# the augmentation's translations: "bilinear" interpolates fractional shifts (which filters each
+# axis with [1 - d, d] and halves, on average, the contrast at 0.5 cycles/pixel); "whole" moves
+# by whole pixels (nearest neighbour), which leaves every frequency intact
+SHIFTS = ("bilinear", "whole")
 ARM_CONTROLS = ("full_res",)  # the backbone trained directly at the input resolution
 
 
@@ -42,10 +46,12 @@ class ExperimentConfig:
     num_val: int | None = 256
     data_seed: int = 0
     augment: bool = False
+    shift: str = "bilinear"  # with augment: "whole" (whole-pixel translations) or "bilinear"; see SHIFTS
     filters: int = ResizerSpec.filters  # the resizer's hyper-parameters: see ResizerSpec
     num_res_blocks: int = ResizerSpec.num_res_blocks
     interpolation: str = ResizerSpec.interpolation
     bn_momentum: float = 0.9  # the studies' BatchNorm momentum (ResizerSpec, Keras: 0.99)
+    zero_init: bool = False  # the resizer's last convolution starts at zero (ResizerSpec)
     mixed_precision: str | None = None  # "mixed_float16" (GPU) or "mixed_bfloat16"
     jit: bool | str = "auto"
     run_eagerly: bool = False  # no graph or jit: far quicker for tiny smoke runs, slower otherwise
@@ -67,6 +73,10 @@ class ExperimentConfig:
                 raise ValueError(f"Unknown arm {arm!r}; choose from {list(valid)}")
         if len(set(self.arms)) != len(self.arms):
             raise ValueError(f"arms has duplicates: {self.arms}")
+        if self.shift not in SHIFTS:
+            raise ValueError(f"Unknown shift {self.shift!r}; choose one of {list(SHIFTS)}")
+        if not isinstance(self.zero_init, bool):
+            raise ValueError(f"zero_init must be True or False; got {self.zero_init!r}")
         if self.recipe not in RECIPES:
             raise ValueError(f"Unknown recipe {self.recipe!r}; choose one of {list(RECIPES)}")
         for name in ("epochs", "batch_size"):
@@ -78,9 +88,10 @@ class ExperimentConfig:
 
     def resizer_spec(self) -> ResizerSpec:
         """The resizer's hyper-parameters of this study (``filters``, ``num_res_blocks``,
-        ``interpolation``, ``bn_momentum``; no antialiasing)."""
+        ``interpolation``, ``bn_momentum``, ``zero_init``; no antialiasing)."""
         return ResizerSpec(filters=self.filters, num_res_blocks=self.num_res_blocks,
-                           interpolation=self.interpolation, bn_momentum=self.bn_momentum)
+                           interpolation=self.interpolation, bn_momentum=self.bn_momentum,
+                           zero_init=self.zero_init)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -92,8 +103,14 @@ class ExperimentConfig:
         """Hash of the fields that change results (not name, out_dir, verbosity, seeds, arms),
         plus ``data_digest`` (see ``data_fingerprint``) so that changed data retrain too."""
         skip = {"name", "out_dir", "verbose", "tensorboard", "extra", "seeds", "arms"}
+        # fields added later enter only when they differ from the behaviour before they existed,
+        # so the runs recorded before keep their fingerprint (they are reused, not retrained)
         if not self.run_eagerly:
-            skip.add("run_eagerly")  # keeps the fingerprints of runs made before the field existed
+            skip.add("run_eagerly")
+        if not self.zero_init:
+            skip.add("zero_init")
+        if self.shift == "bilinear" or not self.augment:
+            skip.add("shift")
         d = {k: v for k, v in self.to_dict().items() if k not in skip} | {"data": data_digest}
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 

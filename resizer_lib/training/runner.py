@@ -93,11 +93,12 @@ def _scope(strategy):
     return strategy.scope() if strategy is not None else contextlib.nullcontext()
 
 
-def compile_for_study(model: keras.Model, config: ExperimentConfig, steps: int) -> None:
+def compile_for_study(model: keras.Model, config: ExperimentConfig, steps: int, optimizer=None) -> None:
     """Compile ``model`` with the study's recipe: its optimizer and schedule over ``steps``
-    steps, label-smoothed cross-entropy, accuracy, and the study's jit/eager choice."""
+    steps (or ``optimizer``, when given), label-smoothed cross-entropy, accuracy, and the
+    study's jit/eager choice."""
     model.compile(
-        optimizer=make_optimizer(config.recipe, steps, config.learning_rate),
+        optimizer=optimizer or make_optimizer(config.recipe, steps, config.learning_rate),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
         metrics=["accuracy"],
         jit_compile=False if config.run_eagerly else resolve_jit(config.jit),

@@ -179,3 +179,18 @@ def test_the_library_module_runs_the_lab_in_a_checkout_and_says_where_it_is_else
                           timeout=120)
     assert away.returncode == 1 and "python -m resizer_lab" in away.stderr
     assert len(away.stderr.strip().splitlines()) == 1
+
+
+def test_the_fair_flags_reach_the_configuration():
+    from resizer_lab.cli import build_parser, config_from_args
+
+    parse = build_parser().parse_args
+    plain = config_from_args(parse(["compare", "--profile", "smoke", "--augment"]))
+    assert plain.shift == "bilinear" and plain.zero_init is False  # the studies before the fix
+    fair = config_from_args(parse(["compare", "--profile", "smoke", "--augment", "--shift", "whole",
+                                   "--zero-init"]))
+    assert fair.shift == "whole" and fair.zero_init is True and fair.resizer_spec().zero_init
+    warm = parse(["warm-start", "--profile", "smoke", "--warm-lr", "1e-4",
+                  "--arms", "bilinear,learned_zero,learned_zero_slow,muller"])
+    assert warm.warm_lr == 1e-4 and config_from_args(warm).arms == ("bilinear",)
+    assert parse(["warm-start", "--profile", "smoke"]).warm_lr is None  # the first protocol

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -197,3 +198,84 @@ def test_the_base_says_whether_it_reproduces_the_studys_own_bilinear_run(study, 
     (runs / "bilinear_seed0.json").write_text(json.dumps(base | {"fingerprint": "another study"}))
     assert ws._reproduces_map_run(config, 0, base) is None
     assert study["runs"]["learned"]["warm_start"]["base_reproduces_study_run"] is None
+
+
+# -- the fair protocol: inserted at zero, one schedule without a warm-up ------------------------
+@pytest.fixture(scope="module")
+def fair(tmp_path_factory):
+    """One seed of the fair protocol's four arms (whole-pixel shifts), 1 + 1 epochs."""
+    root = tmp_path_factory.mktemp("fair")
+    config, data = tiny_config(root / "results", shift="whole"), tiny_data()
+    runs = ws.warm_start(config, extra_epochs=1, weights_dir=root / "weights", data=data,
+                         arms=ws.FAIR_WARM_ARMS, warm_lr=1e-4)
+    return {"root": root, "config": config, "data": data, "runs": {r["arm"]: r for r in runs}}
+
+
+def test_a_resizer_inserted_at_zero_predicts_what_the_trained_model_predicts(fair):
+    config, path = fair["config"], fair["root"] / "weights" / "bilinear_seed0.weights.h5"
+    trained = build_arm(config, "bilinear", 2, 0)
+    trained.load_weights(str(path))
+    images = fair["data"]["x_val"]
+    want = keras.ops.convert_to_numpy(trained(images, training=False))
+    for arm in ws.ZERO_ARMS:
+        inserted = ws.warm_start_model(config, arm, 0, 2, path)
+        assert classifier_of(inserted).get_layer("resizer").zero_init
+        assert np.array_equal(keras.ops.convert_to_numpy(inserted(images, training=False)), want)
+    # ... which a resizer at its usual initial weights does not
+    scrambled = keras.ops.convert_to_numpy(ws.warm_start_model(config, "learned", 0, 2, path)(images))
+    assert not np.allclose(scrambled, want)
+
+
+def test_the_fair_arms_start_where_the_trained_model_ends(fair):
+    base = json.loads((fair["root"] / "weights" / "bilinear_seed0.json").read_text())
+    runs = fair["runs"]
+    assert sorted(runs) == sorted(ws.FAIR_WARM_ARMS)
+    assert len({r["initial_backbone_checksum"] for r in runs.values()}) == 1
+    for arm in ("bilinear", *ws.ZERO_ARMS, "muller"):  # MULLER starts as the plain resize too
+        assert runs[arm]["start"]["val_accuracy"] == pytest.approx(base["final"]["val_accuracy"])
+        assert runs[arm]["start"]["val_loss"] == pytest.approx(base["final"]["val_loss"], rel=1e-5)
+    info = runs["learned_zero_slow"]["warm_start"]
+    assert info["protocol"] == "warm_start/2" and info["warm_lr"] == 1e-4
+    assert info["resizer_lr_scale"] == ws.RESIZER_LR_SCALE and info["zero_init"] is True
+    assert runs["bilinear"]["warm_start"]["resizer_lr_scale"] == 1.0
+
+
+def test_the_fair_protocol_is_another_study_and_the_first_keeps_its_fingerprint(fair):
+    config, data = fair["config"], fair["data"]
+    first = ws.warm_fingerprint(config, data, 6)
+    study = config.fingerprint(ws.data_fingerprint(data))
+    text = json.dumps({"study": study, "extra_epochs": 6, "protocol": "warm_start/1"})
+    assert first == hashlib.sha256(text.encode()).hexdigest()[:16]  # as before the fair protocol
+    assert ws.warm_fingerprint(config, data, 6, warm_lr=1e-4) not in (first, ws.warm_fingerprint(
+        config, data, 6, warm_lr=2e-4))
+
+
+def test_the_trained_bilinear_model_is_the_studys_bilinear_run(fair, monkeypatch):
+    """Trained as compare trains the bilinear arm: compare reuses its record, trains nothing."""
+    from resizer_lib.training import runner
+
+    config = fair["config"]
+    shared = Path(config.out_dir) / config.name / "runs" / "bilinear_seed0.json"
+    base = json.loads((fair["root"] / "weights" / "bilinear_seed0.json").read_text())
+    assert json.loads(shared.read_text())["final_weights_checksum"] == base["final_weights_checksum"]
+    monkeypatch.setattr(runner, "train_run", lambda *a, **k: pytest.fail("trained again"))
+    results = runner.compare(config, data=fair["data"])
+    assert results["runs"][0]["final_weights_checksum"] == base["final_weights_checksum"]
+
+
+def test_the_slow_arm_steps_the_resizer_ten_times_further():
+    """One AdamW step moves each weight by about the rate (the first step is lr * g / |g|):
+    the resizer's variables move RESIZER_LR_SCALE times as far as the others."""
+    fast, slow = keras.Variable(np.zeros(4, "float32")), keras.Variable(np.zeros(4, "float32"))
+    optimizer = ws.warm_optimizer(1e-3, steps=10, scaled_variables=[fast], scale=ws.RESIZER_LR_SCALE)
+    gradient = np.array([1.0, -2.0, 0.5, 3.0], "float32")
+    optimizer.apply_gradients([(gradient, fast), (gradient, slow)])
+    moved_fast, moved_slow = (np.abs(keras.ops.convert_to_numpy(v)) for v in (fast, slow))
+    assert np.allclose(moved_slow, 1e-3, rtol=1e-3)  # step 0 of the cosine: the full rate, no warm-up
+    assert np.allclose(moved_fast / moved_slow, ws.RESIZER_LR_SCALE, rtol=1e-3)
+
+
+def test_the_slow_arm_needs_the_fair_schedule(tmp_path):
+    with pytest.raises(ValueError, match="learned_zero_slow belongs to the fair protocol"):
+        ws.warm_start(tiny_config(tmp_path), weights_dir=tmp_path / "w", data=tiny_data(),
+                      arms=("bilinear", "learned_zero_slow"))
