@@ -62,12 +62,26 @@ PROFILE = setup()
 
 # %%
 import tempfile
+from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
-from resizer_lib.data.pipeline import list_image_files, write_image_folder
 from resizer_lib.data.sample_images import shared_photos_dir
 from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
+
+
+def list_image_files(root, per_class=None):
+    """root/<class>/<file> -> (paths, int32 labels, class names), sorted."""
+    class_names = sorted(p.name for p in Path(root).iterdir() if p.is_dir())
+    paths, labels = [], []
+    for label, name in enumerate(class_names):
+        files = sorted(str(p) for p in (Path(root) / name).iterdir()
+                       if p.suffix.lower() in (".jpg", ".jpeg", ".png"))[:per_class]
+        paths += files
+        labels += [label] * len(files)
+    return paths, np.array(labels, dtype=np.int32), class_names
+
 
 n_files = max(32, PROFILE.num_train // 2)
 photos_dir = shared_photos_dir("cats_vs_dogs")
@@ -75,10 +89,12 @@ if photos_dir is not None:
     paths, labels, class_names = list_image_files(photos_dir / "train", n_files // 2)
     print(f"{len(paths)} cat and dog photos from {photos_dir / 'train'}")
 else:
-    folder = tempfile.mkdtemp(prefix="resizer_course_")
+    folder = Path(tempfile.mkdtemp(prefix="resizer_course_"))
     side = 2 * PROFILE.image_size[0]
     x, y = make_synthetic(n_files, (side, side), seed=0)
-    write_image_folder(x, y, SYNTHETIC_CLASS_NAMES, folder)
+    for i, (image, label) in enumerate(zip(x, y, strict=True)):
+        (folder / SYNTHETIC_CLASS_NAMES[label]).mkdir(exist_ok=True)
+        Image.fromarray(image).save(folder / SYNTHETIC_CLASS_NAMES[label] / f"{i:05d}.png")
     paths, labels, class_names = list_image_files(folder)
     print(f"no photo folder here: wrote {len(paths)} synthetic PNG files to {folder}")
 assert len(paths) == len(labels) == n_files and len(class_names) == 2
@@ -123,18 +139,45 @@ show_images(images[:8].numpy(), [class_names[i] for i in batch_labels[:8]], ncol
             panel_size=1.6);
 
 # %% [markdown]
-# The course's `files_dataset` is the same chain, with a switch for each ingredient and a counter
-# of decoded files. Without shuffling it must give exactly the batches of the chain above:
+# To measure what each ingredient buys, we make the chain switchable. A `DecodeCounter` counts
+# the files it decodes (`map` runs in several threads, hence the lock). `time_epochs` pauses after
+# each batch, a stand-in for a training step.
 
 # %%
-from resizer_lib.data.pipeline import DecodeCounter, files_dataset, time_epochs
+import threading
+import time
 
-in_order = (tf.data.Dataset.from_tensor_slices((paths, labels)).map(load)
-            .batch(PROFILE.batch_size))
-ours = files_dataset(paths, labels, size, PROFILE.batch_size)
-for (a, la), (b, lb) in zip(in_order, ours, strict=True):
-    np.testing.assert_array_equal(a.numpy(), b.numpy())
-    np.testing.assert_array_equal(la.numpy(), lb.numpy())
+
+class DecodeCounter:
+    def __init__(self):
+        self.count, self.lock = 0, threading.Lock()
+
+    def tick(self, value):
+        with self.lock:
+            self.count += 1
+        return value
+
+
+def files_dataset(counter, parallel=True, prefetch=True, cache=False):
+    def counted_load(path, label):
+        path = tf.numpy_function(counter.tick, [path], tf.string, stateful=True)
+        return load(tf.ensure_shape(path, ()), label)
+
+    ds = tf.data.Dataset.from_tensor_slices((paths, labels)).shuffle(len(paths), seed=0)
+    ds = ds.map(counted_load, num_parallel_calls=tf.data.AUTOTUNE if parallel else None)
+    ds = (ds.cache() if cache else ds).batch(PROFILE.batch_size)
+    return ds.prefetch(tf.data.AUTOTUNE) if prefetch else ds
+
+
+def time_epochs(dataset, epochs=3, step_seconds=0.05):
+    times = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        for _batch in dataset:
+            time.sleep(step_seconds)
+        times.append(time.perf_counter() - start)
+    return times
+
 
 # %% [markdown]
 # ### Why `cache` and `prefetch` matter, measured
@@ -161,9 +204,7 @@ variants = {
 timings, rows = {}, []
 for name, switches in variants.items():
     counter = DecodeCounter()
-    ds = files_dataset(paths, labels, size, PROFILE.batch_size, shuffle_seed=0, counter=counter,
-                       **switches)
-    timings[name] = time_epochs(ds, epochs=3, step_seconds=0.05)
+    timings[name] = time_epochs(files_dataset(counter, **switches))
     rows.append({"variant": name, **{f"epoch {e + 1} (s)": t for e, t in enumerate(timings[name])},
                  "files decoded": counter.count})
     expected = len(paths) if switches.get("cache") else 3 * len(paths)
@@ -368,7 +409,7 @@ def counted_load(path, label):
 
 
 wrong = tf.data.Dataset.from_tensor_slices((paths, labels)).cache().map(counted_load).batch(16)
-time_epochs(wrong, epochs=3)
+time_epochs(wrong, step_seconds=0)
 decoded = counter.count
 print("decoded", decoded, "files for", len(paths), "images")
 assert check_decode_count(decoded, num_files=len(paths), epochs=3)

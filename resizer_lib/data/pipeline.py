@@ -2,28 +2,21 @@
 
     items -> [shuffle] -> map(decode + resize) -> [cache] -> [shuffle] -> batch -> [prefetch]
 
-``load_dataset`` uses ``to_numpy`` / ``to_tf`` (and the ``tfds_*`` twins); the teaching version is
-``list_image_files`` -> ``files_dataset``, with ``DecodeCounter``, ``time_epochs`` and
-``write_image_folder``. TensorFlow is imported inside functions (the NumPy path runs on JAX).
+``load_dataset`` uses ``to_numpy`` / ``to_tf`` (and the ``tfds_*`` twins); lesson 04 writes the
+chain out by hand. TensorFlow is imported inside functions (the NumPy path runs on JAX).
 """
 
 from __future__ import annotations
 
-import os
-import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from resizer_lib._checks import TF_DECODABLE_EXTENSIONS, check_int, check_size
 from resizer_lib._threads import map_threads
 
-__all__ = ["DecodeCounter", "Examples", "batch_pipeline", "files_dataset", "list_image_files",
-           "tf_resize", "tfds_to_numpy", "tfds_to_tf", "time_epochs", "to_numpy", "to_tf",
-           "write_image_folder"]
+__all__ = ["Examples", "batch_pipeline", "tf_resize", "tfds_to_numpy", "tfds_to_tf", "to_numpy",
+           "to_tf"]
 
 
 @dataclass
@@ -129,115 +122,3 @@ def tfds_to_numpy(ds, n: int, image_size, resize: dict) -> tuple[np.ndarray, np.
     if start != n:
         raise RuntimeError(f"expected {n} examples from TFDS, read {start}")
     return images, labels
-
-
-class DecodeCounter:
-    """Counts the files a pipeline decodes (thread-safe; ``tf.data`` maps run in parallel)."""
-
-    def __init__(self) -> None:
-        self.count, self._lock = 0, threading.Lock()
-
-    def tick(self, value):
-        with self._lock:
-            self.count += 1
-        return value
-
-    def reset(self) -> None:
-        with self._lock:
-            self.count = 0
-
-
-def write_image_folder(images: np.ndarray, labels: Sequence[int], class_names: Sequence[str],
-                       root: str | os.PathLike) -> list[Path]:
-    """Save ``uint8 (N, H, W, 3)`` images as ``root/<class>/<class>_<i>.png``; return the paths."""
-    from PIL import Image
-
-    images, labels = np.asarray(images), np.asarray(labels)
-    if images.ndim != 4 or images.shape[-1] != 3 or images.dtype != np.uint8:
-        raise ValueError(f"images must be uint8 (N, H, W, 3); got {images.dtype} {images.shape}")
-    if len(labels) != len(images):
-        raise ValueError(f"got {len(labels)} labels for {len(images)} images; pass one per image")
-    if labels.size and (labels.min() < 0 or labels.max() >= len(class_names)):
-        raise ValueError(f"labels must be in [0, {len(class_names)}) to index class_names; "
-                         f"got {labels.min()}..{labels.max()}")
-    paths = []
-    for i, (image, label) in enumerate(zip(images, labels, strict=True)):
-        name = class_names[int(label)]
-        (Path(root) / name).mkdir(parents=True, exist_ok=True)
-        paths.append(Path(root) / name / f"{name}_{i:05d}.png")
-        Image.fromarray(image).save(paths[-1], compress_level=1)  # fast; PNG is lossless anyway
-    return paths
-
-
-def list_image_files(root: str | os.PathLike, limit_per_class: int | None = None
-                     ) -> tuple[list[str], np.ndarray, list[str]]:
-    """``root/<class>/<file>`` -> ``(paths, int32 labels (N,), class_names)``, sorted;
-    ``limit_per_class`` keeps the first files of each class."""
-    root = Path(root).expanduser()
-    if not root.is_dir():
-        raise ValueError(f"{str(root)!r} is not a folder; pass a folder with one subfolder per class")
-    classes = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    paths, labels = [], []
-    for label, name in enumerate(classes):
-        files = sorted(str(p) for p in (root / name).iterdir()
-                       if p.suffix.lower() in TF_DECODABLE_EXTENSIONS)[:limit_per_class]
-        paths += files
-        labels += [label] * len(files)
-    if len(classes) < 2 or not paths:
-        raise ValueError(
-            f"{str(root)!r} needs at least two class subfolders holding images "
-            f"({', '.join(TF_DECODABLE_EXTENSIONS)}); found classes {classes} and {len(paths)} images"
-        )
-    return paths, np.array(labels, dtype=np.int32), classes
-
-
-def files_dataset(paths: Sequence[str], labels: Sequence[int], image_size: int | Sequence[int],
-                  batch_size: int = 32, *, parallel: bool = True, cache: bool = False,
-                  prefetch: bool = True, shuffle_seed: int | None = None,
-                  antialias: bool = True, counter: DecodeCounter | None = None):
-    """A ``tf.data.Dataset`` of ``(uint8 (B, h, w, 3), int32 (B,))`` batches from image files.
-
-    Args:
-        paths, labels: one class id per file.
-        image_size: ``(h, w)`` every image is resized to (bilinear, ``antialias``, rounded).
-        parallel: decode with ``num_parallel_calls=AUTOTUNE`` (else one file at a time).
-        cache: keep decoded images in memory after the first epoch (``Dataset.cache()``).
-        prefetch: prepare the next batches while the model trains on this one.
-        shuffle_seed: reshuffle every epoch with this seed (``None``: file order).
-        counter: a ``DecodeCounter`` incremented once per decoded file.
-    """
-    import tensorflow as tf
-
-    size = check_size(image_size, "image_size")
-    if len(paths) != len(labels) or not len(paths):
-        raise ValueError(f"need one label per path and at least one path; got {len(paths)} "
-                         f"paths and {len(labels)} labels")
-    check_int(batch_size, "batch_size", 1)
-
-    def load(path, label):
-        data = tf.io.read_file(path)
-        if counter is not None:
-            data = tf.numpy_function(counter.tick, [data], tf.string, stateful=True)
-        image = tf.io.decode_image(data, channels=3, expand_animations=False)
-        return tf_resize(image, size, "bilinear", antialias), label
-
-    items = (list(map(str, paths)), np.asarray(labels, np.int32))
-    return batch_pipeline(tf.data.Dataset.from_tensor_slices(items), load, batch_size,
-                          shuffle_seed=shuffle_seed, cache=cache, parallel=parallel,
-                          prefetch=prefetch)
-
-
-def time_epochs(dataset, epochs: int = 2, step_seconds: float = 0.0) -> list[float]:
-    """Seconds per epoch of iterating ``dataset``; ``step_seconds`` sleeps after each batch, a
-    stand-in training step (freeing the CPU, as a GPU step would) for prefetching to overlap."""
-    check_int(epochs, "epochs", 1)
-    if not isinstance(step_seconds, (int, float)) or step_seconds < 0:
-        raise ValueError(f"step_seconds must be a number >= 0; got {step_seconds!r}")
-    times = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        for _batch in dataset:
-            if step_seconds:
-                time.sleep(step_seconds)
-        times.append(time.perf_counter() - start)
-    return times
