@@ -1,10 +1,4 @@
-"""Inside the learnable resizer: run it stage by stage, list its layers, count its work, draw it.
-
-    stages = resizer_stages(build_resizer((150, 150)), images)   # [Stage(name, value), ...]
-    fig = draw_resizer_diagram((300, 300), (150, 150))           # a block diagram with shapes
-
-Everything here reads a ``LearnableResizer`` (or a model holding one) and never changes it.
-"""
+"""Inside the learnable resizer: run it stage by stage, list its layers, count its work, draw it."""
 
 from __future__ import annotations
 
@@ -46,14 +40,9 @@ class Stage:
 
 
 def resizer_stages(resizer: Any, images: Any, training: bool = False) -> list[Stage]:
-    """Run a resizer on ``images (B, H, W, C)`` (floats in ``[0, 1]``) one stage at a time.
-
-    Returns seven stages: ``input (B, H, W, C)``, ``naive (B, h, w, C)``, ``features
-    (B, H, W, F)``, ``bottleneck (B, h, w, F)``, ``refined (B, h, w, F)``, ``correction
-    (B, h, w, C)`` and ``output = naive + correction (B, h, w, C)``, equal to
-    ``resizer(images, training=training)``. With ``resize_first`` (the "more layers" control) the
-    features are computed from the naive resize, so they are ``(B, h, w, F)`` already.
-    """
+    """Run a resizer on ``images (B, H, W, C)`` (floats in ``[0, 1]``) one stage at a time:
+    ``input``, ``naive (B, h, w, C)``, ``features``, ``bottleneck``, ``refined`` ``(B, h, w, F)``,
+    ``correction (B, h, w, C)`` and ``output = naive + correction``."""
     layer = find_resizer_layer(resizer)
     x = ops.convert_to_tensor(np.asarray(images, dtype="float32"))
     if len(x.shape) != 4:
@@ -101,12 +90,7 @@ def multiply_adds(
     filters: int = 16,
     num_res_blocks: int = 1,
 ) -> dict[str, int]:
-    """Multiply-adds of the resizer's convolutions for one image, split by resolution.
-
-    ``{"full_resolution": ..., "target_resolution": ..., "total": ...}``: the stem (7x7 and 1x1
-    convolutions) runs on all ``H x W`` input pixels, everything else on ``h x w`` pixels. The
-    resizes, activations and BatchNorms are left out (a few operations per value).
-    """
+    """Multiply-adds of the resizer's convolutions for one image, split by resolution."""
     (hi, wi), (ho, wo) = check_size(input_size, "input_size"), check_size(target_size, "target_size")
     c, f, n = channels, filters, num_res_blocks
     full = hi * wi * (49 * c * f + f * f)
@@ -150,10 +134,7 @@ def draw_resizer_diagram(
 ) -> Figure:
     """A block diagram of the resizer, drawn with matplotlib: one box per stage with its output
     shape (``B x H x W x C``) and parameter count, orange at full resolution, blue at the
-    target size, and the two skip connections (bottleneck and image). Returns the Figure.
-
-    Up to three residual blocks get a box each; more are drawn as one box labelled ``x n``.
-    """
+    target size, and the two skip connections (bottleneck and image). Returns the Figure."""
     (hi, wi), (ho, wo) = check_size(input_size, "input_size"), check_size(target_size, "target_size")
     c, f, n = channels, filters, num_res_blocks
     if not isinstance(n, int) or n < 1 or not isinstance(f, int) or f < 1:

@@ -1,10 +1,5 @@
 """Train and evaluate a classifier on in-memory arrays: ``fit_classifier``, predicted classes,
-the confusion matrix and its figure.
-
-``confusion_matrix(y_true, y_pred, num_classes)[i, j]`` counts the examples of true class ``i``
-predicted as class ``j``: the diagonal holds the correct predictions, so
-``trace(cm) / cm.sum()`` is the accuracy.
-"""
+the confusion matrix and its figure."""
 
 from __future__ import annotations
 
@@ -45,12 +40,7 @@ def fit_classifier(
     jit_compile: bool | None = None,
 ) -> dict[str, list[float]]:
     """Compile ``model`` (Adam, sparse cross-entropy, accuracy) and fit it on
-    ``train = (images (N, H, W, 3), int labels (N,))``, validating on ``val``.
-
-    Returns the history ``{"loss": [...], "accuracy": [...], "val_loss": [...], ...}`` (one
-    float per epoch). Compiling again is what makes a change of ``trainable`` take effect.
-    ``jit_compile=None`` uses ``default_jit_compile()``.
-    """
+    ``train = (images (N, H, W, 3), int labels (N,))``, validating on ``val``."""
     check_int(epochs, "epochs")
     if not isinstance(learning_rate, (int, float)) or not learning_rate > 0:
         raise ValueError(f"learning_rate must be a number > 0; got {learning_rate!r}")

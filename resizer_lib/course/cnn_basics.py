@@ -1,15 +1,7 @@
 """CNN fundamentals for lessons 01-03: convolution by hand, output sizes, receptive fields, layer
 costs, depth-wise pooling, and the classic building blocks (residual unit, ResNet-34, SE block).
-Lessons 01-03 use them; LeNet-5 and the inception module are written in lesson 03 itself.
-
-Conventions: images and feature maps are channels-last, ``(H, W)`` / ``(H, W, C)`` for one
-image (NumPy helpers) and ``(B, H, W, C)`` for Keras tensors. Kernels are ``(kh, kw)`` or
-``(kh, kw, C_in, C_out)``, the layout ``keras.layers.Conv2D`` stores. "Convolution" here is,
-as in every deep-learning framework, cross-correlation (the kernel is not flipped).
-
-Everything is backend-agnostic Keras 3 (``keras.layers``, ``keras.ops``); the NumPy helpers
-need no Keras at all.
-"""
+Channels-last: ``(H, W[, C])`` for NumPy helpers, ``(B, H, W, C)`` for Keras tensors; kernels
+``(kh, kw, C_in, C_out)`` as ``Conv2D`` stores them; "convolution" is cross-correlation."""
 
 from __future__ import annotations
 
@@ -49,12 +41,8 @@ def _check_padding(padding: object) -> str:
 def conv_output_size(
     size: int, kernel_size: int, stride: int = 1, padding: str = "valid", dilation: int = 1
 ) -> int:
-    """Output length of a convolution or pooling along one axis.
-
-    ``"valid"``: :math:`\\lfloor (n - k_{eff}) / s \\rfloor + 1` with
-    :math:`k_{eff} = (k - 1) d + 1`; ``"same"``: :math:`\\lceil n / s \\rceil` (TensorFlow's
-    and Keras' rule; it does not depend on ``k``).
-    """
+    """Output length along one axis: ``"valid"`` (n - k_eff) // s + 1 with k_eff = (k - 1) d + 1;
+    ``"same"`` ceil(n / s) (TensorFlow's and Keras' rule)."""
     n = check_int(size, "size")
     k = check_int(kernel_size, "kernel_size")
     s = check_int(stride, "stride")
@@ -72,11 +60,7 @@ def conv_output_size(
 
 
 def same_padding(size: int, kernel_size: int, stride: int = 1) -> tuple[int, int]:
-    """Zeros ``(before, after)`` that ``padding="same"`` adds along one axis.
-
-    Total :math:`p = \\max((\\lceil n/s \\rceil - 1) s + k - n, 0)`; ``before = p // 2`` and
-    the odd one out goes *after* (bottom/right), as in TensorFlow, JAX and Keras.
-    """
+    """Zeros ``(before, after)`` that ``padding="same"`` adds along one axis."""
     n = check_int(size, "size")
     k = check_int(kernel_size, "kernel_size")
     s = check_int(stride, "stride")
@@ -92,20 +76,9 @@ def conv2d_numpy(
     padding: str = "valid",
     bias: np.ndarray | float | None = None,
 ) -> np.ndarray:
-    """2-D convolution (cross-correlation, as Keras) in plain NumPy.
-
-    :math:`z_{i,j,c} = b_c + \\sum_{u,v,c'} x_{i s_h + u,\\, j s_w + v,\\, c'}\\, w_{u,v,c',c}`.
-
-    Args:
-        image: ``(H, W)`` or ``(H, W, C_in)``.
-        kernel: ``(kh, kw)`` (one filter, one channel) or ``(kh, kw, C_in, C_out)``.
-        stride: an int or ``(s_h, s_w)``.
-        padding: ``"valid"`` (no padding) or ``"same"`` (zeros as ``same_padding``).
-        bias: ``None``, a scalar or ``(C_out,)``.
-
-    Returns:
-        ``float64 (H', W')`` for a 2-D kernel, else ``(H', W', C_out)``.
-    """
+    """2-D convolution (cross-correlation, as Keras) in plain NumPy: ``image (H, W)`` or
+    ``(H, W, C_in)``, ``kernel (kh, kw)`` or ``(kh, kw, C_in, C_out)``, ``bias`` a scalar or
+    ``(C_out,)`` -> float64 ``(H', W')`` for a 2-D kernel, else ``(H', W', C_out)``."""
     x = np.asarray(image, dtype=np.float64)
     w = np.asarray(kernel, dtype=np.float64)
     squeeze = w.ndim == 2
@@ -144,13 +117,7 @@ LINE_ANGLES = (0, 45, 90, 135)  # degrees: horizontal, "/", vertical, "\\"
 
 
 def line_filters(size: int = 7, angles: Sequence[int] = (90, 0)) -> np.ndarray:
-    """Hand-made line detectors ``float32 (size, size, 1, len(angles))``, one per angle.
-
-    Each filter is ``+2`` on a line through the centre (``90``: the middle column, ``0``: the
-    middle row, ``45``: the anti-diagonal "/", ``135``: the diagonal "\\") and negative on the
-    two lines next to it, scaled so the filter sums to zero: it ignores flat regions and
-    responds where a thin line is brighter than its surroundings (and negatively where darker).
-    """
+    """Hand-made line detectors ``float32 (size, size, 1, len(angles))``, one per angle."""
     size = check_int(size, "size", minimum=3)
     if size % 2 == 0:
         raise ValueError(f"size must be odd so the line has a centre; got {size}")
@@ -183,15 +150,8 @@ def _shift(a: np.ndarray, by: int, axis: int) -> np.ndarray:
 
 # -- receptive fields ------------------------------------------------------------------------
 def receptive_fields(specs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Receptive field and jump after each layer of a stack.
-
-    ``specs`` lists ``(kernel_size, stride)`` per layer (a pooling layer counts like a conv).
-    With :math:`j_0 = 1, r_0 = 1`: :math:`r_l = r_{l-1} + (k_l - 1)\\, j_{l-1}` and
-    :math:`j_l = j_{l-1} s_l`, where the jump :math:`j` is the distance, in input pixels,
-    between neighbouring units of layer :math:`l`.
-
-    Returns ``[(r_1, j_1), (r_2, j_2), ...]``.
-    """
+    """``[(r_1, j_1), ...]``: receptive field and jump (in input pixels) after each of the
+    ``(kernel_size, stride)`` layers: r_l = r_{l-1} + (k_l - 1) j_{l-1}, j_l = j_{l-1} s_l."""
     if isinstance(specs, (str, bytes)) or not isinstance(specs, Sequence) or not specs:
         raise ValueError(f"specs must be a non-empty list of (kernel_size, stride); got {specs!r}")
     rf, jump, out = 1, 1, []
@@ -206,14 +166,7 @@ def receptive_fields(specs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def empirical_receptive_field(specs: Sequence[tuple[int, int]], input_size: int) -> int:
-    """Measure the receptive field of the centre output unit by poking each input pixel.
-
-    Builds the stack as linear layers with all-ones kernels (``keras.ops.conv``, ``"valid"``
-    padding, so no border effects), feeds the ``input_size**2`` one-pixel images of a square
-    ``(input_size, input_size)`` input, and returns the width of the region of input pixels that
-    change the centre output. ``input_size`` must be large enough for the stack; the result
-    equals ``receptive_fields(specs)[-1][0]``.
-    """
+    """Measure the receptive field of the centre output unit by poking each input pixel."""
     n = check_int(input_size, "input_size")
     receptive_fields(specs)  # validates specs
     size = n
@@ -260,11 +213,7 @@ def conv_layer_cost(
     use_bias: bool = True,
     bytes_per_number: int = 4,
 ) -> LayerCost:
-    """Parameters, output memory and multiply-adds of a ``Conv2D`` on ``(H, W, C_in)`` inputs.
-
-    params :math:`= (k_h k_w C_{in} + 1) C_{out}` (without the ``+1`` when ``use_bias=False``);
-    multiply-adds :math:`= k_h k_w C_{in} \\cdot H' W' C_{out}`.
-    """
+    """Parameters, output memory and multiply-adds of a ``Conv2D`` on ``(H, W, C_in)`` inputs."""
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(f"input_shape must be (H, W, C_in); got {input_shape!r}")
     h, w, c_in = (check_int(v, "input_shape") for v in input_shape)
@@ -286,12 +235,7 @@ def conv_layer_cost(
 # -- pooling ---------------------------------------------------------------------------------
 @keras.saving.register_keras_serializable(package="resizer_lib")
 class DepthwiseMaxPooling2D(layers.Layer):
-    """Max over groups of ``pool_size`` consecutive channels: ``(B, H, W, C) -> (B, H, W, C/k)``.
-
-    Spatial pooling keeps the channels and shrinks ``H, W``; this keeps ``H, W`` and shrinks the
-    channels. If the ``k`` channels of a group are the same feature detector at ``k`` different
-    orientations (or scales), the output responds to the feature whatever its orientation.
-    """
+    """Max over groups of ``pool_size`` consecutive channels: ``(B, H, W, C) -> (B, H, W, C/k)``."""
 
     def __init__(self, pool_size: int = 2, **kwargs):
         super().__init__(**kwargs)
@@ -321,12 +265,7 @@ class DepthwiseMaxPooling2D(layers.Layer):
 
 # -- building blocks -------------------------------------------------------------------------
 def residual_unit(x, filters: int, strides: int = 1, name: str = "unit"):
-    """A ResNet basic block on ``(B, H, W, C)`` -> ``(B, ceil(H/s), ceil(W/s), filters)``.
-
-    Main path: Conv3x3(stride s) -> BN -> ReLU -> Conv3x3 -> BN. Skip path: the identity when
-    the shape is unchanged (``strides == 1`` and ``C == filters``), else a *projection*
-    Conv1x1(stride s) -> BN. Output: ReLU(main + skip). Convolutions have no bias (BN adds one).
-    """
+    """A ResNet basic block on ``(B, H, W, C)`` -> ``(B, ceil(H/s), ceil(W/s), filters)``."""
     filters = check_int(filters, "filters")
     strides = check_int(strides, "strides")
     conv = {"padding": "same", "use_bias": False}
@@ -346,13 +285,7 @@ def residual_unit(x, filters: int, strides: int = 1, name: str = "unit"):
 def build_resnet34(
     input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000, name: str = "resnet34"
 ) -> keras.Model:
-    """ResNet-34 (He et al. 2016): ``(B, H, W, 3) -> (B, num_classes)`` softmax.
-
-    Stem Conv7x7/2 (64) -> BN -> ReLU -> MaxPool3x3/2, then 3, 4, 6, 3 residual units of 64,
-    128, 256, 512 filters (the first unit of each new width has stride 2 and a projection skip),
-    global average pooling and a ``Dense``. 16 units x 2 + the stem conv + the dense = 34
-    weight layers. With 1000 classes: ``RESNET34_TRAINABLE_PARAMS`` trainable parameters.
-    """
+    """ResNet-34 (He et al. 2016): ``(B, H, W, 3) -> (B, num_classes)`` softmax."""
     inputs = keras.Input(shape=tuple(input_shape), name="image")
     x = layers.Conv2D(64, 7, strides=2, padding="same", use_bias=False, name="stem_conv")(inputs)
     x = layers.BatchNormalization(name="stem_bn")(x)
@@ -371,12 +304,7 @@ def build_resnet34(
 
 
 def se_block(x, ratio: int = 16, name: str = "se"):
-    """Squeeze-and-excitation (Hu et al. 2018) on ``(B, H, W, C)``; same shape out.
-
-    Squeeze: global average pooling ``(B, C)``; excite: ``Dense(C // ratio, relu)`` then
-    ``Dense(C, sigmoid)`` gives one weight in ``(0, 1)`` per channel; the block multiplies each
-    feature map by its weight. Parameters: :math:`2 C (C / r) + C / r + C`.
-    """
+    """Squeeze-and-excitation (Hu et al. 2018) on ``(B, H, W, C)``; same shape out."""
     channels = x.shape[-1]
     ratio = check_int(ratio, "ratio")
     if channels is None or channels < ratio:

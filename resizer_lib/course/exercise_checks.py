@@ -1,12 +1,7 @@
-"""Checks for the lessons' exercises: they say "right" or what is off, never the answer.
-
-    from resizer_lib.course.exercise_checks import check_param_count
-    check_param_count(count_8_4, filters=8, num_res_blocks=4)  # prints "✓ right" or a hint
-
-The expected answer is computed from the library, so it follows the code; no message contains
-it. Every check runs through ``checking.guard``: any wrong answer gets a hint and ``False``,
-never an exception and never "right"; only wrong arguments of the check itself raise.
-"""
+"""Checks for the lessons' exercises: each prints "✓ right" or a hint, never the answer, e.g.
+``check_param_count(count_8_4, filters=8, num_res_blocks=4)``. The expected answer is computed
+from the library. Every check runs through ``checking.guard``: a wrong answer of any type gets a
+hint and ``False``, never an exception; only wrong arguments of the check itself raise."""
 
 from __future__ import annotations
 
@@ -77,8 +72,7 @@ def check_param_count(count: Any, filters: int = 16, num_res_blocks: int = 1) ->
 
 
 def check_resizer_by_hand(model: Any, num_res_blocks: int, filters: int = 16, seed: int = 0) -> bool:
-    """Lesson 09: a functional model by hand computes what ``build_resizer`` does, once random
-    library weights are copied in by layer name (its own weights are put back afterwards)."""
+    """Lesson 09: a model by hand computes what ``build_resizer`` does, with its weights by name."""
     n, f = positive_int(num_res_blocks, "num_res_blocks"), positive_int(filters, "filters")
     if not hasattr(model, "get_layer") or not hasattr(model, "output_shape"):
         return say(False, f"give a Keras model; got {type(model).__name__}", "model")
@@ -131,8 +125,7 @@ def check_starts_as_bilinear(resizer: Any, seed: int = 0) -> bool:
 
 def check_stem_share(first_side: Any, target_size: Sequence[int] = (150, 150), share: float = 0.9,
                      resolution: int = 10) -> bool:
-    """Lesson 09: the smallest square input side at which the stem does more than ``share`` of
-    the multiply-adds (``anatomy.multiply_adds``), to within ``resolution`` pixels."""
+    """Lesson 09: the smallest input side where the stem does more than ``share`` of the work."""
     usage(0 < share < 1, f"share must be a fraction in (0, 1), e.g. 0.9; got {share!r}")
     step, value = positive_int(resolution, "resolution"), number(first_side)
     if value is None or value != int(value) or value < 1:
@@ -151,8 +144,7 @@ def check_stem_share(first_side: Any, target_size: Sequence[int] = (150, 150), s
 
 # -- convolutions: lessons 01-03 and 12 ----------------------------------------------------------
 def check_line_filter(kernel: Any, direction: str = "/") -> bool:
-    """Lesson 01: ``kernel`` (``(k, k)`` or ``(k, k, 1, 1)``, ``k`` odd) responds most to a thin
-    line in ``direction`` (``/ \\ - |``), and (almost) not at all to a flat region."""
+    """Lesson 01: ``kernel`` ``(k, k)`` responds most to a line in ``direction``, not to flat."""
     directions = ("/", "\\", "-", "|")
     usage(direction in directions, f"direction must be one of {directions}; got {direction!r}")
     w = array(kernel)
@@ -177,8 +169,7 @@ def check_line_filter(kernel: Any, direction: str = "/") -> bool:
 
 def check_stack_sizes(out_size: Any, field: Any, stack: Sequence[tuple[int, int, str]],
                       input_size: int) -> bool:
-    """Lesson 02: the output side and receptive field of the last of ``stack``'s
-    ``(kernel_size, stride, padding)`` layers on square ``input_size`` inputs."""
+    """Lesson 02: output side and receptive field after ``(kernel_size, stride, padding)``s."""
     size = positive_int(input_size, "input_size")
     usage(not isinstance(stack, (str, bytes)) and bool(stack) and all(len(s) == 3 for s in stack),
            f"stack must be a non-empty list of (kernel_size, stride, padding); got {stack!r}")
@@ -191,8 +182,7 @@ def check_stack_sizes(out_size: Any, field: Any, stack: Sequence[tuple[int, int,
 
 def check_activation_memory(stem_mib: Any, batch_size: int = 32, filters: int = 64, kernel_size: int = 7,
                             strides: int = 2, sides: Sequence[int] = (224, 300)) -> bool:
-    """Lesson 03: ``{side: MiB}``, the float32 output of a strided ``Conv2D`` on a batch of
-    ``side x side x 3`` images (``conv_layer_cost``), in MiB, to within 1 %."""
+    """Lesson 03: ``{side: MiB}`` of a strided ``Conv2D``'s float32 output on a batch, to 1 %."""
     b = positive_int(batch_size, "batch_size")
     usage(bool(sides), "sides must list at least one image side, e.g. (224, 300)")
 
@@ -243,8 +233,7 @@ def check_label_effects(effects: Any) -> bool:
 
 
 def check_moved_statistics(moved: Any, base: Any) -> bool:
-    """Lesson 06: running statistics one training-mode call moves once ``base`` is unfrozen
-    with ``keep_batchnorm_frozen=False``: a moving mean and variance per BatchNorm layer."""
+    """Lesson 06: running statistics one training-mode call moves in the unfrozen ``base``."""
     count = len(batchnorm_layers(base))
     usage(count > 0, f"base {getattr(base, 'name', base)!r} holds no BatchNormalization layer; "
                       "pass the base model of the exercise")
@@ -256,8 +245,7 @@ def check_moved_statistics(moved: Any, base: Any) -> bool:
 
 def check_momentum_port(keras_momentum: Any, steps_keras: Any, steps_if_copied: Any,
                         torch_momentum: float = 0.03, fraction: float = 0.01) -> bool:
-    """Lesson 07: Keras' momentum for PyTorch's ``torch_momentum``, and ``steps_to_forget`` of
-    it and of the number copied unchanged."""
+    """Lesson 07: Keras' momentum for PyTorch's, and ``steps_to_forget`` of both numbers."""
     expected = torch_to_keras_momentum(torch_momentum)
     ok = compare(keras_momentum, expected, "keras_momentum", "momentum", traps=[(
         torch_momentum, "that is PyTorch's number copied unchanged: the two conventions weigh "
@@ -268,8 +256,7 @@ def check_momentum_port(keras_momentum: Any, steps_keras: Any, steps_if_copied: 
 
 
 def check_bias_redundant(with_bias: Any, without_bias: Any) -> bool:
-    """Lesson 07: training-mode BatchNorm outputs after a convolution with and without its bias
-    agree (to 1e-4) and are not trivial."""
+    """Lesson 07: training-mode BatchNorm outputs with and without a conv bias agree (1e-4)."""
     name = "with_bias, without_bias"
     if is_placeholder(with_bias) or is_placeholder(without_bias):
         return fill(name, "both outputs")
@@ -285,8 +272,7 @@ def check_bias_redundant(with_bias: Any, without_bias: Any) -> bool:
 # -- sampling and aliasing: lesson 08 ------------------------------------------------------------
 def check_alias(alias_at: Any, gain: Any, frequency: float = 0.4, factor: int = 3,
                 method: str = "nearest", antialias: bool = False) -> bool:
-    """Lesson 08: where a sinusoid of ``frequency`` comes out after a ``factor``x downscale
-    (cycles per output pixel), and with which gain (``sampling.resize_response``)."""
+    """Lesson 08: the frequency (cycles per output pixel) and gain after a downscale."""
     s = positive_int(factor, "factor")
     traps = [(s * frequency, "that is above the output's Nyquist limit (0.5 cycles per output "
                              "pixel): fold it")] if s * frequency > 0.5 else []
@@ -300,8 +286,7 @@ def check_alias(alias_at: Any, gain: Any, frequency: float = 0.4, factor: int = 
 
 def check_response_function(fn: Any, method: str = "area", factor: int = 4, antialias: bool = False,
                             name: str = "area_response_4x") -> bool:
-    """Lesson 08: ``fn(f)`` returns a ``factor``x ``method`` downscale's gain at every
-    frequency of the array ``f`` (``sampling.resize_response``), to within 1e-6."""
+    """Lesson 08: ``fn(f)``, a downscale's gain at each frequency of ``f``, to within 1e-6."""
     f = np.linspace(0.0, 0.5, 101)
     expected = sampling.resize_response(method, f, positive_int(factor, "factor"), antialias)
     called, out = call(fn, name, f.copy())
@@ -320,8 +305,7 @@ def check_response_function(fn: Any, method: str = "area", factor: int = 4, anti
 def check_vanishing_factor(smallest_factor: Any, frequency: float = 1 / 3, method: str = "bilinear",
                            antialias: bool = True, threshold: float = 1e-6,
                            factors: Sequence[int] = range(2, 13)) -> bool:
-    """Lesson 08: the smallest factor in ``factors`` at which a ``method`` downscale lets less
-    than ``threshold`` of a sinusoid of ``frequency`` through."""
+    """Lesson 08: the smallest factor whose downscale lets less than ``threshold`` through."""
     gains = {s: float(sampling.resize_response(method, frequency, positive_int(s, "factors"), antialias))
              for s in factors}
     passing = [s for s, g in gains.items() if g < threshold]
@@ -339,8 +323,7 @@ def check_vanishing_factor(smallest_factor: Any, frequency: float = 1 / 3, metho
 
 def check_surviving_shift(fn: Any, slopes: Sequence[float] = (0.0, 0.2, 0.5, 1.0),
                           amplitudes: Sequence[float] = (1.0, 3.0)) -> bool:
-    """Lesson 08: ``fn(c, slope)``, the mean that survives the pair average of a ``+-c`` stripe
-    after a LeakyReLU of ``slope``, to within 1e-6."""
+    """Lesson 08: ``fn(c, slope)``, the mean of a ``+-c`` stripe after a LeakyReLU, to 1e-6."""
     rows = []
     for c in amplitudes:
         for slope in slopes:
@@ -354,8 +337,7 @@ def check_surviving_shift(fn: Any, slopes: Sequence[float] = (0.0, 0.2, 0.5, 1.0
 
 # -- visualising resizers: lesson 10 -------------------------------------------------------------
 def check_antialias_gain(aa_gain: Any, size: int = 64, sample: str = "text") -> bool:
-    """Lesson 10: ``spectral_gain(antialiased, not antialiased)[1]`` for the bilinear resize of
-    scikit-image's ``sample`` photo to ``size x size``."""
+    """Lesson 10: ``spectral_gain(antialiased, not)[1]`` of a bilinear resize of ``sample``."""
     if isinstance(aa_gain, tuple) and len(aa_gain) == 2:
         return say(False, "spectral_gain returns (frequencies, gains): give the gains", "aa_gain")
     image = load_sample(sample)
@@ -372,8 +354,7 @@ def check_antialias_gain(aa_gain: Any, size: int = 64, sample: str = "text") -> 
 
 def check_nearest_offsets(offsets: Any, input_size: Sequence[int], target_size: Sequence[int],
                           pictures: int = 16) -> bool:
-    """Lesson 10: ``{class name: offsets}``, the rounded mean grey-level offsets a ``nearest``
-    resize leaves of each class's stripes over the first ``pictures`` synthetic pictures."""
+    """Lesson 10: ``{class name: offsets}`` a ``nearest`` resize leaves of the stripes."""
     expected: dict[str, set[int]] = {cls: set() for cls in SYNTHETIC_CLASS_NAMES}
     for i in range(positive_int(pictures, "pictures")):
         plain = synthetic_image(i, tuple(input_size), amplitude=0, label=0) / 255.0
@@ -395,8 +376,7 @@ def check_nearest_offsets(offsets: Any, input_size: Sequence[int], target_size: 
 
 
 def check_same_size_resizer(same_size: Any, trained: Any, input_size: Sequence[int] | None = None) -> bool:
-    """Lesson 10: ``model`` is a resizer whose output has its input's size (at ``input_size``,
-    by default ``trained``'s input size or twice its output) and holds ``trained``'s weights."""
+    """Lesson 10: a resizer whose output has its input's size, holding ``trained``'s weights."""
     model = same_size
     if _resizer_layer(model, "same_size") is None:
         return False
@@ -415,8 +395,7 @@ def check_same_size_resizer(same_size: Any, trained: Any, input_size: Sequence[i
 # -- studies, segmentation, boxes: lessons 11, 13, 14 --------------------------------------------
 def check_paired_interval(half_width: Any, differences: Sequence[float], mean: Any = None,
                           level: float = 0.95) -> bool:
-    """Lesson 11: the half width of the ``level`` t-interval of the paired ``differences``
-    (``training.stats.mean_ci``), and their ``mean`` when given. One seed has no interval."""
+    """Lesson 11: the half width of the t-interval of paired ``differences`` (and its mean)."""
     d = [float(v) for v in differences]
     usage(bool(d), "differences must hold the per-seed paired differences; got none")
     if len(d) < 2:
@@ -443,8 +422,7 @@ def check_dice(fn: Any, size: int = 24) -> bool:
 
 
 def check_iou_centre(fn: Any, count: int = 40) -> bool:
-    """Lesson 14: ``fn(a, b)`` gives the IoU of two ``(cx, cy, w, h)`` boxes, against the
-    corner-box IoU on seeded pairs (some disjoint), to within 1e-9."""
+    """Lesson 14: ``fn(a, b)``, the IoU of two ``(cx, cy, w, h)`` boxes, to within 1e-9."""
     count = positive_int(count, "count")
     a, b = (np.column_stack([r.uniform(10, 30, (count, 2)), r.uniform(1, 20, (count, 2))])
             for r in (np.random.default_rng(0), np.random.default_rng(1)))

@@ -1,14 +1,4 @@
-"""Take the learnable resizer out of a trained classifier, or out of a saved ``.keras`` file.
-
-A classifier from ``build_classifier(..., resizer="learned")`` maps ``uint8``-range images
-``(B, H, W, 3)`` through ``Rescaling(1/255)``, the ``LearnableResizer`` layer (named
-``"resizer"``) and a backbone. ``extract_resizer(classifier)`` returns a standalone model
-``(B, H, W, 3) in [0, 1] -> (B, h, w, 3)`` holding a *copy* of the trained resizer weights, which
-is what the figures and the widgets of ``resizer_lib.viz`` / ``resizer_lib.widgets`` expect.
-
-    from resizer_lib.extract import extract_resizer, resizer_from_env
-    resizer = resizer_from_env() or extract_resizer(trained_classifier)
-"""
+"""Take the learnable resizer out of a trained classifier, or out of a saved ``.keras`` file."""
 
 from __future__ import annotations
 
@@ -65,21 +55,8 @@ def extract_resizer(
     input_size: str | int | Sequence[int] | None = "auto",
     name: str = "trained_resizer",
 ) -> keras.Model:
-    """A standalone resizer model with a copy of the weights of the resizer inside ``model``.
-
-    Args:
-        model: a classifier from ``build_classifier`` (or ``build_arm``), a resizer model from
-            ``build_resizer``, or a ``LearnableResizer`` layer.
-        input_size: the new model's input ``(H, W)``: ``"auto"`` keeps ``model``'s fixed input
-            size (so ``viz.compare_resizers`` first brings any image to the size the resizer
-            was trained on), ``None`` accepts any size, or an int / ``(H, W)`` pair.
-        name: the new model's name.
-
-    Returns:
-        ``keras.Model``: ``(B, H, W, C)`` floats in ``[0, 1]`` -> ``(B, h, w, C)`` (unbounded),
-        inference only (BatchNorm uses the trained moving statistics). The layer inside is
-        named ``"resizer"``; its weights are copies, so training it does not touch ``model``.
-    """
+    """A standalone resizer ``(B, H, W, C)`` in ``[0, 1]`` -> ``(B, h, w, C)`` (unbounded) with a
+    copy of the weights of the resizer inside ``model``."""
     source = find_resizer_layer(model)
     if input_size == "auto":
         size = _fixed_input_size(model)

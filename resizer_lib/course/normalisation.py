@@ -107,11 +107,7 @@ def moving_average_trace(batch_values: Sequence[float] | np.ndarray, momentum: f
 
 
 def steps_to_forget(momentum: float, fraction: float = 0.01) -> int:
-    """The fewest updates after which the initial value weighs at most ``fraction``.
-
-    That is the smallest ``k >= 1`` with ``momentum ** k <= fraction``, about
-    ``ln(fraction) / ln(momentum)``: 459 for Keras' 0.99 and 44 for 0.9 at 1 %.
-    """
+    """The fewest updates after which the initial value weighs at most ``fraction``."""
     m = _check_momentum(momentum)
     if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
         raise ValueError(f"fraction must be a number in (0, 1), e.g. 0.01 for 1 %; got {fraction!r}")
@@ -126,11 +122,7 @@ def steps_to_forget(momentum: float, fraction: float = 0.01) -> int:
 
 
 def torch_to_keras_momentum(torch_momentum: float) -> float:
-    """Keras' momentum for PyTorch's ``torch_momentum`` (the weight of the new batch): ``1 - m``.
-
-    PyTorch's default 0.1 is Keras' 0.9. PyTorch's ``momentum=None`` (a cumulative average) has
-    no Keras equivalent and is refused.
-    """
+    """Keras' momentum for PyTorch's ``torch_momentum`` (the weight of the new batch): ``1 - m``."""
     if (isinstance(torch_momentum, bool) or not isinstance(torch_momentum, (int, float))
             or not 0 < torch_momentum <= 1):
         raise ValueError(
@@ -160,17 +152,7 @@ def restore_moving_statistics(model: keras.Layer, saved: list[tuple[np.ndarray, 
 
 
 def predict_with_batch_statistics(model: keras.Model, images: np.ndarray, batch_size: int = 32) -> np.ndarray:
-    """``model``'s outputs with every BatchNorm normalising by the statistics of its own batch.
-
-    Args:
-        model: a built model; ``images``: its input, ``(N, ...)``.
-        batch_size: images per forward pass: each batch is normalised by its own statistics,
-            as in a training step of ``fit``.
-
-    Returns NumPy ``(N, ...)`` outputs of training-mode calls (so Dropout, if any, is active
-    too, as in the training accuracy ``fit`` reports). Those calls move the moving
-    statistics; they are put back before returning.
-    """
+    """``model``'s outputs with every BatchNorm normalising by the statistics of its own batch."""
     check_int(batch_size, "batch_size")
     images = np.asarray(images)
     if images.ndim < 2 or len(images) == 0:

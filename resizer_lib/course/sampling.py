@@ -1,25 +1,8 @@
 """Lesson 08: sampling, aliasing and what each interpolation does to every spatial frequency.
 
-Four parts, each small (the kernels themselves live in ``resizer_lib.interpolation``):
-
-* **signals**: ``sinusoid`` and ``zone_plate`` (a chirp whose local frequency grows with the
-  distance from the centre), ``alias_frequency`` (where a frequency folds to after sampling) and
-  ``spectral_peak`` (where a measured 2-D spectrum peaks);
-* **kernels**: the continuous kernel of each interpolation (``interpolation.kernel``), its
-  Fourier transform (``frequency_response``, by dense numerical integration), the taps a resize
-  by an integer factor applies (``resize_taps``) and their response (``resize_response``), which
-  ``measured_gain`` checks against ``keras.ops.image.resize`` itself;
-* **aliasing**: how much of a zone plate survives a downscale where it should have gone
-  (``zone_plate_alias_energy``);
-* **the synthetic class**: a striped / unstriped pair (``stripe_pair``) and a hand-set stem
-  that detects the stripes (``set_stripe_detector``).
-
-Frequencies are in cycles per pixel of the image they live in (``0 .. 0.5``, the Nyquist limit,
-for a sampled image); a downscale by ``factor`` maps ``f`` cycles per input pixel to
-``factor * f`` cycles per output pixel. NumPy does the analysis; every resize goes through
-``keras.ops.image.resize`` (via ``resizer_lib.interpolation.resize_image``), so it runs on any
-backend that has the interpolation. The figure functions return a ``Figure``.
-"""
+Frequencies are in cycles per pixel of their image (``0 .. 0.5``); a downscale by ``factor``
+maps ``f`` cycles per input pixel to ``factor * f`` per output pixel. Every resize goes through
+``keras.ops.image.resize``; the kernels live in ``resizer_lib.interpolation``."""
 
 from __future__ import annotations
 
@@ -86,12 +69,7 @@ def _check_factor(factor: object) -> int:
 def sinusoid(
     size: int | Sequence[int], frequency: float, angle: float = 0.0, phase: float = 0.0
 ) -> np.ndarray:
-    """``cos(2 pi f (x cos(angle) + y sin(angle)) + phase)`` sampled at the pixel centres.
-
-    ``size``: ``(H, W)`` or an int; ``frequency`` in cycles per pixel (any value >= 0: above
-    0.5 the samples are those of an alias); ``angle`` in degrees (0: the pattern varies along
-    x, i.e. vertical stripes). Returns float64 ``(H, W)`` in ``[-1, 1]``.
-    """
+    """``cos(2 pi f (x cos(angle) + y sin(angle)) + phase)`` sampled at the pixel centres."""
     h, w = check_size(size, "size")
     f = float(_frequencies(frequency))
     y, x = np.mgrid[0:h, 0:w].astype(np.float64)
@@ -100,13 +78,7 @@ def sinusoid(
 
 
 def zone_plate(size: int | Sequence[int], max_frequency: float = 0.5) -> np.ndarray:
-    """A zone plate ``0.5 + 0.5 cos(pi k r^2)``: float64 ``(H, W)`` in ``[0, 1]``.
-
-    ``r`` is the distance from the centre in pixels; the local frequency ``k r`` cycles per
-    pixel reaches ``max_frequency`` in the corners (``local_frequency``), so every frequency from
-    0 to ``max_frequency`` appears once, each on its own ring, in every orientation. Up to 0.5
-    the samples are faithful; above it the outer rings alias.
-    """
+    """A zone plate ``0.5 + 0.5 cos(pi k r^2)``: float64 ``(H, W)`` in ``[0, 1]``."""
     h, w = check_size(size, "size")
     fmax = _check_positive(max_frequency, "max_frequency")
     y, x = np.mgrid[0:h, 0:w].astype(np.float64)
@@ -161,15 +133,8 @@ def frequency_response(name: str, frequency: Any, scale: float = 1.0, points: in
 
 
 def resize_taps(name: str, factor: int, antialias: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """The filter an interior output pixel of a downscale by an integer ``factor`` applies.
-
-    Returns ``(offsets, weights)``, each ``(T,)``: the offsets ``c - n`` of the input pixels
-    ``n`` from the output pixel's centre ``c = (i + 1/2) factor - 1/2`` (half-pixel centres, as
-    ``keras.ops.image.resize``), and their weights, normalised to sum to 1. Without antialias
-    the kernel keeps its width (``scale = 1``), with antialias it is stretched by ``factor``;
-    ``area`` always spans the footprint (``scale = factor``). ``nearest`` copies one pixel.
-    Exact 2x bilinear: offsets ``(-0.5, 0.5)``, weights ``(0.5, 0.5)``.
-    """
+    """``(offsets, weights)``, each ``(T,)``: the filter an interior output pixel of a downscale
+    by an integer ``factor`` applies (half-pixel centres; weights sum to 1)."""
     name, s = _kernel_name(name), _check_factor(factor)
     index, weight = taps(16 * s, 16, name, antialias)
     i = 8  # an interior output pixel
@@ -194,13 +159,7 @@ def measured_gain(
     name: str, frequency: Any, factor: int, antialias: bool = False, length: int = 192
 ) -> np.ndarray:
     """The gain of ``keras.ops.image.resize`` measured on complex sinusoids: float64, the shape
-    of ``frequency`` (cycles per input pixel, in ``[0, 0.5]``).
-
-    Each frequency is resized twice, ``cos(2 pi f n)`` and ``sin(2 pi f n)`` (a ``(1, length)``
-    row, shrunk to ``(1, length / factor)``); since the resize is linear, ``z = R(cos) + i
-    R(sin)`` and ``|z|`` is the gain at every output pixel away from the ends, whatever the
-    phase or the alias. ``name`` must be a mode the active backend has (``area``: TensorFlow).
-    """
+    of ``frequency`` (cycles per input pixel, in ``[0, 0.5]``)."""
     name = check_interpolation(_kernel_name(name), "layer")
     s = _check_factor(factor)
     f = _frequencies(frequency, high=0.5)
@@ -224,15 +183,9 @@ def zone_plate_alias_energy(
     size: int, factor: int, interpolation: str = "bilinear", antialias: bool = False,
     max_frequency: float = 0.5,
 ) -> float:
-    """How much of a zone plate survives a downscale where it cannot be represented.
-
-    A ``size x size`` zone plate is shrunk by ``factor`` with ``keras.ops.image.resize``. Its
-    local frequency at ``(y, x)`` (from the centre) is the vector ``k (y, x)``. Where either
-    component exceeds the output's Nyquist limit (``0.5 / factor`` cycles per input pixel) an
-    ideal low-pass resize leaves a flat 0.5; anything else there is aliasing. Returns
-    the mean square of ``output - 0.5`` over those output pixels, divided by that of the
-    input's own pattern (``1/8``): 1 means "all of it aliased", 0 "none".
-    """
+    """How much of a zone plate survives a downscale where it cannot be represented: the mean
+    square of ``output - 0.5`` where either local frequency passes Nyquist, over the input's
+    (1 all of it aliased, 0 none)."""
     side, s = check_int(size, "size", minimum=8), _check_factor(factor)
     if side % s:
         raise ValueError(f"size must be a multiple of factor={s}; got size={size!r}")
@@ -271,14 +224,7 @@ def stripe_pair(
 
 
 def set_stripe_detector(resizer: Any) -> Any:
-    """Hand-set the resizer's stem to detect the synthetic stripes; returns ``resizer``.
-
-    Filter 0 of the 7x7 convolution becomes the horizontal difference ``x[i, j] - x[i, j+1]``
-    (mean over the colour channels), which turns vertical stripes ``+-a`` into ``+-2a`` and
-    ignores horizontal ones; filter 1 the vertical difference; the other filters and every bias
-    zero; the 1x1 convolution the identity. BatchNorm keeps its initial statistics. Needs
-    ``filters >= 2``.
-    """
+    """Hand-set the resizer's stem to detect the synthetic stripes; returns ``resizer``."""
     from resizer_lib.course.extract import find_resizer_layer
 
     layer = find_resizer_layer(resizer)

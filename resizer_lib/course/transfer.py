@@ -53,14 +53,7 @@ def make_source_task(
     seed: int = 0,
     amplitude: tuple[int, int] = (3, 12),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The offline source task: ``(uint8 (N, H, W, 3), int32 (N,))``, balanced classes.
-
-    Each image is a class-free synthetic background (``make_synthetic(..., amplitude=0)``, with
-    indices disjoint from the course set) plus a grey pattern of ``SOURCE_CLASS_NAMES[label]``:
-    period-2 vertical stripes, horizontal stripes, a checkerboard, or nothing. The amplitude is
-    drawn per image from ``amplitude`` (grey levels, inclusive), so the task has easy and hard
-    examples. Deterministic in ``seed``.
-    """
+    """The offline source task: ``(uint8 (N, H, W, 3), int32 (N,))``, balanced classes."""
     n = int(num_images) if isinstance(num_images, (int, np.integer)) else -1
     if isinstance(num_images, bool) or n < 1:
         raise ValueError(f"num_images must be a positive integer; got {num_images!r}")
@@ -98,11 +91,7 @@ def classifier_on(
     dropout: float = 0.2,
     name: str | None = None,
 ) -> keras.Model:
-    """A new head on ``base``: ``(B, H, W, 3)`` in ``0..255`` -> ``(B, num_classes)`` softmax.
-
-    ``Rescaling(scale, offset)`` maps the pixels to what ``base`` expects (``1/255``: ``[0, 1]``;
-    ``1/127.5, -1``: ``[-1, 1]`` for MobileNetV2's ImageNet weights).
-    """
+    """A new head on ``base``: ``(B, H, W, 3)`` in ``0..255`` -> ``(B, num_classes)`` softmax."""
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
         raise ValueError(f"num_classes must be an integer >= 2; got {num_classes!r}")
     shape = base.input_shape[1:]
@@ -182,20 +171,7 @@ def transfer_study(
     seed: int = 0,
     verbose: int = 0,
 ) -> TransferResult:
-    """Frozen base + new head, then fine-tuning, next to the same network trained from scratch.
-
-    Stages (rows, in this order):
-
-    1. ``"frozen base + new head"``: ``freeze(pretrained_base)``, ``frozen_epochs`` at
-       ``learning_rate``;
-    2. ``"fine-tuned"``: ``unfreeze(pretrained_base)``, ``finetune_epochs`` more at
-       ``finetune_learning_rate`` (the same model, continued);
-    3. ``"from scratch"``: ``scratch_base`` (randomly initialised, same architecture) with a
-       head, all trainable, ``frozen_epochs + finetune_epochs`` at ``learning_rate``.
-
-    ``train``/``val``: ``(uint8 (N, H, W, 3), int (N,))``. Each row gives the stage, its
-    epochs, trainable parameters and the final validation accuracy.
-    """
+    """Frozen base + new head, then fine-tuning, next to the same network trained from scratch."""
     result = TransferResult()
 
     def run(stage: str, model: keras.Model, epochs: int, lr: float) -> None:

@@ -1,11 +1,4 @@
-"""Deterministic scenes for detection and segmentation, with exact answers.
-
-Each scene is a square ``uint8`` image with a few non-overlapping filled shapes (``square``,
-``disc``, ``triangle``) on a smooth texture, a photo crop or a flat background. ``boxes``: each
-shape's tight ``(x1, y1, x2, y2)`` in pixels (COCO's corners: columns ``c0 .. c1 - 1`` give
-``x1 = c0, x2 = c1``); ``labels``: class indices; ``masks``: ``0`` background, ``label + 1`` on a
-shape. Scene ``i`` of seed ``s`` depends only on ``(s, i)`` and the arguments.
-"""
+"""Deterministic scenes for detection and segmentation, with exact answers."""
 
 from __future__ import annotations
 
@@ -27,11 +20,8 @@ _MAX_TRIES = 200  # placements tried per shape before it is left out
 
 @dataclass(frozen=True)
 class Scenes:
-    """``N`` scenes of ``H x W`` pixels and their exact answers.
-
-    ``images``: ``uint8 (N, H, W, 3)``; ``masks``: ``uint8 (N, H, W)`` (0 background, label + 1
-    on shapes); ``boxes[i]``: ``float64 (K_i, 4)`` corners; ``labels[i]``: ``int64 (K_i,)``.
-    """
+    """``N`` scenes and their exact answers: ``images uint8 (N, H, W, 3)``, ``masks (N, H, W)``
+    (0 background, class + 1 on shapes), ``boxes[i] float64 (K_i, 4)`` corners, ``labels[i]``."""
 
     images: np.ndarray
     masks: np.ndarray
@@ -161,15 +151,7 @@ def _check_range(value: object, name: str, minimum: int) -> tuple[int, int]:
 def make_scenes(num: int, image_size: int = 64, objects: int | Sequence[int] = (1, 3),
                 sizes: int | Sequence[int] = (8, 20), classes: Sequence[str] = SHAPES,
                 background: str = "texture", seed: int = 0) -> Scenes:
-    """``num`` scenes of ``image_size x image_size`` pixels.
-
-    Args:
-        objects: shapes per scene, ``(low, high)`` inclusive or an int (a shape with no free
-            place after 200 tries is left out).
-        sizes: each shape's side in pixels, ``(low, high)`` inclusive or an int, ``>= 2``.
-        classes: a subset of ``SHAPES``, in the order that defines the labels.
-        background: ``"texture"``, ``"photo"`` or ``"flat"``.
-    """
+    """``num`` scenes of ``image_size x image_size`` pixels."""
     num = check_int(num, "num", minimum=0)
     size = check_int(image_size, "image_size", minimum=4)
     lo_hi = _check_range(objects, "objects", 0)

@@ -1,12 +1,6 @@
 """Semantic segmentation (lesson 13): a small U-Net, a resize stage in front of it, the metrics.
-
-``build_unet``: Ronneberger et al.'s U-Net (2015) in miniature; the decoder upsamples
-(bilinear, then a convolution) and concatenates the encoder's map of the same size.
-``build_segmenter``: ``uint8 (B, H, W, 3) -> Rescaling -> resize stage to (h, w) -> U-Net ->
-logits (B, h, w, K) -> bilinear back to (B, H, W, K)``, so predictions meet the masks at full
-resolution. IoU of class ``c`` is ``TP / (TP + FP + FN)`` over all pixels; a class in neither
-the truth nor the prediction has none (NaN) and is left out of the mean.
-"""
+``build_segmenter``: ``uint8 (B, H, W, 3)`` -> resize to ``(h, w)`` -> U-Net -> logits
+``(B, h, w, K)`` -> bilinear back to ``(B, H, W, K)``, so predictions meet full-size masks."""
 
 from __future__ import annotations
 
@@ -38,11 +32,7 @@ def _conv_block(x, filters: int, name: str):
 
 def build_unet(input_shape: Sequence[int | None] = (None, None, 3), num_classes: int = 4,
                widths: Sequence[int] = (16, 32, 64), name: str = "unet") -> keras.Model:
-    """A U-Net ``(B, h, w, C) -> logits (B, h, w, num_classes)``, input in ``[0, 1]``.
-
-    ``widths``: channels per level, top to bottom; ``len(widths) - 1`` poolings, so ``h`` and
-    ``w`` must be multiples of ``2 ** (len(widths) - 1)``.
-    """
+    """A U-Net ``(B, h, w, C) -> logits (B, h, w, num_classes)``, input in ``[0, 1]``."""
     widths = [check_int(w, "widths[i]") for w in widths]
     if len(widths) < 2:
         raise ValueError(f"widths needs at least two levels (one pooling); got {widths}")
@@ -84,15 +74,7 @@ def build_segmenter(input_size: int | Sequence[int], target_size: int | Sequence
                     num_classes: int, stage: str = "bilinear", seed: int | None = None,
                     widths: Sequence[int] = (16, 32, 64), resizer_filters: int = 16,
                     name: str | None = None) -> keras.Model:
-    """``uint8 (B, H, W, 3) -> logits (B, H, W, num_classes)`` through a U-Net at ``target_size``.
-
-    Args:
-        stage: ``"bilinear"`` (no antialiasing, as in the paper), ``"learned"`` (the learnable
-            resizer, ``resizer_filters`` wide, BatchNorm momentum 0.9 for short runs),
-            ``"muller"`` or ``"none"`` (no resize: the full-resolution reference).
-        seed: seeds the U-Net's initial weights, then (``seed + 1``) the resize stage's, so the
-            U-Net starts identical in every stage of one seed.
-    """
+    """``uint8 (B, H, W, 3) -> logits (B, H, W, num_classes)`` through a U-Net at ``target_size``."""
     size, target = check_size(input_size, "input_size"), check_size(target_size, "target_size")
     if seed is not None:
         keras.utils.set_random_seed(seed)

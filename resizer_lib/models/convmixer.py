@@ -1,16 +1,6 @@
 """ConvMixer ("Patches Are All You Need?", Trockman & Kolter, 2022): ``(B, H, W, C)`` in ``[0, 1]``
--> ``(B, K)`` probabilities::
-
-    z = BN(gelu(conv_pxp_stride_p(x)))              # patch embedding: (B, H/p, W/p, width)
-    repeat depth times:
-        z = BN(gelu(depthwise_kxk(z))) + z          # spatial mixing, residual
-        z = BN(gelu(conv_1x1(z)))                   # channel mixing
-    y = softmax(dense(global_average_pool(z)))      # (B, K)
-
-Fully convolutional (any input ``>= p``). BatchNorm momentum 0.9 is PyTorch's default, what the
-paper's code trains with. ``patch_embeddings``, ``depthwise_kernels`` and ``filter_mosaic`` turn
-the learned filters into pictures.
-"""
+-> ``(B, K)`` probabilities: a patch embedding, ``depth`` blocks of depth-wise then point-wise
+convolutions with residuals, global average pooling and a softmax ``Dense``."""
 
 from __future__ import annotations
 
@@ -59,18 +49,7 @@ def build_convmixer(
     patch_size: int = 2,
     name: str = "convmixer",
 ) -> keras.Model:
-    """ConvMixer-``width``/``depth``: ``(B, H, W, C)`` in ``[0, 1]`` -> ``(B, num_classes)`` softmax.
-
-    Args:
-        input_shape: ``(H, W, C)``; ``H`` and ``W`` may be ``None`` (fully convolutional).
-        num_classes: number of classes (>= 2).
-        width: channels ``h`` of every mixer layer (the paper's "hidden dimension").
-        depth: number of ConvMixer blocks.
-        kernel_size: ``k`` of the depth-wise convolution (spatial mixing).
-        patch_size: ``p``; the stem is a ``p x p`` convolution with stride ``p``.
-
-    Layers: ``patch_embed``, ``mixer{i}_depthwise``, ``mixer{i}_pointwise``, ``predictions``.
-    """
+    """ConvMixer-``width``/``depth``: ``(B, H, W, C)`` in ``[0, 1]`` -> ``(B, num_classes)`` softmax."""
     width = check_int(width, "width")
     depth = check_int(depth, "depth")
     kernel_size = check_int(kernel_size, "kernel_size")
