@@ -14,7 +14,7 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/08_sampling_and_aliasing.ipynb)
 # · source: [`08_sampling_and_aliasing.py`](08_sampling_and_aliasing.py) (the `.ipynb` is generated from it with jupytext)
 #
-# **What you will learn**
+# **What you will learn here**
 # * to read a 2-D spectrum, its ring average and decibels;
 # * what sampling does to a frequency: the Nyquist limit, and aliasing as *folding*;
 # * every interpolation as a kernel with a frequency response, and why an exact $2\times$

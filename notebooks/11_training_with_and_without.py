@@ -14,7 +14,7 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/11_training_with_and_without.ipynb)
 # · source: [`11_training_with_and_without.py`](11_training_with_and_without.py) (the `.ipynb` is generated from it with jupytext)
 #
-# **What you will learn**
+# **What you will learn here**
 # * how to design a *controlled* comparison: same data, same order, same initial weights;
 # * why a "more layers" control is needed to tell resolution from capacity;
 # * how to summarise several seeds honestly: mean ± std, and a paired 95 % confidence interval;

@@ -14,7 +14,7 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/13_segmentation.ipynb)
 # · source: [`13_segmentation.py`](13_segmentation.py) (the `.ipynb` is generated from it with jupytext)
 #
-# **What you will learn**
+# **What you will learn here**
 # * transposed convolution by hand, checked against `keras.layers.Conv2DTranspose`; the
 #   checkerboard artefact and its cure (resize, then convolve);
 # * a small U-Net with skip connections; pixel accuracy and mean IoU;

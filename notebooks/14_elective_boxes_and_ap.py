@@ -14,7 +14,7 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/14_elective_boxes_and_ap.ipynb)
 # · source: [`14_elective_boxes_and_ap.py`](14_elective_boxes_and_ap.py) (the `.ipynb` is generated from it with jupytext)
 #
-# **What you will learn**
+# **What you will learn here**
 # * how to describe a box (corners, centre and size, normalised), and how a classifier grows a
 #   second head that regresses one;
 # * intersection over union (IoU), written by you for two boxes, then vectorised; why IoU-based

@@ -14,7 +14,7 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/learning-to-resize/learning-to-resize/blob/v0.1.0/notebooks/15_reading_the_studies.ipynb)
 # · source: [`15_reading_the_studies.py`](15_reading_the_studies.py) (the `.ipynb` is generated from it with jupytext)
 #
-# **What you will learn**
+# **What you will learn here**
 # * the paired bootstrap, written by hand: an interval over photos *and* seeds;
 # * McNemar's test, written by hand: do two classifiers err on different photos?
 # * how to read a committed study: its provenance, its arms, its paired differences;

@@ -122,8 +122,8 @@ def _parsed(command: str):
 def test_the_warm_start_script_trains_with_the_map_studys_flags():
     from resizer_lab.factor_map import script_commands
 
-    warm = script_commands(REPO / "tools" / "warm_start_study.sh", [64, 32, 16])
-    cold = script_commands(REPO / "tools" / "map_study.sh", [64, 32, 16])
+    warm = script_commands(REPO / "resizer_lab" / "scripts" / "warm_start_study.sh", [64, 32, 16])
+    cold = script_commands(REPO / "resizer_lab" / "scripts" / "map_study.sh", [64, 32, 16])
     shared = ("data", "image_size", "target_size", "backbone", "epochs", "batch_size", "recipe", "lr",
               "num_train", "num_val", "augment", "filters", "res_blocks", "interpolation", "jit", "name")
     for target in ("64", "32", "16"):
@@ -134,7 +134,7 @@ def test_the_warm_start_script_trains_with_the_map_studys_flags():
 
 
 def test_the_warm_start_script_refuses_a_factor_it_does_not_run():
-    out = subprocess.run(["bash", str(REPO / "tools" / "warm_start_study.sh"), "3x"],
+    out = subprocess.run(["bash", str(REPO / "resizer_lab" / "scripts" / "warm_start_study.sh"), "3x"],
                          capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PY": "/bin/false"})
     assert out.returncode == 2 and "must be 4x or 8x" in out.stderr
 

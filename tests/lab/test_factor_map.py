@@ -247,14 +247,14 @@ def test_custom_comparisons_choose_the_arms_that_must_be_finished(tmp_path):
 
 
 def test_the_commands_of_the_map_study_script():
-    commands = fm.script_commands(REPO / "tools" / "map_study.sh", [64, 16])
+    commands = fm.script_commands(REPO / "resizer_lab" / "scripts" / "map_study.sh", [64, 16])
     assert commands["64"] == (".venv/bin/python -m resizer_lab compare --data ../shared/datasets/cats_vs_dogs "
                               "--image-size 128 --target-size 64 --backbone small_cnn --epochs 12 "
                               "--num-train all --augment --out results --arms "
                               "bilinear,antialiased,learned,more_layers,muller --name map_small_cnn_128to64")
     assert commands["16"].endswith("--name map_small_cnn_128to16")
     with pytest.raises(ValueError, match="no study\\(\\) function"):
-        fm.script_commands(REPO / "tools" / "photo_study.sh", [64])
+        fm.script_commands(REPO / "resizer_lab" / "scripts" / "photo_study.sh", [64])
 
 
 def test_the_plot_has_two_panels_on_a_log2_axis(three):
