@@ -131,7 +131,7 @@ def test_binder_installs_what_make_setup_installs():
     """environment.yml (the one file Binder reads) and `make setup` install the same extras."""
     env = (ROOT / "environment.yml").read_text()
     make = (ROOT / "Makefile").read_text()
-    assert "- -e .[lab,test]" in env and 'pip install --quiet -e ".[lab,test]"' in make
+    assert "- -e .[lab,test,site]" in env and 'pip install --quiet -e ".[lab,test,site]"' in make
 
 
 def test_a_readme_paragraph_generated_from_results_is_checked_then_rewritten(tmp_path, monkeypatch):

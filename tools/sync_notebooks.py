@@ -3,8 +3,8 @@
 Every notebook's Colab badge, its install cell, the package's copies of the committed study
 summaries and the README's generated paragraphs (between ``<!-- generated: NAME -->`` and
 ``<!-- end generated: NAME -->``) are *generated*: from ``[project.urls] Repository``, the
-``version`` (the release tag ``v<version>`` that badges and install cells pin) and
-``results/``. Two modes:
+``version`` (the release tag ``v<version>`` that badges and install cells pin),
+``[project.urls] Documentation`` (the website's address) and ``results/``. Two modes:
 
     python tools/sync_notebooks.py          # --check (make lint): list every disagreement, exit 1
     python tools/sync_notebooks.py --write  # make sync: rewrite the .py sources and study copies
@@ -59,9 +59,12 @@ class Release:
     def install_spec(self) -> str:
         return f"resizer_lib @ git+{self.repository}@{self.tag}"
 
+    def colab_url(self, stem: str) -> str:
+        """Colab's address of notebook ``stem`` at the release tag."""
+        return f"https://colab.research.google.com/github/{self.github_path}/blob/{self.tag}/notebooks/{stem}.ipynb"
+
     def badge_line(self, stem: str) -> str:
-        target = f"https://colab.research.google.com/github/{self.github_path}/blob/{self.tag}/notebooks/{stem}.ipynb"
-        return f"# [![Open In Colab]({BADGE})]({target})"
+        return f"# [![Open In Colab]({BADGE})]({self.colab_url(stem)})"
 
 
 def read_release(pyproject: Path = ROOT / "pyproject.toml") -> Release:
@@ -76,6 +79,15 @@ def read_release(pyproject: Path = ROOT / "pyproject.toml") -> Release:
     bounds = tuple(d.replace(" ", "") for d in project["dependencies"]
                    if re.split(r"[<>=!~\[ ;]", d, maxsplit=1)[0] in preinstalled)
     return Release(repository.rstrip("/"), project["version"], bounds)
+
+
+def read_site_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
+    """The course website's address: ``[project.urls] Documentation`` (``make site`` builds it)."""
+    url = tomllib.loads(pyproject.read_text())["project"].get("urls", {}).get("Documentation")
+    if not url or not re.fullmatch(r"https://\S+/", url):
+        raise ValueError(f"{pyproject}: [project.urls] needs Documentation = \"https://.../\" (the website's "
+                         f"address, ending in /); got {url!r}")
+    return url
 
 
 def setup_cells(release: Release) -> str:
@@ -189,8 +201,13 @@ def _warm_start_table(results: Path) -> str:
     return "\n\n".join([format_status(result), format_difference_table(result), format_accuracy_table(result)])
 
 
-# README paragraphs generated from results/: name -> its text from the results folder
-GENERATED = {"map-findings": _map_findings, "warm-start": _warm_start_table}
+def _site_address(results: Path) -> str:
+    return (f"The course is also a website, every lesson with its figures: <{read_site_url()}> "
+            f"(`make site` builds it into `build/site/`).")
+
+
+# README paragraphs generated from results/ (and pyproject.toml): name -> its text
+GENERATED = {"site": _site_address, "map-findings": _map_findings, "warm-start": _warm_start_table}
 
 
 def _wrap(text: str, width: int = 100) -> str:
