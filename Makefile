@@ -29,7 +29,7 @@ run: setup
 	RESIZER_PROFILE=$(PROFILE) $(BIN)/python tools/run_notebooks.py --out build/notebooks notebooks/*.ipynb
 	@echo "Executed notebooks are in build/notebooks/; results in results/."
 
-test: setup lint pytest pytest-jax nbval-handouts colab browser
+test: setup lint pytest pytest-jax nbval-handouts colab browser site-test
 
 lint:
 	$(BIN)/ruff check resizer_lib tests benchmarks notebooks tools
@@ -80,6 +80,18 @@ colab:
 browser:
 	bash tools/setup_browser.sh
 	RESIZER_PROFILE=smoke $(BIN)/python -m pytest -q -m browser tests/test_browser.py
+
+# The course as a website (a book) in build/site/: every notebook executed under $(PROFILE) (cached in
+# build/site-cache/: re-run only when its code or resizer_lib changes), without the licensed photos.
+.PHONY: site site-test
+site: setup
+	$(BIN)/python tools/site/build_site.py --profile $(PROFILE) --out build/site
+
+# In `make test`: the site built under smoke, then opened in headless Chromium (tests/test_site.py).
+site-test: setup
+	$(BIN)/python tools/site/build_site.py --profile smoke --out build/site-smoke
+	bash tools/setup_browser.sh
+	RESIZER_SITE=build/site-smoke $(BIN)/python -m pytest -q -m browser tests/test_site.py
 
 # Regenerate what is generated: the badges and install cells (from pyproject.toml), the package's
 # copies of the committed study summaries (from results/), then the .ipynb files from their
