@@ -2,6 +2,7 @@
 #   make lab    set up, then open JupyterLab on notebooks/
 #   make run    set up, then run the course end to end, headless, on the offline default
 #   make test   set up, then run every check (ruff, pytest on TF and JAX, nbval, browser test)
+#   make site   set up, then build the course's website into build/site/ (python -m http.server -d build/site)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -85,11 +86,11 @@ browser:
 # build/site-cache/: re-run only when its code or resizer_lib changes), without the licensed photos.
 .PHONY: site site-test
 site: setup
-	$(BIN)/python tools/site/build_site.py --profile $(PROFILE) --out build/site
+	$(BIN)/python tools/site/build_site.py --profile $(PROFILE) --workers $(WORKERS) --out build/site
 
 # In `make test`: the site built under smoke, then opened in headless Chromium (tests/test_site.py).
 site-test: setup
-	$(BIN)/python tools/site/build_site.py --profile smoke --out build/site-smoke
+	$(BIN)/python tools/site/build_site.py --profile smoke --workers $(WORKERS) --out build/site-smoke
 	bash tools/setup_browser.sh
 	RESIZER_SITE=build/site-smoke $(BIN)/python -m pytest -q -m browser tests/test_site.py
 

@@ -74,7 +74,8 @@ def test_the_exercises_are_the_numbered_list_of_the_exercises_section():
                                              "   More of one.\n2. **Two.**\n\nThe checks say right."))
     assert build_site.exercises_of(nb) == "1. **One.** Do $x$.\n   More of one.\n2. **Two.**"
     page = build_site.exercises_page([("01_a", "01 · A lesson", nb)], build_site.Linker(SITE, ["01_a"]))
-    assert "2 exercises in 1 lessons." in page and "## 01 · A lesson" in page and "exercises-01_a" in page
+    assert "2 exercises in 1 lesson." in page and "## 01 · A lesson" in page
+    assert f"<{build_site.exercise_label('01_a')}>" in page and build_site.exercise_label("01_a") == "exercises-01-a"
 
 
 def test_a_widget_apps_output_becomes_its_static_figure_and_a_note():

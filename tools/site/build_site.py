@@ -412,11 +412,13 @@ _EXERCISES = re.compile(r"^(#{1,6})\s*Exercises?\b.*$", re.M | re.I)
 
 
 def lesson_header(site: Site, stem: str) -> str:
+    """The buttons under a lesson's title: Colab at the release, the notebook, its source."""
+    source = f"notebooks/{stem}.py" if (NOTEBOOKS / f"{stem}.py").is_file() else f"notebooks/{stem}.ipynb"
     return (
         '<div class="lesson-links">\n'
         f'<a class="colab-button" href="{site.colab_url(stem)}">Open in Colab</a>\n'
         f'<a class="download-button" href="../downloads/{stem}.ipynb" download>Download the notebook</a>\n'
-        f'<a class="source-button" href="{site.github_url(f"notebooks/{stem}.py")}">Source ({site.release.tag})</a>\n'
+        f'<a class="source-button" href="{site.github_url(source)}">Source ({site.release.tag})</a>\n'
         "</div>\n"
     )
 
@@ -485,7 +487,8 @@ def exercises_page(lessons: list[tuple[str, str, nbformat.NotebookNode]], linker
         text = linker.rewrite(text, f"notebooks/{stem}.ipynb", "exercises.md")
         parts.append(f"## {title}\n\n{count} exercise{'s' if count != 1 else ''} · "
                      f"{{ref}}`work on them in the lesson <{exercise_label(stem)}>`\n\n{text}\n")
-    parts.insert(2, f"{total} exercises in {len(parts) - 2} lessons.\n")
+    lessons_with = len(parts) - 2
+    parts.insert(2, f"{total} exercises in {lessons_with} lesson{'s' if lessons_with != 1 else ''}.\n")
     return "\n".join(parts)
 
 
