@@ -50,6 +50,7 @@ def test_links_become_pages_copied_images_or_github_at_the_release(tmp_path):
     assert f"[code]({SITE.release.repository}/blob/{TAG}/resizer_lib/models/resizer.py)" in out
     assert "[web](https://example.org/a)" in out and "`[not](a link)`" in out and "[inside](a fence)" in out
     assert "[Open in Colab](https://colab/x)" in out and "colab-badge.svg" not in out  # no remote picture
+    assert linker.rewrite("[`TEACHING.md`](TEACHING.md)", "README.md", "index.md") == "[`TEACHING.md`](teaching.md)"
     assert "[remote](https://example.org/b.png)" in out and "![remote]" not in out
     # from a lesson (notebooks/), relative paths resolve from there
     out = linker.rewrite("[readme](../README.md) [results](../results/README.md)",

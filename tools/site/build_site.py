@@ -342,9 +342,12 @@ _LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*([^)\s]+)(\s+\"[^\"]*
 _BADGE = re.compile(r"!\[Open In Colab\]\([^)]*\)", re.I)
 
 
-def _outside_code(text: str, edit) -> str:
-    parts = _CODE.split(text)
-    return "".join(part if i % 2 else edit(part) for i, part in enumerate(parts))
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _CODE.finditer(text)]
+
+
+def _in_code(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= at < end for start, end in spans)
 
 
 class Linker:
@@ -395,7 +398,8 @@ class Linker:
                 return f"[{label or target}]({target})"
             return f"{bang}[{label}]({self.target(target, source, page, bool(bang))}{title})"
 
-        return _outside_code(text, lambda part: _LINK.sub(link, part))
+        spans = _code_spans(text)  # a link inside code is text; a link whose label is code is a link
+        return _LINK.sub(lambda m: m.group(0) if _in_code(m.start(), spans) else link(m), text)
 
 
 def lesson_title(nb) -> str:
@@ -714,8 +718,10 @@ def main(argv: list[str] | None = None) -> int:
     pages = [(path, merge_prose(nbformat.read(job.cached, as_version=4), job.notebook)) for path, job in executed]
     src = args.out.parent / f"{args.out.name}-src"
     lessons = write_sources(src, site, pages)
-    status = sphinx(src, args.out, args.out.parent / f"{args.out.name}-doctrees", args.fresh)
+    doctrees = args.out.parent / f"{args.out.name}-doctrees"
+    status = sphinx(src, args.out, doctrees, args.fresh)
     if status:
+        shutil.rmtree(doctrees, ignore_errors=True)  # else the next build skips the pages that warned
         print(f"build_site: error: Sphinx failed ({status}); the messages are above", file=sys.stderr)
         return 1
     write_slides(args.out, site, lessons)
