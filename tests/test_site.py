@@ -27,6 +27,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -112,8 +113,13 @@ class Reader:
         self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}")
                      if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
-        self.page.on("requestfailed", lambda r: self.failed.append(r.url) if r.url.startswith(server) else None)
+        self.page.on("requestfailed", self._failed)
         self.context.route("**/*", self._route)
+
+    def _failed(self, request) -> None:
+        # a request cut short by the next navigation is not the site's fault
+        if request.url.startswith(self.server) and "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} ({request.failure})")
 
     def _route(self, route) -> None:
         if route.request.url.startswith(self.server):
@@ -127,7 +133,10 @@ class Reader:
         self.outside.clear()
         self.failed.clear()
         self.page.goto(self.server + path, wait_until="load")
-        self.page.wait_for_load_state("networkidle")
+        self.page.evaluate("""async () => {
+            if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+            await document.fonts.ready;
+        }""")
 
     def broken_images(self) -> list[str]:
         """Images that did not load (each one scrolled to and decoded first: some load lazily)."""
@@ -210,52 +219,72 @@ def test_every_internal_link_resolves(site: Path):
     assert not broken, f"{len(broken)} broken internal link(s):\n" + "\n".join(broken[:40])
 
 
-# -- every page in the browser -------------------------------------------------------------------
-def test_every_page_loads_with_its_images_and_no_error(site: Path, reader: Reader):
-    problems, seen = [], 0
+# -- every page in the browser, each visited once ------------------------------------------------
+@dataclass
+class Visit:
+    """What a reader met on one page."""
+
+    problems: list[str]  # console errors, uncaught exceptions, images that did not load, other hosts
+    colab: list[str]  # the hrefs of the "Open in Colab" buttons
+    downloads: list[str]  # the hrefs of the "Download the notebook" links
+    prev_next: int  # links to the previous and next pages
+    maths: int  # formulas typeset by MathJax
+    math_errors: int
+
+
+@pytest.fixture(scope="module")
+def visits(site: Path, reader: Reader) -> dict[str, Visit]:
+    found = {}
     for page in _pages(site):
         reader.open(page)
-        seen += 1
-        bad = reader.broken_images()
-        problems += [f"{page}: {e}" for e in reader.errors]
-        problems += [f"{page}: image did not load: {src}" for src in bad]
-        problems += [f"{page}: asked another host for {url}" for url in reader.outside]
-        problems += [f"{page}: request failed: {url}" for url in reader.failed]
-    assert seen >= len(_lessons()) + 4, f"only {seen} pages in {site}"
+        problems = list(reader.errors)
+        problems += [f"image did not load: {src}" for src in reader.broken_images()]
+        problems += [f"asked another host for {url}" for url in reader.outside]
+        problems += [f"request failed: {url}" for url in reader.failed]
+        hrefs = reader.page.evaluate("""() => ({
+            colab: Array.from(document.querySelectorAll('a.colab-button')).map(a => a.getAttribute('href')),
+            downloads: Array.from(document.querySelectorAll('a.download-button')).map(a => a.getAttribute('href')),
+            prevNext: document.querySelectorAll('.prev-next-area a').length,
+            maths: document.querySelectorAll('mjx-container').length,
+            mathErrors: document.querySelectorAll('mjx-merror').length,
+        })""")
+        found[page] = Visit(problems, hrefs["colab"], hrefs["downloads"], hrefs["prevNext"], hrefs["maths"],
+                            hrefs["mathErrors"])
+    return found
+
+
+def test_every_page_loads_with_its_images_and_no_error(visits: dict[str, Visit]):
+    assert len(visits) >= len(_lessons()) + 4, f"only {len(visits)} pages: {sorted(visits)}"
+    problems = [f"{page}: {problem}" for page, visit in visits.items() for problem in visit.problems]
     assert not problems, "\n".join(problems[:40])
 
 
-def test_a_page_per_lesson_with_colab_pinned_to_the_release_and_a_download(site: Path, reader: Reader):
+def test_a_page_per_lesson_with_colab_pinned_to_the_release_and_a_download(site: Path, visits: dict[str, Visit]):
     release = build_site.read_site().release
     problems = []
     for stem in _lessons():
         page = f"notebooks/{stem}.html"
-        if not (site / page).is_file():
+        if page not in visits:
             problems.append(f"no page for notebooks/{stem}.ipynb")
             continue
-        reader.open(page)
-        colab = reader.page.locator("a.colab-button")
-        hrefs = [colab.nth(i).get_attribute("href") for i in range(colab.count())]
+        visit = visits[page]
         expected = (f"https://colab.research.google.com/github/{release.github_path}/blob/"
                     f"{release.tag}/notebooks/{stem}.ipynb")
-        if hrefs != [expected]:
-            problems.append(f"{page}: Colab link {hrefs}, expected [{expected}]")
-        download = reader.page.locator("a.download-button").first.get_attribute("href")
-        target = (site / page).parent / download
-        if not target.is_file() or target.read_bytes() != (REPO / "notebooks" / f"{stem}.ipynb").read_bytes():
-            problems.append(f"{page}: the download {download} is not notebooks/{stem}.ipynb")
-        nav = reader.page.locator(".prev-next-area a")
-        if nav.count() == 0:
+        if visit.colab != [expected]:
+            problems.append(f"{page}: Colab link {visit.colab}, expected [{expected}]")
+        targets = [(site / page).parent / href for href in visit.downloads]
+        notebook = (REPO / "notebooks" / f"{stem}.ipynb").read_bytes()
+        if len(targets) != 1 or not targets[0].is_file() or targets[0].read_bytes() != notebook:
+            problems.append(f"{page}: the download {visit.downloads} is not notebooks/{stem}.ipynb")
+        if visit.prev_next == 0:
             problems.append(f"{page}: no previous/next links")
     assert not problems, "\n".join(problems)
 
 
-def test_maths_is_rendered_from_the_site(reader: Reader):
-    stem = next(s for s in _lessons() if "$" in (REPO / "notebooks" / f"{s}.ipynb").read_text())
-    reader.open(f"notebooks/{stem}.html")
-    reader.page.wait_for_selector("mjx-container", timeout=20_000)
-    assert reader.page.locator("mjx-merror").count() == 0, "MathJax reports an error in a formula"
-    assert not reader.outside, f"MathJax asked another host: {reader.outside}"
+def test_maths_is_rendered_from_the_site(visits: dict[str, Visit]):
+    lessons = [f"notebooks/{s}.html" for s in _lessons() if "$" in (REPO / "notebooks" / f"{s}.ipynb").read_text()]
+    assert lessons and all(visits[page].maths > 0 for page in lessons), {p: visits[p].maths for p in lessons}
+    assert not {p: v.math_errors for p, v in visits.items() if v.math_errors}, "MathJax reports an error"
 
 
 def test_search_finds_nyquist(reader: Reader):
