@@ -2,6 +2,7 @@
 #   make lab    set up, then open JupyterLab on notebooks/
 #   make run    set up, then run the course end to end, headless, on the offline default
 #   make test   set up, then run every check (ruff, pytest on TF and JAX, nbval, browser test)
+#   make site   set up, then build the course's website into build/site/ (python -m http.server -d build/site)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -16,7 +17,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	$(BIN)/python -m pip install --quiet -e ".[lab,test,site]"
 	# the lab (resizer_lab/, not in the wheel) importable from this environment wherever it runs
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'resizer_lab.pth').write_text('$(CURDIR)\\n')"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
@@ -40,7 +41,7 @@ times: setup
 	$(BIN)/python tools/lesson_table.py --write
 
 test:
-	@bash tools/run_stages.sh setup lint pytest pytest-jax handout colab browser
+	@bash tools/run_stages.sh setup lint pytest pytest-jax handout colab browser site-test
 
 lint:
 	$(BIN)/ruff check resizer_lib resizer_lab tests benchmarks notebooks tools
@@ -88,6 +89,18 @@ colab:
 browser:
 	bash tools/setup_browser.sh
 	RESIZER_PROFILE=smoke $(BIN)/python -m pytest -q -m browser tests/test_browser.py
+
+# The course as a website (a book) in build/site/: every notebook executed under $(PROFILE) (cached in
+# build/site-cache/: re-run only when its code or resizer_lib changes), without the licensed photos.
+.PHONY: site site-test
+site: setup
+	$(BIN)/python tools/site/build_site.py --profile $(PROFILE) --workers $(WORKERS) --out build/site
+
+# In `make test`: the site built under smoke, then opened in headless Chromium (tests/test_site.py).
+site-test: setup
+	$(BIN)/python tools/site/build_site.py --profile smoke --workers $(WORKERS) --out build/site-smoke
+	bash tools/setup_browser.sh
+	RESIZER_SITE=build/site-smoke $(BIN)/python -m pytest -q -m browser tests/test_site.py
 
 # Regenerate what is generated: the badges and install cells (from pyproject.toml), the package's
 # copies of the committed study summaries (from results/), then the .ipynb files from their

@@ -62,6 +62,15 @@ def test_pyproject_is_the_one_source():
     assert {b.split(">=")[0] for b in release.bounds} == {"keras", "tensorflow"}
 
 
+def test_the_website_address_is_read_from_pyproject_and_checked(tmp_path):
+    assert sync.read_site_url().startswith("https://") and sync.read_site_url().endswith("/")
+    assert sync.read_site_url() in " ".join((ROOT / "README.md").read_text().split())  # make sync wrote it
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\nversion = "1.2.3"\n[project.urls]\nRepository = "https://github.com/a/b"\n')
+    with pytest.raises(ValueError, match="Documentation"):
+        sync.read_site_url(pyproject)
+
+
 def test_the_header_and_setup_are_regenerated_and_the_rest_kept():
     new = sync.synced_source(OLD, "09_lesson", RELEASE)
     assert "/blob/v1.2.3/notebooks/09_lesson.ipynb" in new and "someone/else" not in new
@@ -131,7 +140,7 @@ def test_binder_installs_what_make_setup_installs():
     """environment.yml (the one file Binder reads) and `make setup` install the same extras."""
     env = (ROOT / "environment.yml").read_text()
     make = (ROOT / "Makefile").read_text()
-    assert "- -e .[lab,test]" in env and 'pip install --quiet -e ".[lab,test]"' in make
+    assert "- -e .[lab,test,site]" in env and 'pip install --quiet -e ".[lab,test,site]"' in make
 
 
 def test_a_readme_paragraph_generated_from_results_is_checked_then_rewritten(tmp_path, monkeypatch):

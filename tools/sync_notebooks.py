@@ -3,8 +3,9 @@
 Every notebook's Colab badge, its install cell, the package's copies of the committed study
 summaries and the README's generated paragraphs (between ``<!-- generated: NAME -->`` and
 ``<!-- end generated: NAME -->``) are *generated*: from ``[project.urls] Repository``, the
-``version`` (the release tag ``v<version>`` that badges and install cells pin) and
-``results/``. So are the committed ``.ipynb`` files, from their jupytext ``.py`` sources:
+``version`` (the release tag ``v<version>`` that badges and install cells pin),
+``[project.urls] Documentation`` (the website's address) and ``results/``. So are the committed
+``.ipynb`` files, from their jupytext ``.py`` sources:
 
     python tools/sync_notebooks.py                          # --check (make lint): exit 1 on any disagreement
     python tools/sync_notebooks.py --write                  # make sync: rewrite all of the above
@@ -65,9 +66,12 @@ class Release:
     def install_spec(self) -> str:
         return f"resizer_lib @ git+{self.repository}@{self.tag}"
 
+    def colab_url(self, stem: str) -> str:
+        """Colab's address of notebook ``stem`` at the release tag."""
+        return f"https://colab.research.google.com/github/{self.github_path}/blob/{self.tag}/notebooks/{stem}.ipynb"
+
     def badge_line(self, stem: str) -> str:
-        target = f"https://colab.research.google.com/github/{self.github_path}/blob/{self.tag}/notebooks/{stem}.ipynb"
-        return f"# [![Open In Colab]({BADGE})]({target})"
+        return f"# [![Open In Colab]({BADGE})]({self.colab_url(stem)})"
 
 
 def read_release(pyproject: Path = ROOT / "pyproject.toml") -> Release:
@@ -82,6 +86,15 @@ def read_release(pyproject: Path = ROOT / "pyproject.toml") -> Release:
     bounds = tuple(d.replace(" ", "") for d in project["dependencies"]
                    if re.split(r"[<>=!~\[ ;]", d, maxsplit=1)[0] in preinstalled)
     return Release(repository.rstrip("/"), project["version"], bounds)
+
+
+def read_site_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
+    """The course website's address: ``[project.urls] Documentation`` (``make site`` builds it)."""
+    url = tomllib.loads(pyproject.read_text())["project"].get("urls", {}).get("Documentation")
+    if not url or not re.fullmatch(r"https://\S+/", url):
+        raise ValueError(f"{pyproject}: [project.urls] needs Documentation = \"https://.../\" (the website's "
+                         f"address, ending in /); got {url!r}")
+    return url
 
 
 def setup_cells(release: Release) -> str:
@@ -266,8 +279,14 @@ def _warm_start_table(results: Path) -> str:
     return "\n\n".join([format_status(result), format_difference_table(result), format_accuracy_table(result)])
 
 
-# README paragraphs generated from results/: name -> its text from the results folder
-GENERATED = {"map-findings": _map_findings, "warm-start": _warm_start_table}
+def _site_address(results: Path) -> str:
+    return (f"The course is also a website, every lesson with its figures: <{read_site_url()}> "
+            f"(`make site` builds it into `build/site/`).")
+
+
+# paragraphs generated from results/ (and pyproject.toml): name -> its text, per file
+GENERATED = {"site": _site_address, "map-findings": _map_findings, "warm-start": _warm_start_table}
+GENERATED_IN = {"README.md": ("site",), "results/README.md": ("map-findings", "warm-start")}
 
 
 def _wrap(text: str, width: int = 100) -> str:
@@ -276,12 +295,15 @@ def _wrap(text: str, width: int = 100) -> str:
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False))
 
 
-def readme_problems(readme: Path, results: Path, write: bool) -> list[str]:
-    """Each generated README block against its text from ``results``; rewritten with ``write``."""
+def readme_problems(readme: Path, results: Path, write: bool, names=None) -> list[str]:
+    """Each generated block of ``readme`` (``names``, default all) against its text from
+    ``results``; rewritten with ``write``."""
     sys.path.insert(0, str(ROOT))
     text = readme.read_text()
     new, problems = text, []
     for name, generate in GENERATED.items():
+        if names is not None and name not in names:
+            continue
         block = re.compile(rf"(<!-- generated: {name} -->\n)(.*?)(<!-- end generated: {name} -->)", re.S)
         found = block.search(new)
         if found is None:
@@ -306,7 +328,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="rewrite instead of checking")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--results", type=Path, default=ROOT / "results")
-    parser.add_argument("--readme", type=Path, default=ROOT / "results" / "README.md")
     parser.add_argument("--executable", type=Path, metavar="DIR",
                         help="only write the notebooks with solutions as code into DIR")
     args = parser.parse_args(argv)
@@ -318,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     problems = notebook_problems(args.notebooks, release, args.write)
     problems += ipynb_problems(args.notebooks, args.write)
     problems += study_problems(args.results, args.write)
-    problems += readme_problems(args.readme, args.results, args.write)
+    for readme, names in GENERATED_IN.items():
+        problems += readme_problems(ROOT / readme, args.results, args.write, names)
     for p in problems:
         print(p)
     print(f"sync ({release.repository} {release.tag}): {'OK' if not problems else f'{len(problems)} problem(s)'}")
