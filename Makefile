@@ -1,4 +1,4 @@
-# Learning to Resize: every entry point a user needs. Needs only Python >= 3.10 and make.
+# Learning to Resize: every entry point a user needs. Needs only Python >= 3.11 and make.
 #   make lab    set up, then open JupyterLab on notebooks/
 #   make run    set up, then run the course end to end, headless, on the offline default
 #   make test   set up, then run every check (ruff, pytest on TF and JAX, nbval, browser test)
@@ -10,7 +10,7 @@ PROFILE ?= quick
 # pytest-xdist processes for the test stages (the CI machine has 2 cores)
 WORKERS ?= 2
 
-.PHONY: setup lab run test lint pytest pytest-jax nbval handouts nbval-handouts colab browser sync clean
+.PHONY: setup lab run test lint pytest pytest-jax nbval handouts nbval-handouts colab bounds browser sync clean
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -29,7 +29,7 @@ run: setup
 	RESIZER_PROFILE=$(PROFILE) $(BIN)/python tools/run_notebooks.py --out build/notebooks notebooks/*.ipynb
 	@echo "Executed notebooks are in build/notebooks/; results in results/."
 
-test: setup lint pytest pytest-jax nbval-handouts colab browser
+test: setup lint pytest pytest-jax nbval-handouts colab bounds browser
 
 lint:
 	$(BIN)/ruff check resizer_lib tests benchmarks notebooks tools
@@ -72,10 +72,18 @@ nbval-handouts: handouts
 	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope \
 	    --nbval-lax --nbval-current-env $(HANDOUTS)
 
-# Colab, played: the wheel in a fresh environment, the notebooks alone in an empty folder, a
-# stub google.colab, pip's index off (tools/colab_stage.sh says what it checks).
+# Colab, played on Colab's own runtime: a fresh environment on its Python from its pins
+# (tools/colab/colab-<date>.txt; pip's cache keeps the downloads), the wheel installed as an
+# install cell does it, failing if pip would change any pin, then every notebook once under nbval,
+# alone in an empty folder beside ../shared, with a stub google.colab (tools/colab_stage.sh).
+# When Colab moves: python tools/colab/refresh_pins.py PIP_FREEZE_FILE --date D --python X.Y.Z
 colab:
 	WORKERS=$(WORKERS) BIN=$(BIN) NOTEBOOKS="$(NOTEBOOKS)" bash tools/colab_stage.sh
+
+# The lowest versions pyproject.toml allows (tools/bounds/lowest.txt): a few fast tests and one
+# notebook on them (tools/bounds_stage.sh).
+bounds:
+	BIN=$(BIN) bash tools/bounds_stage.sh
 
 browser:
 	bash tools/setup_browser.sh
