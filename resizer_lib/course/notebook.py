@@ -22,8 +22,8 @@ __all__ = ["IN_COLAB", "MIN_VERSIONS", "check_versions", "colab_runtime_note",
 IN_COLAB = "google.colab" in sys.modules
 # used only where the package metadata is missing (a bare checkout on sys.path): the bounds of
 # pyproject.toml's dependencies, which are the ones checked whenever resizer_lib is installed
-MIN_VERSIONS = {"keras": (3, 10), "tensorflow": (2, 18), "tensorflow-datasets": (4, 9),
-                "numpy": (1, 26), "matplotlib": (3, 8), "ipywidgets": (7, 7)}
+MIN_VERSIONS = {"keras": (3, 13), "tensorflow": (2, 18), "tensorflow-datasets": (4, 9),
+                "numpy": (1, 26), "matplotlib": (3, 9), "ipywidgets": (7, 7)}
 
 
 def declared_requirements() -> list[Requirement]:
