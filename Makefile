@@ -73,7 +73,7 @@ nbval-handouts: handouts
 	    --nbval-lax --nbval-current-env $(HANDOUTS)
 
 # Colab, played on Colab's own runtime: a fresh environment on its Python from its pins
-# (tools/colab/colab-<date>.txt; pip's cache keeps the downloads), the wheel installed as an
+# (tools/colab/colab-<date>.txt; a wheelhouse keeps the downloads), the wheel installed as an
 # install cell does it, failing if pip would change any pin, then every notebook once under nbval,
 # alone in an empty folder beside ../shared, with a stub google.colab (tools/colab_stage.sh).
 # When Colab moves: python tools/colab/refresh_pins.py PIP_FREEZE_FILE --date D --python X.Y.Z

@@ -51,9 +51,10 @@ echo "colab stage: $(basename "$PINS") on $("$PY" -V 2>&1) (Colab's: Python $WAN
 rm -rf "$STAGE" && mkdir -p "$STAGE/wheel"
 "$BIN/python" -m pip wheel --quiet --no-deps . -w "$STAGE/wheel"
 WHEEL=$ROOT/$(ls "$STAGE"/wheel/resizer_lib-*.whl)
-unzip -l "$WHEEL" | grep -q "resizer_lib/study_data/photos_small_cnn_128to64.json" \
+FILES=$(unzip -Z1 "$WHEEL")  # (not piped into grep -q, whose early exit fails the pipe)
+grep -qx "resizer_lib/study_data/photos_small_cnn_128to64.json" <<<"$FILES" \
     || { echo "colab stage: the wheel lacks the study data" >&2; exit 1; }
-unzip -l "$WHEEL" | grep -q "resizer_lib/course/colab_runtime.py" \
+grep -qx "resizer_lib/course/colab_runtime.py" <<<"$FILES" \
     || { echo "colab stage: the wheel lacks the tested runtime" >&2; exit 1; }
 
 "$PY" -m venv "$STAGE/venv"
@@ -115,7 +116,9 @@ ORDER=()  # the order given (the longest first keeps the workers busy to the end
 for nb in ${NOTEBOOKS:-notebooks/*.ipynb}; do cp "$nb" "$WORK/course/"; ORDER+=("./$(basename "$nb")"); done
 # (Colab's ipykernel starts debugpy, which notes Python 3.13's frozen modules once per kernel;
 # its jupyter_client warns of deprecations on the test side only)
-(cd "$WORK/course" && env -u PYTHONPATH RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow MPLBACKEND=Agg \
+# (PYTHONDONTWRITEBYTECODE off: the environment is installed without bytecode, so the first kernel
+# writes it for the others)
+(cd "$WORK/course" && env -u PYTHONPATH -u PYTHONDONTWRITEBYTECODE RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow MPLBACKEND=Agg \
     RESIZER_INSTALL="$WHEEL" PIP_NO_INDEX=1 PYDEVD_DISABLE_FILE_VALIDATION=1 \
     "$VPY" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning -n "$WORKERS" \
     --dist loadscope --nbval-lax --nbval-current-env "${ORDER[@]}")

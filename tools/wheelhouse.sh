@@ -23,7 +23,8 @@ pinned_install() {
         PIP_DISABLE_PIP_VERSION_CHECK=1 "${pip[@]}" wheel --quiet -w "$house" "$@" || return 1
         touch "$house/.complete"
     fi
-    # --no-compile: Python compiles only what is imported, when it is (a third of the time here)
+    # --no-compile: Python compiles only what is imported, when it is (a third of the time here;
+    # the stages let the first process write the bytecode, even under PYTHONDONTWRITEBYTECODE)
     PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_FIND_LINKS= "${pip[@]}" install --quiet --no-index \
         --no-compile --find-links "$house" "$@"
 }
