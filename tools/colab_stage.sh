@@ -3,8 +3,8 @@
 # the *installed package*, outside the checkout. `make colab` (part of `make test`).
 #
 #  1. build the wheel of resizer_lib (what a release tag installs);
-#  2. build a fresh virtual environment on Colab's Python (pyenv's, where the machine has no
-#     other; else the default python3, said in one line) from Colab's pins
+#  2. build a fresh virtual environment on Colab's Python (pyenv's X.Y, else pythonX.Y on PATH;
+#     where neither exists, the default python3, said in one line) from Colab's pins
 #     (tools/colab/colab-<date>.txt, the newest), plus the test tools that run notebooks
 #     (pytest, pytest-xdist, nbval: not Colab's, installed under the pins as constraints, so
 #     they move none), from a wheelhouse of what they resolve to, so that a second run fetches
