@@ -1,4 +1,4 @@
-# Learning to Resize: every entry point a user needs. Needs only Python >= 3.10 and make.
+# Learning to Resize: every entry point a user needs. Needs only Python >= 3.11 and make.
 #   make lab    set up, then open JupyterLab on notebooks/
 #   make run    set up, then run the course end to end, headless, on the offline default
 #   make test   set up, then run every check (ruff, pytest on TF and JAX, nbval, browser test)
@@ -11,7 +11,7 @@ PROFILE ?= quick
 # pytest-xdist processes for the test stages (the CI machine has 2 cores)
 WORKERS ?= 2
 
-.PHONY: setup lab run figures times test lint pytest pytest-jax nbval handouts handout colab browser sync clean
+.PHONY: setup lab run figures times test lint pytest pytest-jax nbval handouts handout colab bounds browser sync clean
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -41,7 +41,7 @@ times: setup
 	$(BIN)/python tools/lesson_table.py --write
 
 test:
-	@bash tools/run_stages.sh setup lint pytest pytest-jax handout colab browser site-test
+	@bash tools/run_stages.sh setup lint pytest pytest-jax handout colab bounds browser site-test
 
 lint:
 	$(BIN)/ruff check resizer_lib resizer_lab tests benchmarks notebooks tools
@@ -81,10 +81,18 @@ handout: handouts
 	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -p no:cacheprovider \
 	    --nbval-lax --nbval-current-env $(HANDOUT_RUN)
 
-# Colab, played: the wheel in a fresh environment, the notebooks alone in an empty folder, a
-# stub google.colab, pip's index off (tools/colab_stage.sh says what it checks).
+# Colab, played on Colab's own runtime: a fresh environment on its Python from its pins
+# (tools/colab/colab-<date>.txt; a wheelhouse keeps the downloads), the wheel installed as an
+# install cell does it, failing if pip would change any pin, then every notebook once under nbval,
+# alone in an empty folder beside ../shared, with a stub google.colab (tools/colab_stage.sh).
+# When Colab moves: python tools/colab/refresh_pins.py PIP_FREEZE_FILE --date D --python X.Y.Z
 colab:
 	WORKERS=$(WORKERS) BIN=$(BIN) NOTEBOOKS="$(NOTEBOOKS)" bash tools/colab_stage.sh
+
+# The lowest versions pyproject.toml allows (tools/bounds/lowest.txt): a few fast tests and one
+# notebook on them (tools/bounds_stage.sh).
+bounds:
+	BIN=$(BIN) bash tools/bounds_stage.sh
 
 browser:
 	bash tools/setup_browser.sh

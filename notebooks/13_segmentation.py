@@ -32,7 +32,7 @@
 # In Colab this cell installs the course library, release 0.1.0 (git tag `v0.1.0`,
 # the release this notebook belongs to; set `RESIZER_INSTALL` to a wheel file, a fork or another
 # tag to install that instead). pip keeps Colab's own TensorFlow and Keras when they already
-# meet the course's bounds (`keras>=3.10` and `tensorflow>=2.18`). Locally, `make lab` has installed everything.
+# meet the course's bounds (`keras>=3.13` and `tensorflow>=2.18`). Locally, `make lab` has installed everything.
 # `setup()` checks every package the course needs, seeds everything and prints the profile
 # (`RESIZER_PROFILE`: `smoke`, `quick`, `colab` or `full`) and the device.
 

@@ -1,18 +1,26 @@
-"""End to end: lesson 10 opened in JupyterLab, in headless Chromium, as a learner would.
+"""End to end: the resize explorer in JupyterLab, in headless Chromium, as a learner would use it,
+under ipywidgets 8 and under Colab's ipywidgets 7.7.
 
 JupyterLab runs on 127.0.0.1 (free port, random token) over a temporary copy of notebooks/, so
-no output is written into the repo; the kernel gets RESIZER_PROFILE=smoke. The test runs all
-cells from the Run menu, waits for the resize explorer (the cell starting ``# WIDGET-APP``),
-changes the interpolation dropdown and the size slider, and checks that the picture changed and
-that no error showed. Screenshots go to test-artifacts/browser/.
+no output is written into the repo; the kernel gets RESIZER_PROFILE=smoke. Under ipywidgets 8
+the development environment's JupyterLab 4 and kernel open lesson 10. Under ipywidgets 7.7,
+which JupyterLab 4's widget manager does not render, a JupyterLab 3 with ipywidgets 7's
+extension (``bash tools/setup_browser.sh`` builds it in build/browser/jupyterlab3) opens a short
+notebook (setup, then the explorer) in a kernel of the Colab stage's environment (Colab's pins,
+the wheel installed: ``make colab`` builds it). Each runs all cells from the Run menu, waits for
+the explorer (the cell starting ``# WIDGET-APP``), changes the interpolation dropdown and the
+size slider, and checks that the picture changed and that no error showed. Screenshots go to
+test-artifacts/browser/<variant>/.
 
 Needs Debian's Chromium at /usr/bin/chromium (``bash tools/setup_browser.sh`` installs it) and
-Playwright for Python; without them the test skips, except under CI=true where it fails.
+Playwright for Python; without them, or the two environments above, the test skips, except under
+CI=true where it fails.
 Run it with ``make browser`` (or ``pytest -m browser tests``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -32,6 +40,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
+# the Colab stage's environment (tools/colab_stage.sh): Colab's pins, ipywidgets 7.7, the wheel
+COLAB_PYTHON = Path(os.environ.get("RESIZER_BROWSER_COLAB_PYTHON",
+                                   REPO / "build" / "colab" / "venv" / "bin" / "python"))
+COLAB_KERNEL = "colab-ipywidgets7"
+# JupyterLab 3 with jupyterlab_widgets 1.1, which renders ipywidgets 7 (tools/setup_browser.sh)
+LAB3_PYTHON = Path(os.environ.get("RESIZER_BROWSER_LAB3_PYTHON",
+                                  REPO / "build" / "browser" / "jupyterlab3" / "bin" / "python"))
+IPYWIDGETS7_NOTEBOOK = "explorer_ipywidgets7.ipynb"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -74,7 +90,8 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="module")
 def notebook_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A temporary copy of notebooks/ and the name of lesson 10 in it.
+    """A temporary copy of notebooks/ (plus the short ipywidgets 7 notebook) and the name of
+    lesson 10 in it.
 
     ``RESIZER_BROWSER_NOTEBOOK=path.ipynb`` tests that notebook instead (copied in beside them).
     """
@@ -90,7 +107,38 @@ def notebook_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     found = sorted(root.glob("10_*.ipynb"))
     if not found:
         pytest.fail(f"no lesson 10 (10_*.ipynb) in {NOTEBOOKS}", pytrace=False)
+    _write_ipywidgets7_notebook(root / IPYWIDGETS7_NOTEBOOK)
     return root, found[0].name
+
+
+def _write_ipywidgets7_notebook(path: Path) -> None:
+    """Setup, then the explorer (naive view), in the Colab environment's kernel."""
+    import nbformat
+
+    cells = [
+        "from resizer_lib.course.notebook import setup\n\nPROFILE = setup()",
+        f"{APP_MARKER}\nfrom resizer_lib.viz.widgets import enable_colab_widgets, resize_explorer\n\n"
+        "enable_colab_widgets()  # Colab only (and there only for ipywidgets 8)\n"
+        "app = resize_explorer(size=64, mode='naive')\napp",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": COLAB_KERNEL, "display_name": COLAB_KERNEL,
+                                 "language": "python"}
+    nbformat.write(nb, path)
+
+
+def _colab_kernelspec(data_dir: Path) -> None:
+    """A kernel of the Colab stage's environment (ipywidgets 7.7), with its Colab stub off (a
+    JupyterLab page is not Colab) and the package from its wheel, not from a PYTHONPATH."""
+    folder = data_dir / "kernels" / COLAB_KERNEL
+    folder.mkdir(parents=True)
+    spec = {
+        "argv": [str(COLAB_PYTHON), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (Colab's pins, ipywidgets 7)",
+        "language": "python",
+        "env": {"RESIZER_COLAB_STUB": "0", "PYTHONPATH": "", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+    }
+    (folder / "kernel.json").write_text(json.dumps(spec))
 
 
 def _free_port() -> int:
@@ -108,6 +156,7 @@ def _lab_env(home: Path) -> dict[str, str]:
         RESIZER_PROFILE="smoke",
         JUPYTER_CONFIG_DIR=str(home / "config"),
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTER_PATH=os.pathsep.join(filter(None, [str(home / "data"), env.get("JUPYTER_PATH")])),
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONUNBUFFERED="1",
     )
@@ -162,17 +211,13 @@ class Lab:
     startup_s: float
 
 
-@pytest.fixture(scope="module")
-def lab(
-    chromium: Path, notebook_copy: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Lab]:
-    """JupyterLab on 127.0.0.1 over the notebooks' copy. Always stopped, kernels included."""
-    root, name = notebook_copy
-    home = tmp_path_factory.mktemp("jupyter-home")
+def _serve(python: str | Path, root: Path, name: str, home: Path, lab4: bool = True) -> Iterator[Lab]:
+    """JupyterLab (of ``python``'s environment: 4, or 3 where not ``lab4``) on 127.0.0.1 over
+    the notebooks' copy, opening ``name``. Always stopped, kernels included."""
     port, token = _free_port(), secrets.token_hex(16)
     log = home / "jupyter.log"
     cmd = [
-        sys.executable, "-m", "jupyterlab",
+        str(python), "-m", "jupyterlab",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
@@ -181,11 +226,14 @@ def lab(
         f"--ServerApp.root_dir={root}",
         f"--LabApp.user_settings_dir={_lab_settings(home)}",
         f"--LabApp.workspaces_dir={home / 'workspaces'}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",
         "--LabApp.expose_app_in_browser=True",
     ]  # fmt: skip
+    if lab4:  # options JupyterLab 3 does not know (an unknown one voids all the LabApp options)
+        cmd += [
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+        ]
     if os.geteuid() == 0:  # CI runs as root
         cmd.append("--allow-root")
     start = time.monotonic()
@@ -201,6 +249,30 @@ def lab(
         yield Lab(f"{base}/lab/tree/{name}?token={token}&reset", log, startup_s)
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def lab(
+    chromium: Path, notebook_copy: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Lab]:
+    """This environment's JupyterLab 4 and kernel (ipywidgets 8), on lesson 10."""
+    root, name = notebook_copy
+    yield from _serve(sys.executable, root, name, tmp_path_factory.mktemp("jupyter-home"))
+
+
+@pytest.fixture(scope="module")
+def lab3(
+    chromium: Path, notebook_copy: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Lab]:
+    """JupyterLab 3 with ipywidgets 7's extension (JupyterLab 4's renders ipywidgets 8 only) and
+    a kernel of the Colab stage's environment (ipywidgets 7.7.1), on the short notebook."""
+    for path, fix in ((LAB3_PYTHON, "bash tools/setup_browser.sh"), (COLAB_PYTHON, "make colab")):
+        if not path.exists():
+            _unavailable(f"no {path} (run: {fix})")
+    root, _ = notebook_copy
+    home = tmp_path_factory.mktemp("jupyter3-home")
+    _colab_kernelspec(home / "data")
+    yield from _serve(LAB3_PYTHON, root, IPYWIDGETS7_NOTEBOOK, home, lab4=False)
 
 
 # -- page helpers --------------------------------------------------------------------------------
@@ -228,12 +300,13 @@ def _accept_dialog(page) -> None:
 
 
 _KERNEL_READY_JS = """() => {
-    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const _app = () => window.jupyterapp || window.jupyterlab;  // JupyterLab 4, 3
+    const panel = _app() && _app().shell.currentWidget;
     const context = panel && panel.sessionContext;
     const kernel = context && context.session && context.session.kernel;
-    return !!kernel && kernel.connectionStatus === 'connected'
-        && context.kernelDisplayStatus === 'idle';
-}"""
+    const status = context && (context.kernelDisplayStatus || kernel && kernel.status);
+    return !!kernel && kernel.connectionStatus === 'connected' && status === 'idle';
+}"""  # JupyterLab 3 has no kernelDisplayStatus: the kernel's own status there
 
 
 def _wait_kernel_ready(page, timeout_s: float) -> None:
@@ -257,8 +330,11 @@ def _run_all_cells(page) -> None:
 
 
 _BUSY_JS = """() => {
-    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-    const status = panel && panel.sessionContext && panel.sessionContext.kernelDisplayStatus;
+    const _app = () => window.jupyterapp || window.jupyterlab;
+    const panel = _app() && _app().shell.currentWidget;
+    const context = panel && panel.sessionContext;
+    const kernel = context && context.session && context.session.kernel;
+    const status = context && (context.kernelDisplayStatus || kernel && kernel.status);
     const queued = [...document.querySelectorAll('.jp-InputPrompt')]
         .some(p => p.textContent.includes('*'));
     return status !== 'idle' || queued;
@@ -292,8 +368,9 @@ def _wait_picture(page, output, timeout_s: float = 10) -> None:
 
 
 _MODEL_ERRORS_JS = r"""() => {
+    const _app = () => window.jupyterapp || window.jupyterlab;
     const found = [];
-    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    const cells = _app().shell.currentWidget.content.model.cells;
     for (let c = 0; c < cells.length; c++) {
         const cell = cells.get(c);
         const where = `cell ${c + 1} (${cell.sharedModel.getSource().split('\n')[0]}):\n`;
@@ -310,6 +387,21 @@ _MODEL_ERRORS_JS = r"""() => {
     }
     return found;
 }"""
+
+
+_WIDGETS_LINE_JS = r"""() => {
+    const _app = () => window.jupyterapp || window.jupyterlab;
+    const cells = _app().shell.currentWidget.content.model.cells;
+    for (let c = 0; c < cells.length; c++) {
+        const outputs = cells.get(c).outputs;
+        for (let o = 0; outputs && o < outputs.length; o++) {
+            const text = [].concat(outputs.get(o).toJSON().text || []).join('');
+            const line = text.split('\n').find(l => l.startsWith('widgets: ipywidgets '));
+            if (line) return line;
+        }
+    }
+    return '';
+}"""  # setup()'s line on the widgets, from the notebook's model (cells off screen included)
 
 
 def _error_outputs(page) -> list[str]:
@@ -330,20 +422,26 @@ def _assert_no_errors(page, when: str) -> None:
         pytest.fail(f"error output {when}:\n{errors[0][-1500:]}")
 
 
-def _screenshot(locator, name: str) -> Path:
-    path = ARTIFACTS / name
+def _screenshot(locator, path: Path) -> Path:
     locator.screenshot(path=str(path))
     return path
 
 
 # -- the test ------------------------------------------------------------------------------------
-def test_notebook05_widgets_in_jupyterlab(
-    chromium: Path, lab: Lab, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("variant", ["ipywidgets8", "ipywidgets7"])
+def test_explorer_widgets_in_jupyterlab(
+    chromium: Path, variant: str, request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """ipywidgets8: lesson 10 in the development environment's JupyterLab 4 and kernel;
+    ipywidgets7: the explorer in JupyterLab 3, in a kernel of Colab's pins (ipywidgets 7.7.1)."""
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in [*ARTIFACTS.glob("*.png"), *ARTIFACTS.glob("*.log")]:
+    lab: Lab = request.getfixturevalue("lab3" if variant == "ipywidgets7" else "lab")
+    url, version = lab.url, variant.removeprefix("ipywidgets") + "."
+    shots = ARTIFACTS / variant
+    shots.mkdir(parents=True, exist_ok=True)
+    for old in [*shots.glob("*.png"), *shots.glob("*.log")]:
         old.unlink()
     start = time.monotonic()
     laps = [f"server {lab.startup_s:.0f}s"]
@@ -357,24 +455,30 @@ def test_notebook05_widgets_in_jupyterlab(
                 executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
             )
             page = browser.new_page(viewport={"width": 1600, "height": 1100})
+            console: list[str] = []  # the page's console: where a widget's JavaScript error shows
+            page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
             try:
-                _drive(page, lab.url, lap)
+                _drive(page, url, lap, shots, version)
             except BaseException:
-                page.screenshot(path=str(ARTIFACTS / "failure_page.png"), full_page=True)
-                shutil.copy(lab.log, ARTIFACTS / "failure_jupyter.log")
+                page.screenshot(path=str(shots / "failure_page.png"), full_page=True)
+                shutil.copy(lab.log, shots / "failure_jupyter.log")
+                (shots / "failure_console.log").write_text("\n".join(console))
                 raise
             finally:
                 browser.close()
     finally:
         with capsys.disabled():  # shown even when pytest captures output
-            print(f"\nbrowser test: screenshots in {ARTIFACTS} ({', '.join(laps)})")
+            print(f"\nbrowser test ({variant}): screenshots in {shots} ({', '.join(laps)})")
 
 
-def _drive(page, url: str, lap: Callable[[str], None]) -> None:
-    """Open the notebook, run all cells, then move the explorer's dropdown and slider."""
+def _drive(page, url: str, lap: Callable[[str], None], folder: Path, version: str) -> None:
+    """Open the notebook, run all cells, check the kernel's ipywidgets (``version``, as setup()
+    prints it), then move the explorer's dropdown and slider."""
     _open_and_run_all(page, url, lap)
-    app, output = _explorer(page)
-    shots = [_screenshot(output, "01_rendered.png")]
+    said = page.evaluate(_WIDGETS_LINE_JS)
+    assert said.startswith(f"widgets: ipywidgets {version}"), f"not the kernel meant: {said!r}"
+    app, output = _explorer(page, folder)
+    shots = [_screenshot(output, folder / "01_rendered.png")]
     status = app.locator(".widget-html").first
 
     select = (
@@ -385,18 +489,19 @@ def _drive(page, url: str, lap: Callable[[str], None]) -> None:
     assert select.input_value() != "bicubic", "the explorer should not start on bicubic"
     select.select_option(label="bicubic")
     _wait_rendered(page, output)
-    shots.append(_screenshot(output, "02_interpolation.png"))
+    shots.append(_screenshot(output, folder / "02_interpolation.png"))
     assert "bicubic" in status.inner_text(), f"status ignores the dropdown: {status.inner_text()}"
 
     slider = app.locator(".widget-hslider").filter(has=page.locator("label", has_text="size"))
     readout = slider.locator(".widget-readout").first
     size = int(readout.inner_text()) - SIZE_STEPS
-    slider.locator(".noUi-handle").first.focus()
+    # ipywidgets 8 draw the slider with noUiSlider, ipywidgets 7 with jQuery UI
+    slider.locator(".noUi-handle, .ui-slider-handle").first.focus()
     for _ in range(SIZE_STEPS):
         page.keyboard.press("ArrowLeft")
     _wait_rendered(page, output)
-    shots.append(_screenshot(output, "03_size.png"))
-    _screenshot(app, "03_app.png")
+    shots.append(_screenshot(output, folder / "03_size.png"))
+    _screenshot(app, folder / "03_app.png")
     assert int(readout.inner_text()) == size, "the size slider did not follow the arrow keys"
     assert f"{size}x{size}" in status.inner_text(), (
         f"status ignores the slider: {status.inner_text()}"
@@ -426,7 +531,7 @@ def _open_and_run_all(page, url: str, lap: Callable[[str], None]) -> None:
     _assert_no_errors(page, "after Run All Cells")
 
 
-def _explorer(page):
+def _explorer(page, folder: Path):
     """The explorer app (the ``# WIDGET-APP`` cell's VBox) and its Output, in the naive view."""
     cell = page.locator(".jp-CodeCell").filter(
         has=page.locator(".jp-InputArea", has_text=APP_MARKER)
@@ -440,7 +545,7 @@ def _explorer(page):
         naive.click()  # the size slider only acts in the naive view
         _wait_rendered(page, output)
     app.scroll_into_view_if_needed()
-    _screenshot(app, "01_app.png")
+    _screenshot(app, folder / "01_app.png")
     return app, output
 
 

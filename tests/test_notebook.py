@@ -34,11 +34,12 @@ def test_the_bounds_logic_on_made_up_versions():
 
     from resizer_lib.course.notebook import declared_requirements, requirement_problems
 
-    reqs = [Requirement("tensorflow>=2.18"), Requirement("keras>=3.10,<4"), Requirement("ipywidgets>=8.1")]
-    colab = {"tensorflow": "2.19.0", "keras": "3.10.0", "ipywidgets": "7.7.1"}
-    problems = requirement_problems(reqs, colab.get)
-    assert problems == ["ipywidgets 7.7.1 does not satisfy ipywidgets>=8.1, which this course needs "
-                        "(pip install 'ipywidgets>=8.1', or `make setup` in a checkout)"]
+    reqs = [Requirement("tensorflow>=2.18"), Requirement("keras>=3.10,<4"), Requirement("ipywidgets>=7.7")]
+    colab = {"tensorflow": "2.20.0", "keras": "3.13.2", "ipywidgets": "7.7.1"}
+    assert requirement_problems(reqs, colab.get) == []  # Colab's own widgets are accepted
+    problems = requirement_problems(reqs, {**colab, "ipywidgets": "7.6.5"}.get)
+    assert problems == ["ipywidgets 7.6.5 does not satisfy ipywidgets>=7.7, which this course needs "
+                        "(pip install 'ipywidgets>=7.7', or `make setup` in a checkout)"]
     assert requirement_problems(reqs, {"tensorflow": "2.21.0rc1", "keras": "3.15.1", "ipywidgets": "8.1.9"}.get) == []
     missing = requirement_problems(reqs, {"tensorflow": "2.18.0", "keras": "4.0.0"}.get)
     assert "keras 4.0.0 does not satisfy keras<4,>=3.10" in missing[0] and "not installed" in missing[1]
@@ -55,9 +56,11 @@ def test_setup_names_every_package_and_the_widget_front_end(monkeypatch, capsys)
     assert "widgets: ipywidgets" in out and "jupyterlab_widgets" in out  # installed by [lab]
 
 
-def test_in_colab_the_custom_widget_manager_is_turned_on(monkeypatch):
+def _fake_colab(monkeypatch, ipywidgets: str) -> list[str]:
     import sys
     import types
+
+    from resizer_lib.course import notebook
 
     calls = []
     output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("on"))
@@ -65,7 +68,45 @@ def test_in_colab_the_custom_widget_manager_is_turned_on(monkeypatch):
     colab.output = output
     monkeypatch.setitem(sys.modules, "google.colab", colab)
     monkeypatch.setitem(sys.modules, "google.colab.output", output)
-    assert widget_manager() == "Colab's custom widget manager (enabled)" and calls == ["on"]
+    real = notebook._installed
+    monkeypatch.setattr(notebook, "_installed",
+                        lambda name: ipywidgets if name == "ipywidgets" else real(name))
+    return calls
+
+
+def test_in_colab_the_custom_widget_manager_is_turned_on_for_ipywidgets_8_only(monkeypatch):
+    calls = _fake_colab(monkeypatch, "8.1.9")
+    assert widget_manager() == "Colab's custom widget manager (enabled, for ipywidgets 8)"
+    assert calls == ["on"]
+    calls = _fake_colab(monkeypatch, "7.7.1")
+    assert widget_manager() == "Colab's own widget manager (ipywidgets 7.7.1)" and calls == []
+
+
+def test_in_colab_setup_names_the_tested_runtime_and_what_to_do_on_another(monkeypatch, capsys):
+    from resizer_lib.course import colab_runtime
+    from resizer_lib.course.notebook import colab_runtime_note
+
+    tested = colab_runtime.VERSIONS
+    same = colab_runtime_note(tested.get, python=colab_runtime.PYTHON)
+    assert same == [f"tested on Colab's runtime of {colab_runtime.DATE} (Python "
+                    f"{colab_runtime.PYTHON}, tensorflow {tested['tensorflow']}, keras "
+                    f"{tested['keras']}, ipywidgets {tested['ipywidgets']})"]
+    older = {**tested, "tensorflow": "2.19.0"}
+    note = colab_runtime_note(older.get, python="3.12.11")
+    assert len(note) == 2 and note[0] == same[0]
+    assert note[1].startswith(f"this runtime differs: Python 3.12.11, tensorflow 2.19.0 (tested "
+                              f"{tested['tensorflow']}). If a cell fails, choose the runtime with "
+                              f"Python {'.'.join(colab_runtime.PYTHON.split('.')[:2])}")
+    assert "Runtime > Change runtime type > Runtime version" in note[1]
+    patch = colab_runtime.PYTHON.rsplit(".", 1)[0] + ".0"  # another patch release: the same
+    assert colab_runtime_note(tested.get, python=patch) == same
+
+    _fake_colab(monkeypatch, "7.7.1")
+    monkeypatch.setenv("RESIZER_PROFILE", "smoke")
+    setup()
+    out = capsys.readouterr().out
+    assert f"Colab: tested on Colab's runtime of {colab_runtime.DATE}" in out
+    assert "Colab's own widget manager (ipywidgets 7.7.1)" in out
 
 
 def test_without_a_front_end_manager_the_report_says_what_to_install(monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -160,6 +161,21 @@ def test_resolve_image(images, tmp_path):
 
 def test_enable_colab_widgets_outside_colab():
     assert widgets.enable_colab_widgets() is False
+
+
+@pytest.mark.parametrize(("version", "enabled"), [("8.1.9", True), ("7.7.1", False)])
+def test_in_colab_only_ipywidgets_8_get_the_custom_manager(monkeypatch, version, enabled):
+    """Colab renders its own ipywidgets 7 natively; ipywidgets 8 need its custom manager."""
+    import types
+
+    calls = []
+    output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("on"))
+    colab = types.ModuleType("google.colab")
+    colab.output = output
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.output", output)
+    monkeypatch.setattr(ipywidgets, "__version__", version)
+    assert widgets.enable_colab_widgets() is enabled and calls == (["on"] if enabled else [])
 
 
 # -- the app -----------------------------------------------------------------------------------

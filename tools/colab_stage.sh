@@ -1,54 +1,92 @@
 #!/usr/bin/env bash
-# Play Colab: run every notebook the way a learner meets it there, from the *installed package*,
-# outside the checkout. `make colab` (part of `make test`).
+# Play Colab on Colab's own runtime: run every notebook the way a learner meets it there, from
+# the *installed package*, outside the checkout. `make colab` (part of `make test`).
 #
 #  1. build the wheel of resizer_lib (what a release tag installs);
-#  2. make a fresh virtual environment whose preinstalled packages stand for Colab's (TensorFlow,
-#     Keras, Jupyter ...: links to the ones in .venv, without resizer_lib);
+#  2. build a fresh virtual environment on Colab's Python (pyenv's X.Y, else pythonX.Y on PATH;
+#     where neither exists, the default python3, said in one line) from Colab's pins
+#     (tools/colab/colab-<date>.txt, the newest), plus the test tools that run notebooks
+#     (pytest, pytest-xdist, nbval: not Colab's, installed under the pins as constraints, so
+#     they move none), from a wheelhouse of what they resolve to, so that a second run fetches
+#     nothing (tools/wheelhouse.sh);
 #  3. make `google.colab` importable as a stub and imported at start-up, as in a Colab kernel, so
-#     every notebook takes its Colab branch: its install cell runs and installs the wheel through
-#     RESIZER_INSTALL, with pip's index switched off (PIP_NO_INDEX), so an install cell that would
-#     fetch anything else, or replace a preinstalled package, fails;
-#  4. copy the notebooks alone into an empty temporary folder and execute them under nbval
-#     (`smoke`): a notebook that reads a file the package does not ship fails there.
+#     every notebook takes its Colab branch; its `output.enable_custom_widget_manager` fails
+#     under ipywidgets 7, which Colab renders with its own manager;
+#  4. install the wheel as a notebook's install cell does, and fail if pip would change, or
+#     changed, any pinned package (tools/colab/check_install.py);
+#  5. copy the notebooks alone into an empty temporary folder, beside a link to the checkout's
+#     ../shared (where it exists, for the cells that use the real photos), and execute them all
+#     under nbval (`smoke`), each once: a notebook that reads a file the package does not ship
+#     fails there. The install cells find the wheel installed, with pip's index switched off
+#     (PIP_NO_INDEX), so an install cell that would fetch anything fails.
+# Leaves $STAGE/venv for the browser test's ipywidgets 7 kernel (RESIZER_COLAB_STUB=0 there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN=${BIN:-.venv/bin}
 WORKERS=${WORKERS:-2}
 STAGE=${STAGE:-build/colab}
-SITE=$("$BIN/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+PINS=${COLAB_PINS:-$(ls tools/colab/colab-*.txt | sort | tail -1)}
+TEST_TOOLS=("pytest>=8.0" "pytest-xdist>=3.5" "nbval>=0.11")
+START=$SECONDS
+lap() { echo "colab stage: $1 ($((SECONDS - START)) s)"; }
+
+WANT=$(sed -n 's/^# python: //p' "$PINS")  # Colab's Python, e.g. 3.13.15
+MINOR=${WANT%.*}
+PY=${COLAB_PYTHON:-}
+if [ -z "$PY" ]; then
+    PYENV_ROOT=${PYENV_ROOT:-$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")}
+    for candidate in "$PYENV_ROOT"/versions/"$MINOR".*/bin/"python$MINOR" "python$MINOR"; do
+        # (a pyenv shim is on PATH even where it cannot run that version: run it to know)
+        if "$candidate" -c '' >/dev/null 2>&1; then PY=$(command -v "$candidate"); break; fi
+    done
+fi
+if [ -z "$PY" ]; then
+    PY=$(command -v python3)
+    echo "colab stage: no Python $MINOR on this machine (Colab's runtime has $WANT); using" \
+         "$("$PY" -V 2>&1) instead" >&2
+fi
+echo "colab stage: $(basename "$PINS") on $("$PY" -V 2>&1) (Colab's: Python $WANT)"
 
 rm -rf "$STAGE" && mkdir -p "$STAGE/wheel"
 "$BIN/python" -m pip wheel --quiet --no-deps . -w "$STAGE/wheel"
-WHEEL=$(ls "$STAGE"/wheel/resizer_lib-*.whl)
-unzip -l "$WHEEL" | grep -q "resizer_lib/study_data/photos_small_cnn_128to64.json" \
+WHEEL=$ROOT/$(ls "$STAGE"/wheel/resizer_lib-*.whl)
+FILES=$(unzip -Z1 "$WHEEL")  # (not piped into grep -q, whose early exit fails the pipe)
+grep -qx "resizer_lib/study_data/photos_small_cnn_128to64.json" <<<"$FILES" \
     || { echo "colab stage: the wheel lacks the study data" >&2; exit 1; }
+grep -qx "resizer_lib/course/colab_runtime.py" <<<"$FILES" \
+    || { echo "colab stage: the wheel lacks the tested runtime" >&2; exit 1; }
 
-"$BIN/python" -m venv --without-pip "$STAGE/venv"
-VSITE=$("$STAGE/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-for entry in "$SITE"/*; do  # Colab's preinstalled packages: everything but the course library
-    case "$(basename "$entry")" in
-        resizer_lib*|resizer_lab*|__editable__*resizer_lib*|__pycache__) continue ;;
-    esac
-    ln -s "$entry" "$VSITE/"
-done
+"$PY" -m venv "$STAGE/venv"
+VPY=$ROOT/$STAGE/venv/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+source tools/wheelhouse.sh
+PIP_PYTHON=$BIN/python pinned_install "$VPY" -r "$PINS" -c "$PINS" "${TEST_TOOLS[@]}"
+lap "environment built"
+
+VSITE=$("$VPY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 mkdir -p "$STAGE/stub/google/colab"  # a namespace `google` beside protobuf's, as in Colab
 cat > "$STAGE/stub/google/colab/__init__.py" <<'EOF'
 """A stand-in for Colab's `google.colab`, imported at start-up as in a Colab kernel."""
 from google.colab import output  # noqa: F401
 EOF
 cat > "$STAGE/stub/google/colab/output.py" <<'EOF'
-"""Colab's output module: the custom widget manager that ipywidgets 8 needs there."""
+"""Colab's output module: the custom widget manager, which only ipywidgets 8 needs."""
 enabled = []
 
 
 def enable_custom_widget_manager():
+    import ipywidgets
+
+    if int(ipywidgets.__version__.split(".")[0]) < 8:
+        raise AssertionError("Colab renders ipywidgets 7 with its own widget manager: the "
+                             "custom one should be left off")
     enabled.append(True)
 EOF
-echo "import sys; sys.path.append('$ROOT/$STAGE/stub'); import google.colab" > "$VSITE/zz_colab_stub.pth"
+echo "import os, sys; os.environ.get('RESIZER_COLAB_STUB') == '0' or (sys.path.append('$ROOT/$STAGE/stub'), __import__('google.colab'))" \
+    > "$VSITE/zz_colab_stub.pth"
 
-(cd /tmp && "$ROOT/$STAGE/venv/bin/python" - <<'EOF'
+(cd /tmp && "$VPY" - <<'EOF'
 import importlib.util, sys
 assert "google.colab" in sys.modules, "the Colab stub is not imported at start-up"
 assert importlib.util.find_spec("resizer_lib") is None, "resizer_lib is importable before the install cell"
@@ -56,15 +94,37 @@ import google.protobuf  # noqa: F401  (the stub must not hide protobuf's google 
 EOF
 )
 
+# The install, as the first notebook's install cell does it (the others then find it in place,
+# as on one Colab machine, so parallel kernels do not install at the same moment).
+"$VPY" tools/colab/check_install.py "$PINS" "$WHEEL"
+lap "wheel installed"
+
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+mkdir "$WORK/course"
+if [ -d "$ROOT/../shared" ]; then  # the photos beside the checkout, for the cells that use them
+    ln -s "$(cd "$ROOT/.." && pwd)/shared" "$WORK/shared"
+fi
+PHOTOS=$(cd "$WORK/course" && "$VPY" -c \
+    'from resizer_lib.data.sample_images import shared_photos_dir as d; print(d() or "")')
+if [ -d "$ROOT/../shared/datasets/cats_vs_dogs" ] && [ -z "$PHOTOS" ]; then
+    echo "colab stage: ../shared/datasets/cats_vs_dogs exists but the notebooks do not find it" >&2
+    exit 1
+fi
+echo "colab stage: the photo cells use ${PHOTOS:-no photos (no ../shared/datasets/cats_vs_dogs here)}"
+# Every notebook with its solutions as code (the committed ones fold them out of "Run All"), so
+# each solution runs through its exercise check: the one execution of each lesson in CI.
+"$BIN/python" tools/sync_notebooks.py --executable "$STAGE/executable" >/dev/null
 ORDER=()  # the order given (the longest first keeps the workers busy to the end)
-for nb in ${NOTEBOOKS:-notebooks/*.ipynb}; do cp "$nb" "$WORK/"; ORDER+=("./$(basename "$nb")"); done
-# The first install, as the first notebook's install cell does it (the others then find it in
-# place, as on one Colab machine), so parallel kernels do not install at the same moment.
-PIP_NO_INDEX=1 "$STAGE/venv/bin/python" -m pip install --quiet "$WHEEL"
-(cd "$WORK" && env -u PYTHONPATH RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow MPLBACKEND=Agg \
-    RESIZER_INSTALL="$ROOT/$WHEEL" PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    "$ROOT/$STAGE/venv/bin/python" -m pytest -q -p no:cacheprovider -n "$WORKERS" --dist loadscope \
-    --nbval-lax --nbval-current-env "${ORDER[@]}")
-echo "colab stage: every notebook ran from $(basename "$WHEEL") outside the checkout"
+for nb in ${NOTEBOOKS:-notebooks/*.ipynb}; do
+    cp "$STAGE/executable/$(basename "$nb")" "$WORK/course/"; ORDER+=("./$(basename "$nb")")
+done
+# (Colab's ipykernel starts debugpy, which notes Python 3.13's frozen modules once per kernel;
+# its jupyter_client warns of deprecations on the test side only)
+# (PYTHONDONTWRITEBYTECODE off: the environment is installed without bytecode, so the first kernel
+# writes it for the others)
+(cd "$WORK/course" && env -u PYTHONPATH -u PYTHONDONTWRITEBYTECODE RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow MPLBACKEND=Agg \
+    RESIZER_INSTALL="$WHEEL" PIP_NO_INDEX=1 PYDEVD_DISABLE_FILE_VALIDATION=1 \
+    "$VPY" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning -n "$WORKERS" \
+    --dist loadscope --nbval-lax --nbval-current-env "${ORDER[@]}")
+lap "every notebook ran from $(basename "$WHEEL") outside the checkout, on Colab's pins"

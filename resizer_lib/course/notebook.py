@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import platform
 import sys
 
 from packaging.requirements import Requirement
 
 from resizer_lib.profiles import Profile, get_profile
 
-__all__ = ["IN_COLAB", "MIN_VERSIONS", "check_versions", "declared_requirements",
-           "requirement_problems", "setup", "widget_manager"]
+__all__ = ["IN_COLAB", "MIN_VERSIONS", "check_versions", "colab_runtime_note",
+           "declared_requirements", "requirement_problems", "setup", "widget_manager"]
 
 IN_COLAB = "google.colab" in sys.modules
 # used only where the package metadata is missing (a bare checkout on sys.path): the bounds of
 # pyproject.toml's dependencies, which are the ones checked whenever resizer_lib is installed
-MIN_VERSIONS = {"keras": (3, 10), "tensorflow": (2, 18), "tensorflow-datasets": (4, 9),
-                "numpy": (1, 26), "matplotlib": (3, 8), "ipywidgets": (8, 1)}
+MIN_VERSIONS = {"keras": (3, 13), "tensorflow": (2, 18), "tensorflow-datasets": (4, 9),
+                "numpy": (1, 26), "matplotlib": (3, 9), "ipywidgets": (7, 7)}
 
 
 def declared_requirements() -> list[Requirement]:
@@ -69,20 +70,53 @@ def check_versions(minimum: dict[str, tuple[int, int]] | None = None) -> dict[st
     return {r.name: _installed(r.name) for r in reqs}
 
 
+def _major(version: str | None) -> int:
+    try:
+        return int((version or "0").split(".")[0])
+    except ValueError:
+        return 0
+
+
 def widget_manager() -> str:
-    """Make ipywidgets render where the notebook runs, and say how. In Colab, ipywidgets 8 needs
-    Colab's *custom widget manager*, which this turns on; elsewhere the front end's own manager
-    (``jupyterlab_widgets`` for JupyterLab, ``widgetsnbextension`` for classic Notebook) must be
-    installed in the environment that serves the notebook."""
+    """Make ipywidgets render where the notebook runs, and say how. Colab renders its own
+    ipywidgets 7 as they are; ipywidgets 8 needs Colab's *custom widget manager*, which this
+    turns on only then. Elsewhere the front end's own manager (``jupyterlab_widgets`` for
+    JupyterLab, ``widgetsnbextension`` for classic Notebook) must be installed in the
+    environment that serves the notebook."""
     if "google.colab" in sys.modules:
+        ipywidgets = _installed("ipywidgets")
+        if _major(ipywidgets) < 8:
+            return f"Colab's own widget manager (ipywidgets {ipywidgets})"
         from google.colab import output  # type: ignore[import-not-found]
 
         output.enable_custom_widget_manager()
-        return "Colab's custom widget manager (enabled)"
+        return "Colab's custom widget manager (enabled, for ipywidgets 8)"
     found = [f"{name} {_installed(name)}" for name in ("jupyterlab_widgets", "widgetsnbextension")
              if _installed(name)]
     return ", ".join(found) if found else ("none found: widgets will not render; "
                                            "pip install jupyterlab_widgets")
+
+
+def colab_runtime_note(version_of=_installed, python: str | None = None) -> list[str]:
+    """What ``setup()`` says in Colab: the runtime the course was tested on and, where this one
+    differs (``version_of(name)`` and ``python`` against the tested versions), what to do."""
+    from resizer_lib.course import colab_runtime as tested
+
+    python = python or platform.python_version()
+    headline = ", ".join(f"{n} {tested.VERSIONS[n]}" for n in ("tensorflow", "keras", "ipywidgets")
+                         if n in tested.VERSIONS)
+    lines = [f"tested on Colab's runtime of {tested.DATE} (Python {tested.PYTHON}, {headline})"]
+    differs = [] if python.split(".")[:2] == tested.PYTHON.split(".")[:2] else [f"Python {python}"]
+    for name, version in tested.VERSIONS.items():
+        found = version_of(name)
+        if found is not None and found != version:
+            differs.append(f"{name} {found} (tested {version})")
+    if differs:
+        lines.append(f"this runtime differs: {', '.join(differs)}. If a cell fails, choose the "
+                     f"runtime with Python {'.'.join(tested.PYTHON.split('.')[:2])} and "
+                     f"TensorFlow {tested.VERSIONS.get('tensorflow', '?')} under Runtime > Change "
+                     "runtime type > Runtime version, then run the notebook again")
+    return lines
 
 
 def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> Profile:
@@ -111,6 +145,8 @@ def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> P
         print(f"{len(versions)} dependencies within the course's bounds: "
               + ", ".join(f"{n} {v}" for n, v in versions.items()))
         print(f"widgets: ipywidgets {versions.get('ipywidgets', '?')}, front end: {widgets}")
+        if "google.colab" in sys.modules:
+            print("\n".join(f"Colab: {line}" for line in colab_runtime_note()))
         print(f"profile {prof.name!r}: images {prof.image_size} -> {prof.target_size}, "
               f"{prof.epochs} epochs, {prof.seeds} seed(s)  (set RESIZER_PROFILE=smoke|quick|colab|full)")
     return prof

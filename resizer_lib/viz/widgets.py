@@ -50,13 +50,16 @@ _MAX_FILE_SIDE = 1024  # user photos are shrunk to this, to keep the learned res
 
 
 def enable_colab_widgets() -> bool:
-    """In Google Colab, turn on its custom widget manager (needed by ipywidgets 8); elsewhere do
-    nothing. Returns True when it was enabled."""
+    """In Google Colab with ipywidgets 8, turn on Colab's custom widget manager, which they need
+    there; with Colab's own ipywidgets 7, and outside Colab, do nothing. Returns True when it
+    was enabled."""
     if "google.colab" not in sys.modules:
         try:
             import google.colab  # noqa: F401
         except ImportError:
             return False
+    if int(widgets.__version__.split(".")[0]) < 8:
+        return False  # Colab's own widget manager renders ipywidgets 7
     from google.colab import output
 
     output.enable_custom_widget_manager()

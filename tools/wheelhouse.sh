@@ -1,0 +1,30 @@
+# shellcheck shell=bash
+# Sourced by the stages that build pinned environments (colab_stage.sh, bounds_stage.sh,
+# setup_browser.sh). `pinned_install PYTHON PIP_ARGS...` installs PIP_ARGS (requirements, -r and
+# -c files) into PYTHON's environment from a wheelhouse of exactly what they resolve to: the first
+# time with the index (`pip wheel`, which also builds the packages PyPI has only as sources),
+# then, while the Python version, the arguments and the files they name are the same, from the
+# wheelhouse alone with the index off: no network, no resolution against PyPI (which costs about
+# a minute on these machines even with pip's cache warm). The wheelhouses live in
+# ${RESIZER_WHEELHOUSE:-~/.cache/resizer_lib/wheelhouse}/<hash>; delete them to start cold.
+pinned_install() {
+    local python=$1; shift
+    local root=${RESIZER_WHEELHOUSE:-${XDG_CACHE_HOME:-$HOME/.cache}/resizer_lib/wheelhouse}
+    # pip itself from $PIP_PYTHON where given (a recent pip resolves without long backtracking,
+    # which an environment's bundled pip may not), acting on $python's environment
+    local pip=("${PIP_PYTHON:-$python}" -m pip --python "$python")
+    local key arg
+    key=$({ "$python" -V 2>&1
+            for arg in "$@"; do echo "$arg"; if [ -f "$arg" ]; then cat "$arg"; fi; done; } \
+          | sha256sum | cut -c1-16)
+    local house=$root/$key
+    if [ ! -f "$house/.complete" ]; then
+        rm -rf "$house" && mkdir -p "$house"
+        PIP_DISABLE_PIP_VERSION_CHECK=1 "${pip[@]}" wheel --quiet -w "$house" "$@" || return 1
+        touch "$house/.complete"
+    fi
+    # --no-compile: Python compiles only what is imported, when it is (a third of the time here;
+    # the stages let the first process write the bytecode, even under PYTHONDONTWRITEBYTECODE)
+    PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_FIND_LINKS= "${pip[@]}" install --quiet --no-index \
+        --no-compile --find-links "$house" "$@"
+}
