@@ -151,18 +151,10 @@ def explorer_result(
     return compare_resizers(image, size, interpolation, antialias)
 
 
-def render(
-    image: Any,
-    interpolation: str = "bilinear",
-    size: int = 64,
-    antialias: bool = False,
-    use_learned: bool = False,
-    resizer_model: Any = None,
-    figsize: tuple[float, float] = (15.0, 3.4),
-) -> Figure:
-    """The explorer's figure for these settings (``plot_comparison`` of ``explorer_result``)."""
-    result = explorer_result(image, interpolation, size, antialias, use_learned, resizer_model)
-    return plot_comparison(result, figsize=figsize)
+def render(image: Any, *settings: Any, figsize: tuple[float, float] = (15.0, 3.4), **named: Any) -> Figure:
+    """The explorer's figure: ``plot_comparison`` of ``explorer_result(image, *settings, **named)``
+    (the same settings: interpolation, size, antialias, use_learned, resizer_model)."""
+    return plot_comparison(explorer_result(image, *settings, **named), figsize=figsize)
 
 
 def static_explorer(
