@@ -16,7 +16,7 @@ TESTS=(tests/test_notebook.py tests/test_widgets.py tests/test_resizer.py)
 # the wrong places; Keras 3.15 reloads it exactly.
 KNOWN=(tests/test_resizer.py::test_keras_file_round_trip_gives_identical_outputs
        tests/test_resizer.py::test_a_resizer_saved_by_version_0_1_0_loads_with_the_same_outputs)
-NOTEBOOK=notebooks/05_learnable_resizer.ipynb
+NOTEBOOK=notebooks/09_learnable_resizer.ipynb
 START=$SECONDS
 
 MINOR=$(sed -n 's/^# python: //p' "$PINS")
