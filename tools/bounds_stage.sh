@@ -20,13 +20,8 @@ NOTEBOOK=notebooks/09_learnable_resizer.ipynb
 START=$SECONDS
 
 MINOR=$(sed -n 's/^# python: //p' "$PINS")
-PY=${BOUNDS_PYTHON:-}
-if [ -z "$PY" ]; then
-    PYENV_ROOT=${PYENV_ROOT:-$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")}
-    for candidate in "$PYENV_ROOT"/versions/"$MINOR".*/bin/"python$MINOR" "python$MINOR"; do
-        if "$candidate" -c '' >/dev/null 2>&1; then PY=$(command -v "$candidate"); break; fi
-    done
-fi
+source tools/wheelhouse.sh
+PY=${BOUNDS_PYTHON:-$(python_of "$MINOR")}
 if [ -z "$PY" ]; then
     PY=$(command -v python3)
     echo "bounds stage: no Python $MINOR on this machine; using $("$PY" -V 2>&1) instead" >&2
@@ -36,7 +31,6 @@ rm -rf "$STAGE" && mkdir -p "$STAGE/wheel"
 "$BIN/python" -m pip wheel --quiet --no-deps . -w "$STAGE/wheel"
 "$PY" -m venv "$STAGE/venv"
 VPY=$ROOT/$STAGE/venv/bin/python
-source tools/wheelhouse.sh
 PIP_PYTHON=$BIN/python pinned_install "$VPY" -r "$PINS" -c "$PINS" "pytest>=8.0" "nbval>=0.11"
 # the wheel with the index off: its requirements must be met by the pins as they are
 PIP_DISABLE_PIP_VERSION_CHECK=1 "$VPY" -m pip install --quiet --no-index "$STAGE"/wheel/resizer_lib-*.whl

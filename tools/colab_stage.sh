@@ -33,14 +33,8 @@ lap() { echo "colab stage: $1 ($((SECONDS - START)) s)"; }
 
 WANT=$(sed -n 's/^# python: //p' "$PINS")  # Colab's Python, e.g. 3.13.15
 MINOR=${WANT%.*}
-PY=${COLAB_PYTHON:-}
-if [ -z "$PY" ]; then
-    PYENV_ROOT=${PYENV_ROOT:-$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")}
-    for candidate in "$PYENV_ROOT"/versions/"$MINOR".*/bin/"python$MINOR" "python$MINOR"; do
-        # (a pyenv shim is on PATH even where it cannot run that version: run it to know)
-        if "$candidate" -c '' >/dev/null 2>&1; then PY=$(command -v "$candidate"); break; fi
-    done
-fi
+source tools/wheelhouse.sh
+PY=${COLAB_PYTHON:-$(python_of "$MINOR")}
 if [ -z "$PY" ]; then
     PY=$(command -v python3)
     echo "colab stage: no Python $MINOR on this machine (Colab's runtime has $WANT); using" \
@@ -60,7 +54,6 @@ grep -qx "resizer_lib/course/colab_runtime.py" <<<"$FILES" \
 "$PY" -m venv "$STAGE/venv"
 VPY=$ROOT/$STAGE/venv/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-source tools/wheelhouse.sh
 PIP_PYTHON=$BIN/python pinned_install "$VPY" -r "$PINS" -c "$PINS" "${TEST_TOOLS[@]}"
 lap "environment built"
 

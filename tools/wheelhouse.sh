@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by the stages that build pinned environments (colab_stage.sh, bounds_stage.sh,
-# setup_browser.sh). `pinned_install PYTHON PIP_ARGS...` installs PIP_ARGS (requirements, -r and
+# setup_browser.sh). `python_of X.Y` prints the path of a Python X.Y (pyenv's, or one on PATH),
+# or nothing. `pinned_install PYTHON PIP_ARGS...` installs PIP_ARGS (requirements, -r and
 # -c files) into PYTHON's environment from a wheelhouse of exactly what they resolve to: the first
 # time with the index (`pip wheel`, which also builds the packages PyPI has only as sources),
 # then, while the Python version, the arguments and the files they name are the same, from the
@@ -27,4 +28,13 @@ pinned_install() {
     # the stages let the first process write the bytecode, even under PYTHONDONTWRITEBYTECODE)
     PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_FIND_LINKS= "${pip[@]}" install --quiet --no-index \
         --no-compile --find-links "$house" "$@"
+}
+
+python_of() {  # python_of X.Y: a Python X.Y that runs (pyenv's first), or nothing
+    local root candidate
+    root=${PYENV_ROOT:-$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")}
+    for candidate in "$root"/versions/"$1".*/bin/"python$1" "python$1"; do
+        # (a pyenv shim is on PATH even where it cannot run that version: run it to know)
+        if "$candidate" -c '' >/dev/null 2>&1; then command -v "$candidate"; return 0; fi
+    done
 }
