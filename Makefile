@@ -62,8 +62,9 @@ LONGEST := notebooks/12_plug_and_play.ipynb notebooks/09_learnable_resizer.ipynb
 NOTEBOOKS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard notebooks/*.ipynb)))
 
 # Every cell of every notebook runs once in `make test`, in the `colab` stage: the notebooks with
-# their solutions as code, from the wheel, on Colab's runtime. `make nbval` runs the same
-# notebooks in the checkout's environment (not part of `make test`).
+# their solutions as code, from the wheel, on Colab's runtime; the website's test build renders
+# those executions. `make nbval` runs the same notebooks in the checkout's environment (not part
+# of `make test`).
 nbval:
 	$(BIN)/python tools/sync_notebooks.py --executable build/executable
 	RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope \
@@ -83,8 +84,9 @@ handout: handouts
 
 # Colab, played on Colab's own runtime: a fresh environment on its Python from its pins
 # (tools/colab/colab-<date>.txt; a wheelhouse keeps the downloads), the wheel installed as an
-# install cell does it, failing if pip would change any pin, then every notebook once under nbval,
-# alone in an empty folder beside ../shared, with a stub google.colab (tools/colab_stage.sh).
+# install cell does it, failing if pip would change any pin, then every notebook once, alone in an
+# empty folder as on Colab, with a stub google.colab (tools/colab_stage.sh); the executed
+# notebooks are kept in build/colab/executed for `make site-test`.
 # When Colab moves: python tools/colab/refresh_pins.py PIP_FREEZE_FILE --date D --python X.Y.Z
 colab:
 	WORKERS=$(WORKERS) BIN=$(BIN) NOTEBOOKS="$(NOTEBOOKS)" bash tools/colab_stage.sh
@@ -104,9 +106,11 @@ browser:
 site: setup
 	$(BIN)/python tools/site/build_site.py --profile $(PROFILE) --workers $(WORKERS) --out build/site
 
-# In `make test`: the site built under smoke, then opened in headless Chromium (tests/test_site.py).
+# In `make test`: the site built from the notebooks the `colab` stage executed (under smoke, with
+# no photos beside them), then opened in headless Chromium (tests/test_site.py).
 site-test: setup
-	$(BIN)/python tools/site/build_site.py --profile smoke --workers $(WORKERS) --out build/site-smoke
+	test -d build/colab/executed || $(MAKE) --no-print-directory colab
+	$(BIN)/python tools/site/build_site.py --profile smoke --executed build/colab/executed --out build/site-smoke
 	bash tools/setup_browser.sh
 	RESIZER_SITE=build/site-smoke $(BIN)/python -m pytest -q -m browser tests/test_site.py
 

@@ -140,3 +140,29 @@ def test_a_licensed_photo_is_found_by_its_file_or_its_pixels(tmp_path):
 def test_no_solution_reaches_a_page(name):
     nb = build_site.student_copy(ROOT / "notebooks" / name)
     assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def test_pages_from_notebooks_executed_elsewhere_drop_the_solutions_and_keep_the_prose(tmp_path):
+    """``--executed`` (``make site-test``): a notebook the Colab stage ran with its solutions as
+    code becomes the page of the committed notebook; other code is refused, in one line."""
+    source = ROOT / "notebooks" / "05_augmentation.ipynb"
+    page = build_site.student_copy(source)
+    executed = nbformat.read(source, as_version=4)
+    executed.cells = [nbformat.v4.new_code_cell("print('the solution')", metadata={"tags": ["solution"]}),
+                      *page.cells]
+    for i, cell in enumerate(c for c in executed.cells if c.cell_type == "code"):
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"out {i}\n")]
+    nbformat.write(executed, tmp_path / source.name)
+    made = build_site.from_executed(source, tmp_path)
+    codes = [c for c in made.cells if c.cell_type == "code"]
+    assert [c.source for c in codes] == [c.source for c in page.cells if c.cell_type == "code"]
+    assert codes[0].outputs[0]["text"] == "out 1\n"  # the solution's output is gone with it
+    assert [c.source for c in made.cells if c.cell_type == "markdown"] == \
+        [c.source for c in page.cells if c.cell_type == "markdown"]
+    codes[0].source += "\nprint('changed')"
+    executed.cells = made.cells
+    nbformat.write(executed, tmp_path / source.name)
+    with pytest.raises(SystemExit, match="executed from other code than 05_augmentation.ipynb"):
+        build_site.from_executed(source, tmp_path)
+    with pytest.raises(SystemExit, match="no executed copy of 05_augmentation.ipynb"):
+        build_site.from_executed(source, tmp_path / "missing")

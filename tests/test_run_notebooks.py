@@ -116,3 +116,16 @@ def test_the_runner_fails_a_notebook_whose_outputs_hold_tensorflow_log_lines(tmp
     assert result.returncode == 1
     assert "error in noisy.ipynb: 1 TensorFlow C++ log line(s)" in result.stderr
     assert "cell 1: E0000" in result.stderr
+
+
+def test_workers_run_every_notebook_and_name_each_failure(tmp_path):
+    """``--workers 2`` (the Colab stage): two kernels at a time; a failing notebook does not stop
+    the others, and each failure is named in one line."""
+    good = [write_notebook(tmp_path / f"good{i}.ipynb", f"print({i} * 7)") for i in range(2)]
+    bad = write_notebook(tmp_path / "bad.ipynb", "1 / 0")
+    result = run("--workers", "2", "--out", "out", bad.name, *(p.name for p in good), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == "run_notebooks: error in bad.ipynb: ZeroDivisionError: division by zero"
+    for i in range(2):
+        assert nbformat.read(tmp_path / "out" / f"good{i}.ipynb", as_version=4).cells[0].outputs[0]["text"] == f"{i * 7}\n"
+    assert run("--workers", "0", good[0].name, cwd=tmp_path).returncode == 2

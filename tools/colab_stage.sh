@@ -6,7 +6,7 @@
 #  2. build a fresh virtual environment on Colab's Python (pyenv's X.Y, else pythonX.Y on PATH;
 #     where neither exists, the default python3, said in one line) from Colab's pins
 #     (tools/colab/colab-<date>.txt, the newest), plus the test tools that run notebooks
-#     (pytest, pytest-xdist, nbval: not Colab's, installed under the pins as constraints, so
+#     (nbclient: not Colab's, installed under the pins as constraints, so
 #     they move none), from a wheelhouse of what they resolve to, so that a second run fetches
 #     nothing (tools/wheelhouse.sh);
 #  3. make `google.colab` importable as a stub and imported at start-up, as in a Colab kernel, so
@@ -14,11 +14,14 @@
 #     under ipywidgets 7, which Colab renders with its own manager;
 #  4. install the wheel as a notebook's install cell does, and fail if pip would change, or
 #     changed, any pinned package (tools/colab/check_install.py);
-#  5. copy the notebooks alone into an empty temporary folder, beside a link to the checkout's
-#     ../shared (where it exists, for the cells that use the real photos), and execute them all
-#     under nbval (`smoke`), each once: a notebook that reads a file the package does not ship
-#     fails there. The install cells find the wheel installed, with pip's index switched off
-#     (PIP_NO_INDEX), so an install cell that would fetch anything fails.
+#  5. copy the notebooks alone into an empty temporary folder (no ../shared beside it, as on
+#     Colab: the cells that use the real photos skip there; they run in the `handout` stage, in
+#     the checkout) and execute them all (`smoke`), each once, two kernels at a time, with
+#     tools/run_notebooks.py: a notebook that raises, or reads a file the package does not ship,
+#     or prints a TensorFlow C++ log line, fails. The install cells find the wheel installed, with
+#     pip's index switched off (PIP_NO_INDEX), so an install cell that would fetch anything fails.
+#     The executed notebooks are kept in $STAGE/executed: the website's test build renders them
+#     (`make site-test`), so each lesson runs once in `make test`.
 # Leaves $STAGE/venv for the browser test's ipywidgets 7 kernel (RESIZER_COLAB_STUB=0 there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +30,7 @@ BIN=${BIN:-.venv/bin}
 WORKERS=${WORKERS:-2}
 STAGE=${STAGE:-build/colab}
 PINS=${COLAB_PINS:-$(ls tools/colab/colab-*.txt | sort | tail -1)}
-TEST_TOOLS=("pytest>=8.0" "pytest-xdist>=3.5" "nbval>=0.11")
+TEST_TOOLS=("nbclient>=0.7")
 START=$SECONDS
 lap() { echo "colab stage: $1 ($((SECONDS - START)) s)"; }
 
@@ -95,29 +98,26 @@ lap "wheel installed"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir "$WORK/course"
-if [ -d "$ROOT/../shared" ]; then  # the photos beside the checkout, for the cells that use them
-    ln -s "$(cd "$ROOT/.." && pwd)/shared" "$WORK/shared"
-fi
-PHOTOS=$(cd "$WORK/course" && "$VPY" -c \
+PHOTOS=$(cd "$WORK/course" && TF_CPP_MIN_LOG_LEVEL=3 "$VPY" -c \
     'from resizer_lib.data.sample_images import shared_photos_dir as d; print(d() or "")')
-if [ -d "$ROOT/../shared/datasets/cats_vs_dogs" ] && [ -z "$PHOTOS" ]; then
-    echo "colab stage: ../shared/datasets/cats_vs_dogs exists but the notebooks do not find it" >&2
+if [ -n "$PHOTOS" ]; then
+    echo "colab stage: the notebooks find photos at $PHOTOS; Colab has none (and the site may show none)" >&2
     exit 1
 fi
-echo "colab stage: the photo cells use ${PHOTOS:-no photos (no ../shared/datasets/cats_vs_dogs here)}"
 # Every notebook with its solutions as code (the committed ones fold them out of "Run All"), so
-# each solution runs through its exercise check: the one execution of each lesson in CI.
+# each solution runs through its exercise check, and with the website's static figure after each
+# widget app: the one execution of each lesson in CI.
 "$BIN/python" tools/sync_notebooks.py --executable "$STAGE/executable" >/dev/null
+"$BIN/python" tools/site/build_site.py --add-static-figures "$STAGE/executable"
 ORDER=()  # the order given (the longest first keeps the workers busy to the end)
 for nb in ${NOTEBOOKS:-notebooks/*.ipynb}; do
-    cp "$STAGE/executable/$(basename "$nb")" "$WORK/course/"; ORDER+=("./$(basename "$nb")")
+    cp "$STAGE/executable/$(basename "$nb")" "$WORK/course/"; ORDER+=("$WORK/course/$(basename "$nb")")
 done
-# (Colab's ipykernel starts debugpy, which notes Python 3.13's frozen modules once per kernel;
-# its jupyter_client warns of deprecations on the test side only)
 # (PYTHONDONTWRITEBYTECODE off: the environment is installed without bytecode, so the first kernel
-# writes it for the others)
-(cd "$WORK/course" && env -u PYTHONPATH -u PYTHONDONTWRITEBYTECODE RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow MPLBACKEND=Agg \
+# writes it for the others; Colab's ipykernel starts debugpy, which notes Python 3.13's frozen
+# modules once per kernel; MPLBACKEND unset, so that figures come out inline as on Colab and the
+# website shows them)
+(cd "$WORK/course" && env -u PYTHONPATH -u PYTHONDONTWRITEBYTECODE -u MPLBACKEND RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow \
     RESIZER_INSTALL="$WHEEL" PIP_NO_INDEX=1 PYDEVD_DISABLE_FILE_VALIDATION=1 \
-    "$VPY" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning -n "$WORKERS" \
-    --dist loadscope --nbval-lax --nbval-current-env "${ORDER[@]}")
+    "$VPY" "$ROOT/tools/run_notebooks.py" --workers "$WORKERS" --timeout 1800 --out "$ROOT/$STAGE/executed" "${ORDER[@]}")
 lap "every notebook ran from $(basename "$WHEEL") outside the checkout, on Colab's pins"

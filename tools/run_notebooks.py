@@ -116,6 +116,40 @@ def record_time(path: Path, stem: str, seconds: float) -> None:
     path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 
+def run_one(path: Path, out_dir: Path, timeout: int, times: Path | None = None) -> tuple[float, str]:
+    """Execute one notebook and check its outputs: ``(seconds, "")``, or ``(seconds, error line)``."""
+    try:
+        seconds = execute(path, out_dir, timeout)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+        return 0.0, _describe(err, timeout)
+    print(f"{path.name}: {seconds:.0f} s -> {out_dir / path.name}", flush=True)
+    if times:
+        record_time(times, path.stem, seconds)
+    noise = tensorflow_log_lines(nbformat.read(out_dir / path.name, as_version=4))
+    if noise:
+        return seconds, (f"{len(noise)} TensorFlow C++ log line(s) in its outputs, first "
+                         f"{noise[0][:200]!r}")
+    return seconds, ""
+
+
+def _run_in_parallel(args: argparse.Namespace) -> int:
+    """``--workers N``: N kernels at a time, in the order given; every notebook runs, and each
+    failure is named in one line at the end."""
+    import concurrent.futures
+
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
+        runs = {path: pool.submit(run_one, path, args.out, args.timeout) for path in args.notebooks}
+        errors = [f"run_notebooks: error in {path}: {run.result()[1]}" for path, run in runs.items()
+                  if run.result()[1]]
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return 1
+    print(f"all {len(args.notebooks)} notebooks, {args.workers} at a time: "
+          f"{(time.perf_counter() - start) / 60:.1f} min")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
@@ -125,7 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--times", type=Path,
                         help="also record each notebook's wall time in this JSON file (with the "
                              "profile, machine and date), merged with the times it holds")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="kernels at a time (times are recorded only with 1: alone on the machine)")
     args = parser.parse_args(argv)
+    if args.workers < 1 or (args.workers > 1 and args.times):
+        parser.error(f"--workers must be 1 or more, and 1 with --times; got {args.workers}")
     from resizer_lib.tf_logging import install
 
     install()  # recording the machine imports TensorFlow here too: no C++ log lines
@@ -133,23 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"run_notebooks: error: no notebook at {', '.join(missing)}", file=sys.stderr)
         return 2
+    if args.workers > 1:
+        return _run_in_parallel(args)
     total = 0.0
     for path in args.notebooks:
         print(f"{path.name}: running ...", flush=True)
-        try:
-            seconds = execute(path, args.out, args.timeout)
-        except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
-            print(f"run_notebooks: error in {path}: {_describe(err, args.timeout)}", file=sys.stderr)
+        seconds, error = run_one(path, args.out, args.timeout, args.times)
+        if error:
+            print(f"run_notebooks: error in {path}: {error}", file=sys.stderr)
             return 1
         total += seconds
-        print(f"{path.name}: {seconds:.0f} s -> {args.out / path.name}", flush=True)
-        if args.times:
-            record_time(args.times, path.stem, seconds)
-        noise = tensorflow_log_lines(nbformat.read(args.out / path.name, as_version=4))
-        if noise:
-            print(f"run_notebooks: error in {path}: {len(noise)} TensorFlow C++ log line(s) in its "
-                  f"outputs, first {noise[0][:200]!r}", file=sys.stderr)
-            return 1
     print(f"all {len(args.notebooks)} notebooks: {total / 60:.1f} min")
     return 0
 

@@ -3,6 +3,8 @@
     python tools/site/build_site.py                   # RESIZER_PROFILE (default quick) -> build/site/
     python tools/site/build_site.py --profile smoke --out build/site-smoke   # what `make test` checks
     python tools/site/build_site.py --check-photos build/site               # the licensed-photo check only
+    python tools/site/build_site.py --profile smoke --executed build/colab/executed --out build/site-smoke
+                                                     # `make site-test`: render what `make colab` executed
 
 What it does:
 
@@ -15,7 +17,9 @@ What it does:
    page shows, asserts it. Executed notebooks are cached in ``build/site-cache/<profile>/`` under a
    key made of their code cells, every file of ``resizer_lib/``, the profile and the package
    versions: a notebook runs again only when its code or the library changes; a prose edit only
-   re-renders (seconds).
+   re-renders (seconds). With ``--executed DIR`` nothing runs here: the pages are made from the
+   notebooks that ``make colab`` executed (with their solutions as code, which the pages drop,
+   alone in a folder with no photos beside it, as on Colab), so ``make test`` runs each lesson once.
 2. **Widgets.** A widget app cannot run in a static page: the output of a cell that shows one is
    replaced by the explorer's static figure (``static_explorer`` at the app's opening settings)
    and a line saying that the live version runs in Jupyter or Colab.
@@ -313,6 +317,34 @@ def _run_one(job: Job, stage: Path, profile: str, timeout: int) -> tuple[Job, fl
     nbformat.write(without_build_cells(executed), tmp)
     tmp.replace(job.cached)
     return job, seconds, ""
+
+
+def with_static_figures(nb) -> nbformat.NotebookNode:
+    """``nb`` with the static-figure cell after each widget app and no guard: for notebooks that
+    another stage executes (``make colab``) and this build then renders (``--executed``)."""
+    copy = with_build_cells(nb, LIBRARY)
+    copy.cells = [c for c in copy.cells if GUARD_TAG not in c.metadata.get("tags", [])]
+    return copy
+
+
+def from_executed(path: Path, executed_dir: Path) -> nbformat.NotebookNode:
+    """The page of ``path`` from its copy executed elsewhere (``executed_dir/<name>``, run with
+    its solutions as code and the static figures of ``with_static_figures``): the solution cells
+    dropped, the widget outputs as ``without_build_cells`` leaves them, the current prose."""
+    copy = executed_dir / path.name
+    if not copy.is_file():
+        raise SystemExit(f"build_site: error: no executed copy of {path.name} in {executed_dir} "
+                         "(make colab writes them there)")
+    executed = nbformat.read(copy, as_version=4)
+    executed.cells = [c for c in executed.cells if "solution" not in c.get("metadata", {}).get("tags", [])]
+    executed = without_build_cells(executed)
+    page = student_copy(path)
+    mine = [c.source for c in page.cells if c.cell_type == "code"]
+    theirs = [c.source for c in executed.cells if c.cell_type == "code"]
+    if mine != theirs:
+        raise SystemExit(f"build_site: error: {copy} was executed from other code than {path.name}: "
+                         "run make colab again")
+    return merge_prose(executed, page)
 
 
 def execute_all(jobs: list[Job], profile: str, workers: int, timeout: int) -> list[str]:
@@ -684,7 +716,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     parser.add_argument("--fresh", action="store_true", help="render every page again (not re-execute)")
     parser.add_argument("--check-photos", type=Path, metavar="SITE", help="only check a built site")
+    parser.add_argument("--executed", type=Path, metavar="DIR",
+                        help="render the notebooks executed in DIR (by `make colab`) instead of executing them")
+    parser.add_argument("--add-static-figures", type=Path, metavar="DIR",
+                        help="only add the static-figure cells to the notebooks in DIR (for --executed)")
     args = parser.parse_args(argv)
+    if args.add_static_figures:
+        for path in sorted(args.add_static_figures.glob("*.ipynb")):
+            nbformat.write(with_static_figures(nbformat.read(path, as_version=4)), path)
+        return 0
     if args.check_photos:
         problems = photo_problems(args.check_photos)
         print("\n".join(problems) or f"{args.check_photos}: no licensed photo")
@@ -695,6 +735,10 @@ def main(argv: list[str] | None = None) -> int:
     sources = discover()
     if not sources:
         parser.error(f"no notebooks in {NOTEBOOKS}")
+    if args.executed:
+        pages = [(path, from_executed(path, args.executed)) for path in sources]
+        print(f"build_site: {len(sources)} notebooks executed by another stage, from {args.executed}", flush=True)
+        return render(args, site, pages, start, time.perf_counter())
     library, versions = library_digest(), _versions()
     cache = args.cache / args.profile
     jobs, executed = [], []
@@ -716,6 +760,11 @@ def main(argv: list[str] | None = None) -> int:
         if old.name not in keep:
             old.unlink()
     pages = [(path, merge_prose(nbformat.read(job.cached, as_version=4), job.notebook)) for path, job in executed]
+    return render(args, site, pages, start, executed_at)
+
+
+def render(args: argparse.Namespace, site: Site, pages: list, start: float, executed_at: float) -> int:
+    """Pages, Sphinx, slides and the photo check, from the executed notebooks ``pages``."""
     src = args.out.parent / f"{args.out.name}-src"
     lessons = write_sources(src, site, pages)
     doctrees = args.out.parent / f"{args.out.name}-doctrees"
