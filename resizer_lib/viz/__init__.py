@@ -2,7 +2,6 @@
 
 from resizer_lib.interpolation import resize_image  # noqa: F401
 from resizer_lib.viz.comparison import (  # noqa: F401
-    available_interpolations,  # only until widgets.py reads resizer_lib.interpolation
     compare_resizers,
     model_target_size,
     plot_comparison,
