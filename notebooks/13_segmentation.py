@@ -168,12 +168,35 @@ plt.show()
 # & Brox, 2015) is the classic design. An **encoder** halves the resolution while widening the
 # channels (what). A **decoder** doubles it back (where). **Skip connections** concatenate each
 # encoder map to the decoder map of the same size. So the decoder gets back the fine detail the
-# pooling threw away. `build_unet` is a few dozen lines; its decoder resizes, then convolves.
+# pooling threw away. Each level is a `conv_block`; the decoder resizes, then convolves.
 
 # %%
-from resizer_lib.dense.segmentation import build_unet
+def conv_block(x, filters, name):
+    """Two (3x3 convolution, BatchNorm, ReLU): (B, h, w, C) -> (B, h, w, filters)."""
+    for i in (1, 2):
+        x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv{i}")(x)
+        x = keras.layers.BatchNormalization(momentum=0.9, name=f"{name}_bn{i}")(x)
+        x = keras.layers.ReLU(name=f"{name}_relu{i}")(x)
+    return x
 
-unet = build_unet((32, 32, 3), num_classes=4, widths=(16, 32, 64))
+
+def build_unet(input_shape, num_classes, widths=(16, 32, 64)):
+    """(B, h, w, C) in [0, 1] -> logits (B, h, w, num_classes); h, w multiples of 2 ** (len(widths) - 1)."""
+    inputs = keras.Input(shape=input_shape)
+    x, skips = inputs, []
+    for level, width in enumerate(widths[:-1]):  # encoder: convolve, keep the map for its skip, halve
+        x = conv_block(x, width, f"down{level}")
+        skips.append(x)
+        x = keras.layers.MaxPooling2D(2, name=f"pool{level}")(x)
+    x = conv_block(x, widths[-1], "bottom")
+    for level in reversed(range(len(widths) - 1)):  # decoder: resize, concatenate the skip, convolve
+        x = keras.layers.UpSampling2D(2, interpolation="bilinear", name=f"up{level}")(x)
+        x = keras.layers.Concatenate(name=f"skip{level}")([x, skips[level]])
+        x = conv_block(x, widths[level], f"dec{level}")
+    return keras.Model(inputs, keras.layers.Conv2D(num_classes, 1, name="logits")(x), name="unet")
+
+
+unet = build_unet((32, 32, 3), num_classes=4)
 for name in ["down0_relu2", "pool0", "down1_relu2", "pool1", "bottom_relu2", "up1", "skip1", "dec1_relu2",
              "up0", "skip0", "dec0_relu2", "logits"]:
     print(f"{name:13s} {unet.get_layer(name).output.shape}")
@@ -184,21 +207,25 @@ print(f"{unet.count_params():,} parameters")
 # mostly background, predicting "background" everywhere already scores high, so it says little.
 # The standard is the **mean IoU** over classes. The IoU of a class compares its predicted and
 # true pixel sets: $\mathrm{TP} / (\mathrm{TP} + \mathrm{FP} + \mathrm{FN})$. Average it over
-# the classes. By hand on a tiny example first:
+# the classes. On a tiny example first, with a fourth class that appears nowhere:
 
 # %%
-from resizer_lib.dense.segmentation import mean_iou, per_class_iou, pixel_accuracy
+def per_class_iou(truth, pred, num_classes):
+    """TP / (TP + FP + FN) per class, (K,): |truth & pred| / |truth | pred|; NaN where a class is in neither."""
+    tp = np.array([np.sum((truth == c) & (pred == c)) for c in range(num_classes)])
+    union = np.array([np.sum((truth == c) | (pred == c)) for c in range(num_classes)])
+    return np.where(union > 0, tp / np.maximum(union, 1), np.nan)
+
+
+def mean_iou(truth, pred, num_classes):
+    """The mean of per_class_iou over the classes present in the truth or the prediction."""
+    return float(np.nanmean(per_class_iou(truth, pred, num_classes)))
+
 
 truth_px = np.array([[0, 0, 1, 1], [0, 0, 1, 2]])
 pred_px = np.array([[0, 1, 1, 1], [0, 0, 2, 2]])
-iou_hand = []
-for c in range(3):
-    tp = np.sum((truth_px == c) & (pred_px == c))
-    union = np.sum((truth_px == c) | (pred_px == c))
-    iou_hand.append(tp / union)
-print("per-class IoU by hand:", np.round(iou_hand, 3), "mean", np.mean(iou_hand).round(3))
-print("the library:", np.round(per_class_iou(truth_px, pred_px, 3), 3),
-      "pixel accuracy", pixel_accuracy(truth_px, pred_px))
+print("per-class IoU:", np.round(per_class_iou(truth_px, pred_px, 4), 3), "mean IoU",
+      round(mean_iou(truth_px, pred_px, 4), 3), "pixel accuracy", np.mean(truth_px == pred_px))
 
 # %% [markdown]
 # A class absent from both truth and prediction has no IoU, and the mean leaves it out.
@@ -209,7 +236,6 @@ print("the library:", np.round(per_class_iou(truth_px, pred_px, 3), 3),
 # rare, and without the weights "all background" is a comfortable minimum.
 
 # %%
-from resizer_lib.dense.segmentation import build_segmenter, predict_masks
 from resizer_lib.training import resolve_jit
 
 
@@ -231,13 +257,18 @@ def train_segmenter(model, scenes, epochs, seed=0, class_weights=(1, 3, 3, 3), b
     return losses
 
 
+def predict_masks(model, images):
+    """The most likely class of every pixel: (N, H, W, 3) -> (N, H, W)."""
+    return np.argmax(model.predict(images, batch_size=32, verbose=0), axis=-1)
+
+
 seg_train = make_scenes(PLAN["seg_train"], 32, objects=(1, 3), sizes=(6, 14), seed=20)
 seg_val = make_scenes(128, 32, objects=(1, 3), sizes=(6, 14), seed=21)
-segmenter = build_segmenter(32, 32, 4, "none", seed=0)  # "none": no resize in front
+segmenter = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Rescaling(1 / 255), unet])  # no resize
 losses = train_segmenter(segmenter, seg_train, PLAN["seg_epochs"])
 seg_pred = predict_masks(segmenter, seg_val.images)
 print("training loss per epoch:", np.round(losses, 3))
-print(f"validation: pixel accuracy {pixel_accuracy(seg_val.masks, seg_pred):.1%}, "
+print(f"validation: pixel accuracy {np.mean(seg_val.masks == seg_pred):.1%}, "
       f"mean IoU {mean_iou(seg_val.masks, seg_pred, 4):.3f}")
 print(f"all background would score pixel accuracy {np.mean(seg_val.masks == 0):.1%}, "
       f"mean IoU {mean_iou(seg_val.masks, np.zeros_like(seg_val.masks), 4):.3f}")
@@ -256,7 +287,7 @@ plt.show()
 # ## 4 · The resizer on a dense task
 # Now the question of the course, on a task where it should matter most. The scenes are
 # $64 \times 64$ with 4-10 small discs of 2-4 pixels. The U-Net sees only $16 \times 16$, a
-# $4\times$ reduction. Three resize stages go in front of it (`build_segmenter`):
+# $4\times$ reduction. Three resize stages go in front of it:
 #
 # * `bilinear`: the paper's naive baseline (no antialiasing);
 # * `learned`: the learnable resizer of lesson 09, which sees all $64 \times 64$ pixels;
@@ -288,16 +319,32 @@ show_table([{"disc size (px)": s, "objects": n, "lost by the 4x bilinear resize"
 # %% [markdown]
 # A resizer that reads all the pixels can keep those objects. Whether it learns to in a short
 # training is the experiment. The design is the paired one of lesson 11. For each seed, every
-# arm starts from the **same U-Net weights**: `build_segmenter(..., seed=s)` builds the U-Net
-# first. Every arm also sees the **same batches** in the same order. Disc pixels are about 1%
-# of the pixels, so their loss is weighted 10 times. The score is the mean IoU over the two
-# classes (background, disc) on held-out scenes.
+# arm starts from the **same U-Net weights**: `build_segmenter` seeds, then builds the U-Net
+# before the stage. Every arm also sees the **same batches** in the same order. Disc pixels are
+# about 1% of the pixels, so their loss is weighted 10 times. The score is the mean IoU over the
+# two classes (background, disc) on held-out scenes.
 
 # %%
 import time
 
+from resizer_lib.models.muller import MullerResizer
+from resizer_lib.models.resizer import FixedResize, build_resizer
 from resizer_lib.training.record import weights_checksum
 from resizer_lib.training.stats import mean_ci, paired_difference
+
+
+def build_segmenter(size, target, num_classes, stage, seed):
+    """uint8 (B, size, size, 3) -> resize stage to target -> U-Net -> logits, bilinear back to (B, size, size, K)."""
+    keras.utils.set_random_seed(seed)
+    unet = build_unet((target, target, 3), num_classes)  # first: the same start for every stage of a seed
+    keras.utils.set_random_seed(seed + 1)
+    front = {"bilinear": lambda: FixedResize((target, target), "bilinear"),
+             "learned": lambda: build_resizer((target, target), filters=16, bn_momentum=0.9),
+             "muller": lambda: MullerResizer((target, target))}[stage]()
+    inputs = keras.Input(shape=(size, size, 3))
+    logits = unet(front(keras.layers.Rescaling(1 / 255)(inputs)))
+    return keras.Model(inputs, FixedResize((size, size), "bilinear")(logits))
+
 
 dense_train = make_scenes(PLAN["dense_train"], 64, objects=(4, 10), sizes=(2, 4), classes=("disc",), seed=31)
 dense_val = make_scenes(PLAN["dense_val"], 64, objects=(4, 10), sizes=(2, 4), classes=("disc",), seed=32)
@@ -310,7 +357,7 @@ for seed in PLAN["seeds"]:
         losses = train_segmenter(model, dense_train, PLAN["dense_epochs"], seed, class_weights=(1, 10))
         pred = predict_masks(model, dense_val.images)
         records.append({"arm": arm, "seed": seed, "U-Net start": unet_start[:8], "final train loss": losses[-1],
-                        "pixel acc.": pixel_accuracy(dense_val.masks, pred),
+                        "pixel acc.": np.mean(dense_val.masks == pred),
                         "IoU disc": per_class_iou(dense_val.masks, pred, 2)[1],
                         "mean IoU": mean_iou(dense_val.masks, pred, 2)})
 print(f"{len(records)} runs in {time.perf_counter() - start:.0f} s")

@@ -84,7 +84,7 @@ def test_plot_comparison_layout(rgb):
     assert viz.plot_comparison(zero).get_axes()[3].images[0].get_clim()[1] > 0  # no 0/0 limits
 
 
-# -- model_target_size, save_figure -----------------------------------------------------------
+# -- model_target_size -------------------------------------------------------------------------
 def test_model_target_size(zero_residual_resizer):
     model = zero_residual_resizer
     assert viz.model_target_size(model) == (12, 10)

@@ -1,4 +1,4 @@
-"""``resizer_lib.viz.display``: display normalisation, image grids, saving figures."""
+"""``resizer_lib.viz.display``: display normalisation and image grids."""
 
 from __future__ import annotations
 
@@ -145,20 +145,6 @@ def test_show_images_errors(kwargs, match):
         viz.show_images(**kwargs)
 
 
-
-
-def test_save_figure(tmp_path):
-    fig, ax = plt.subplots(figsize=(2, 2))
-    ax.plot([0, 1])
-    path = viz.save_figure(fig, "curve", folder=tmp_path / "figs")
-    assert path == tmp_path / "figs" / "curve.png"
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert viz.save_figure(fig, "again.png", folder=tmp_path).name == "again.png"
-    for bad in ("", "sub/name", "photo.jpg"):
-        with pytest.raises(ValueError, match="plain file name"):
-            viz.save_figure(fig, bad, folder=tmp_path)
-    with pytest.raises(ValueError, match="matplotlib Figure"):
-        viz.save_figure(ax, "x", folder=tmp_path)
 
 
 def test_clipping_warnings_are_collected_only_for_raw_out_of_range_images():

@@ -22,11 +22,9 @@ from resizer_lib.data.sample_images import (  # noqa: E402
     load_sample,
     to_rgb_uint8,
 )
+from resizer_lib.interpolation import interpolations  # noqa: E402
 from resizer_lib.models.resizer import build_resizer  # noqa: E402
-from resizer_lib.viz import (
-    available_interpolations,  # noqa: E402
-    widgets,  # noqa: E402
-)
+from resizer_lib.viz import widgets  # noqa: E402
 
 pytestmark = pytest.mark.multibackend
 HAS_SKLEARN = importlib.util.find_spec("sklearn") is not None
@@ -141,7 +139,7 @@ def test_explorer_result_and_render(images, resizer_model):
 
 
 def test_static_explorer(images, tmp_path):
-    fig = widgets.static_explorer("chelsea", "area" if "area" in available_interpolations() else "nearest", 32)
+    fig = widgets.static_explorer("chelsea", "area" if "area" in interpolations("figure") else "nearest", 32)
     assert fig.get_axes()[0].get_title() == "input 300x451"
     Image.fromarray(images["smooth"]).save(tmp_path / "mine.png")
     fig = widgets.static_explorer(str(tmp_path / "mine.png"), size=10)
@@ -184,7 +182,7 @@ def test_app_controls(images):
     assert isinstance(app, ipywidgets.VBox)
     c = app.controls
     assert set(c) == {"image", "path", "interpolation", "size", "antialias", "resizer"}
-    assert list(c["interpolation"].options) == list(available_interpolations())
+    assert list(c["interpolation"].options) == list(interpolations("figure"))
     assert list(c["image"].options) == ["checker", "smooth", widgets.FILE_OPTION]
     assert c["size"].continuous_update is False and c["path"].continuous_update is False
     assert c["resizer"].disabled and c["resizer"].value == "naive"  # no model: naive only

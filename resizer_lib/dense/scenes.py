@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,8 +12,7 @@ from resizer_lib._checks import check_int
 __all__ = ["BACKGROUNDS", "SHAPES", "Scenes", "make_scenes", "shape_footprint"]
 
 SHAPES = ("square", "disc", "triangle")
-BACKGROUNDS = ("texture", "photo", "flat")
-_PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")  # colour photos in skimage.data
+BACKGROUNDS = ("texture", "flat")
 _MAX_TRIES = 200  # placements tried per shape before it is left out
 
 
@@ -71,34 +69,6 @@ def _texture(rng: np.random.Generator, size: int, waves: int = 6) -> np.ndarray:
     return 125 + 55 * smooth + rng.normal(scale=6.0, size=(size, size, 3))
 
 
-@functools.lru_cache(maxsize=len(_PHOTOS))
-def _photo(name: str) -> np.ndarray:
-    from resizer_lib.data.sample_images import load_sample
-
-    return load_sample(name)
-
-
-def _photo_crop(rng: np.random.Generator, size: int) -> np.ndarray:
-    """A random square crop of a bundled photo, resized and dimmed to about ``64..192``."""
-    from PIL import Image
-
-    photo = _photo(_PHOTOS[int(rng.integers(len(_PHOTOS)))])
-    h, w = photo.shape[:2]
-    side = int(rng.integers(min(h, w) // 3, min(h, w) + 1))
-    top, left = int(rng.integers(h - side + 1)), int(rng.integers(w - side + 1))
-    crop = Image.fromarray(photo[top:top + side, left:left + side]).resize(
-        (size, size), Image.Resampling.BILINEAR)
-    return 64 + 0.5 * np.asarray(crop, dtype=np.float64)
-
-
-def _background(rng: np.random.Generator, size: int, kind: str) -> np.ndarray:
-    if kind == "texture":
-        return _texture(rng, size)
-    if kind == "photo":
-        return _photo_crop(rng, size)
-    return np.full((size, size, 3), 125.0)
-
-
 def _colour(rng: np.random.Generator) -> np.ndarray:
     """A saturated colour, each channel dark (0..40) or bright (215..255), never mid-grey."""
     bright = rng.integers(0, 2, size=3).astype(bool)
@@ -118,7 +88,7 @@ def _place(rng: np.random.Generator, free: np.ndarray, footprint: np.ndarray) ->
 
 def _scene(rng: np.random.Generator, size: int, objects: tuple[int, int], sizes: tuple[int, int],
            classes: tuple[str, ...], background: str):
-    image = _background(rng, size, background)
+    image = _texture(rng, size) if background == "texture" else np.full((size, size, 3), 125.0)
     mask = np.zeros((size, size), dtype=np.uint8)
     boxes, labels = [], []
     for _ in range(int(rng.integers(objects[0], objects[1] + 1))):
@@ -151,11 +121,11 @@ def _check_range(value: object, name: str, minimum: int) -> tuple[int, int]:
 def make_scenes(num: int, image_size: int = 64, objects: int | Sequence[int] = (1, 3),
                 sizes: int | Sequence[int] = (8, 20), classes: Sequence[str] = SHAPES,
                 background: str = "texture", seed: int = 0) -> Scenes:
-    """``num`` scenes of ``image_size x image_size`` pixels."""
-    num = check_int(num, "num", minimum=0)
-    size = check_int(image_size, "image_size", minimum=4)
-    lo_hi = _check_range(objects, "objects", 0)
-    side = _check_range(sizes, "sizes", 2)
+    """``num`` scenes of ``image_size x image_size`` pixels, each with ``objects`` shapes (an int
+    or a range ``(low, high)``) of ``sizes`` pixels out of ``classes``; scene ``i`` depends only on
+    ``(seed, i)``. A shape that finds no free place is left out."""
+    num, size = check_int(num, "num", minimum=0), check_int(image_size, "image_size", minimum=4)
+    lo_hi, side = _check_range(objects, "objects", 0), _check_range(sizes, "sizes", 2)
     if side[1] > size:
         raise ValueError(f"sizes {side} do not fit in image_size {size}: make the shapes smaller")
     classes = tuple(classes)
@@ -164,8 +134,7 @@ def make_scenes(num: int, image_size: int = 64, objects: int | Sequence[int] = (
     if background not in BACKGROUNDS:
         raise ValueError(f"Unknown background {background!r}; choose one of {list(BACKGROUNDS)}")
     seed = check_int(seed, "seed", minimum=0)
-    parts = [_scene(np.random.default_rng([seed, i]), size, lo_hi, side, classes, background)
-             for i in range(num)]
-    images = np.stack([p[0] for p in parts]) if parts else np.zeros((0, size, size, 3), np.uint8)
-    masks = np.stack([p[1] for p in parts]) if parts else np.zeros((0, size, size), np.uint8)
+    parts = [_scene(np.random.default_rng([seed, i]), size, lo_hi, side, classes, background) for i in range(num)]
+    images = np.array([p[0] for p in parts], dtype=np.uint8).reshape(num, size, size, 3)
+    masks = np.array([p[1] for p in parts], dtype=np.uint8).reshape(num, size, size)
     return Scenes(images, masks, [p[2] for p in parts], [p[3] for p in parts], classes)

@@ -12,22 +12,9 @@ from matplotlib.ticker import MaxNLocator
 
 __all__ = ["aggregate_curves", "plot_history"]
 
-# -- learning curves ---------------------------------------------------------------------------
-def _runs_of(arm: str, value: Any) -> list[dict]:
-    """``history`` | ``[history, ...]`` | keras ``History`` -> list of history dicts."""
-    runs = value if isinstance(value, (list, tuple)) else [value]
-    runs = [getattr(run, "history", run) for run in runs]  # keras.callbacks.History
-    if not runs or not all(isinstance(run, Mapping) for run in runs):
-        raise ValueError(
-            f"histories[{arm!r}] must be a history dict {{'loss': [...], ...}} or a non-empty "
-            f"list of them (one per seed); got {type(value).__name__}"
-        )
-    return list(runs)
 
-
-def aggregate_curves(
-    curves: Sequence[Sequence[float]], band: str = "minmax"
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def aggregate_curves(curves: Sequence[Sequence[float]],
+                     band: str = "minmax") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-epoch ``(mean, low, high)`` over seeds; curves of different lengths (early stopping)
     are padded with NaN and ignored there. ``band``: ``"minmax"`` or ``"std"`` (mean +- std)."""
     if band not in ("minmax", "std"):
@@ -44,55 +31,45 @@ def aggregate_curves(
     return mean, mean - std, mean + std
 
 
-def plot_history(
-    histories: Mapping[str, Any],
-    metrics: Sequence[str] = ("loss", "accuracy"),
-    band: str = "minmax",
-    panel_size: tuple[float, float] = (5.0, 3.5),
-    title: str | None = None,
-) -> Figure:
+def plot_history(histories: Mapping[str, Any], metrics: Sequence[str] = ("loss", "accuracy"), band: str = "minmax",
+                 panel_size: tuple[float, float] = (5.0, 3.5), title: str | None = None) -> Figure:
     """Learning curves per arm: one panel per metric, train solid, validation (``val_<metric>``)
-    dashed, one colour per arm. With several seeds per arm: the mean line and a shaded band
-    (``"minmax"`` or ``"std"``).
-
-    Args:
-        histories: ``{arm: history}`` or ``{arm: [history_seed0, history_seed1, ...]}`` where a
-            history is ``{"loss": [...], "val_loss": [...], ...}`` (per epoch) or a keras
-            ``History``.
-        metrics: metric names without the ``val_`` prefix.
-    """
+    dashed, one colour per arm; with several seeds per arm, the mean and a shaded ``band``.
+    ``histories``: ``{arm: history}`` or ``{arm: [history per seed]}``, a history being
+    ``{"loss": [...], "val_loss": [...], ...}`` per epoch or a keras ``History``; ``metrics``
+    without the ``val_`` prefix."""
     if not isinstance(histories, Mapping) or not histories:
         raise ValueError("histories must be a non-empty dict {arm: history or [histories]}")
-    runs = {arm: _runs_of(arm, value) for arm, value in histories.items()}
-    keys = sorted({key for arm_runs in runs.values() for run in arm_runs for key in run})
+    runs = {}
+    for arm, value in histories.items():
+        runs[arm] = [getattr(run, "history", run) for run in (value if isinstance(value, (list, tuple)) else [value])]
+        if not runs[arm] or not all(isinstance(run, Mapping) for run in runs[arm]):
+            raise ValueError(f"histories[{arm!r}] must be a history dict {{'loss': [...], ...}} or a non-empty "
+                             f"list of them (one per seed); got {type(value).__name__}")
+    every = [run for arm_runs in runs.values() for run in arm_runs]
     for metric in metrics:
-        if not any(metric in run or f"val_{metric}" in run for r in runs.values() for run in r):
+        if not any(metric in run or f"val_{metric}" in run for run in every):
+            keys = sorted({key for run in every for key in run})
             raise ValueError(f"metric {metric!r} is in no history; available keys: {keys}")
-    fig, axes = plt.subplots(
-        1, len(metrics), figsize=(panel_size[0] * len(metrics), panel_size[1]), squeeze=False
-    )
+    fig, axes = plt.subplots(1, len(metrics), figsize=(panel_size[0] * len(metrics), panel_size[1]), squeeze=False)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, metric in zip(axes[0], metrics, strict=True):
         for i, (arm, arm_runs) in enumerate(runs.items()):
-            colour = colours[i % len(colours)]
             for key, style, suffix in ((metric, "-", "train"), (f"val_{metric}", "--", "val")):
                 curves = [run[key] for run in arm_runs if key in run and len(run[key])]
-                if curves:
-                    _plot_band(ax, curves, band, colour, style, f"{arm} ({suffix})")
+                if not curves:
+                    continue
+                mean, low, high = aggregate_curves(curves, band)
+                epochs = np.arange(1, len(mean) + 1)
+                colour = colours[i % len(colours)]
+                ax.plot(epochs, mean, style, color=colour, label=f"{arm} ({suffix})")
+                if len(curves) > 1:
+                    ax.fill_between(epochs, low, high, color=colour, alpha=0.15, linewidth=0)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
+        ax.set(xlabel="epoch", ylabel=metric)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
     return fig
-
-
-def _plot_band(ax, curves, band, colour, style, label) -> None:
-    mean, low, high = aggregate_curves(curves, band)
-    epochs = np.arange(1, len(mean) + 1)
-    ax.plot(epochs, mean, style, color=colour, label=label)
-    if len(curves) > 1:
-        ax.fill_between(epochs, low, high, color=colour, alpha=0.15, linewidth=0)

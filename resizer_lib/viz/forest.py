@@ -25,8 +25,7 @@ class Difference:
         if not all(isinstance(v, (int, float)) for v in (self.mean, self.low, self.high)):
             raise ValueError(f"{self.label}: mean, low and high must be numbers")
         if not math.isnan(self.low) and not self.low <= self.mean <= self.high:
-            raise ValueError(f"{self.label}: the interval [{self.low}, {self.high}] must contain "
-                             f"the mean {self.mean}")
+            raise ValueError(f"{self.label}: the interval [{self.low}, {self.high}] must contain the mean {self.mean}")
 
     @property
     def excludes_zero(self) -> bool:
@@ -54,12 +53,11 @@ def plot_forest(rows: Sequence[Difference], ax: Any = None, title: str | None = 
         raise ValueError("plot_forest needs at least one Difference")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.55 * len(rows) + 1.2))
-    for i, row in enumerate(rows):
-        y = len(rows) - 1 - i
+    for y, row in zip(range(len(rows) - 1, -1, -1), rows, strict=True):
         if not math.isnan(row.low):
             ax.plot([100 * row.low, 100 * row.high], [y, y], color="tab:blue", lw=2)
-        ax.plot(100 * row.mean, y, "o", color="tab:blue",
-                markerfacecolor="tab:blue" if row.excludes_zero else "white", markersize=7)
+        ax.plot(100 * row.mean, y, "o", color="tab:blue", markersize=7,
+                markerfacecolor="tab:blue" if row.excludes_zero else "white")
     ax.axvline(0, color="grey", lw=1, ls="--")
     ax.set_yticks(range(len(rows)), [f"{r.label}  (n={r.n})" for r in reversed(rows)])
     ax.set_xlabel("difference in validation accuracy (percentage points), 95% CI")

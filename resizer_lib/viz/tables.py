@@ -1,4 +1,4 @@
-"""Tables: Markdown text and the same rows shown as a matplotlib table."""
+"""Tables: rows of dicts as Markdown text, shown in a notebook."""
 
 from __future__ import annotations
 
@@ -9,18 +9,15 @@ import numpy as np
 
 __all__ = ["markdown_table", "show_table"]
 
-# -- tables ------------------------------------------------------------------------------------
+
 def _cell(value: Any, floatfmt: str) -> str:
-    if isinstance(value, (float, np.floating)):
-        text = format(float(value), floatfmt)
-    else:
-        text = "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    text = format(float(value), floatfmt) if isinstance(value, (float, np.floating)) else text
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, floatfmt: str = ".4g"
-) -> str:
+def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None,
+                   floatfmt: str = ".4g") -> str:
     """A markdown table of ``rows`` (dicts); ``columns`` default to the keys in first-seen
     order; missing cells are blank; floats use ``floatfmt``."""
     if isinstance(rows, Mapping) or not isinstance(rows, Sequence) or not rows:
@@ -28,33 +25,20 @@ def markdown_table(
     bad = [i for i, row in enumerate(rows) if not isinstance(row, Mapping)]
     if bad:
         raise ValueError(f"rows must all be dicts; row {bad[0]} is {type(rows[bad[0]]).__name__}")
-    if columns is None:
-        columns = list(dict.fromkeys(key for row in rows for key in row))
-    lines = [
-        "| " + " | ".join(_cell(c, floatfmt) for c in columns) + " |",
-        "|" + "|".join(" --- " for _ in columns) + "|",
-    ]
-    for row in rows:
-        lines.append("| " + " | ".join(_cell(row.get(c), floatfmt) for c in columns) + " |")
-    return "\n".join(lines)
+    columns = list(dict.fromkeys(key for row in rows for key in row)) if columns is None else columns
+    lines = ["| " + " | ".join(_cell(c, floatfmt) for c in columns) + " |", "|" + " --- |" * len(columns)]
+    return "\n".join(lines + ["| " + " | ".join(_cell(row.get(c), floatfmt) for c in columns) + " |" for row in rows])
 
 
-def show_table(
-    rows: Sequence[Mapping[str, Any]],
-    columns: Sequence[str] | None = None,
-    floatfmt: str = ".4g",
-    show: bool = True,
-) -> str:
-    """Render ``rows`` (a list of dicts) as a table: in IPython/Jupyter it is displayed as
-    Markdown (when ``show``); elsewhere nothing is printed. Returns the markdown string (end the
-    notebook line with ``;`` or assign it, or Jupyter also echoes the string)."""
+def show_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, floatfmt: str = ".4g",
+               show: bool = True) -> str:
+    """``markdown_table(rows, columns, floatfmt)``, displayed as Markdown in IPython/Jupyter (when
+    ``show``; elsewhere nothing is printed). Returns the string (end the notebook line with ``;``
+    or assign it, or Jupyter also echoes it)."""
+    from IPython import get_ipython
+    from IPython.display import Markdown, display
+
     text = markdown_table(rows, columns, floatfmt)
-    if show:
-        try:
-            from IPython import get_ipython
-            from IPython.display import Markdown, display
-        except ImportError:  # pragma: no cover - IPython is a dependency of ipywidgets
-            return text
-        if get_ipython() is not None:
-            display(Markdown(text))
+    if show and get_ipython() is not None:
+        display(Markdown(text))
     return text
