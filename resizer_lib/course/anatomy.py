@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import keras
 import matplotlib.pyplot as plt
@@ -13,24 +12,20 @@ from keras import ops
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from resizer_lib._checks import check_size
+from resizer_lib._checks import check_int, check_size
 from resizer_lib.course.extract import find_resizer_layer
 from resizer_lib.models.resizer import resizer_param_count
 
 __all__ = ["Stage", "draw_resizer_diagram", "multiply_adds", "resizer_stages", "sublayers"]
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(NamedTuple):
     """One intermediate tensor of the resizer: ``value`` is a NumPy array ``(B, ., ., .)``."""
 
     name: str
     description: str
     value: np.ndarray
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(self.value.shape)
+    shape: tuple[int, ...]
 
 
 def resizer_stages(resizer: Any, images: Any, training: bool = False) -> list[Stage]:
@@ -47,7 +42,7 @@ def resizer_stages(resizer: Any, images: Any, training: bool = False) -> list[St
     refined = layer.residual(bottleneck, training=training)
     correction = layer.out_conv7(refined)
     interp = layer.interpolation
-    return [Stage(name, text, ops.convert_to_numpy(value)) for name, text, value in (
+    return [Stage(name, text, value := ops.convert_to_numpy(tensor), tuple(value.shape)) for name, text, tensor in (
         ("input", "the images, values in [0, 1]", x),
         ("naive", f"{interp} resize of the input (the image skip)", naive),
         ("features", "conv 7x7 -> LeakyReLU -> conv 1x1 -> LeakyReLU -> BN", features),
@@ -95,9 +90,7 @@ def draw_resizer_diagram(input_size: int | Sequence[int] = (300, 300), target_si
     shape (``B x H x W x C``) and parameter count, orange at full resolution, blue at the
     target size, and the two skip connections (bottleneck and image). Returns the Figure."""
     (hi, wi), (ho, wo) = check_size(input_size, "input_size"), check_size(target_size, "target_size")
-    c, f, n = channels, filters, num_res_blocks
-    if not isinstance(n, int) or n < 1 or not isinstance(f, int) or f < 1:
-        raise ValueError(f"filters and num_res_blocks must be integers >= 1; got {f!r}, {n!r}")
+    c, f, n = channels, check_int(filters, "filters"), check_int(num_res_blocks, "num_res_blocks")
     full, target, block = f"B x {hi} x {wi}", f"B x {ho} x {wo}", 2 * 9 * f * f + 8 * f
     unit = "conv3x3-BN-LReLU-conv3x3-BN, + skip"
     blocks = [(f"residual block {i + 1}: {unit}", f"{target} x {f}", block, _TARGET) for i in range(n)] \

@@ -65,11 +65,6 @@ def number(answer: Any) -> float | None:
     return float(arr) if arr is not None and arr.ndim == 0 else None
 
 
-def close(a: float, b: float, rel: float = 0.0, abs_tol: float = 1e-9) -> bool:
-    """``math.isclose`` with the checks' default tolerance."""
-    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
-
-
 def compare(answer: Any, expected: float, name: str, what: str = "value", rel: float = 1e-9,
             abs_tol: float = 1e-9, whole: bool = False, traps: Sequence[tuple[float, str]] = ()) -> bool:
     """Compare a number. ``traps`` pairs a known wrong value with its hint; any other wrong
@@ -80,8 +75,9 @@ def compare(answer: Any, expected: float, name: str, what: str = "value", rel: f
         return say(False, f"give a number; got {type(answer).__name__} {answer!r}", name)
     if whole and value != int(value):
         return say(False, f"a {what} is a whole number; got {answer!r}", name)
-    trap = next((h for v, h in traps if close(value, v, max(rel, 1e-9), abs_tol)), None)
-    return say(close(value, expected, rel, abs_tol),
+    near = functools.partial(math.isclose, value, abs_tol=abs_tol)
+    trap = next((h for v, h in traps if near(v, rel_tol=max(rel, 1e-9))), None)
+    return say(near(expected, rel_tol=rel),
                trap or f"your {what} is {'larger' if value > expected else 'smaller'} than the right one", name)
 
 
@@ -107,8 +103,9 @@ def cases(fn: Any, name: str, cases: Sequence[tuple], tol: float = 1e-9) -> bool
         value = number(out) if called else None
         if called and value is None:
             return say(False, f"return one number; got {out!r}", name)
-        if not called or not close(value, expected, 0, tol):
-            return called and say(False, next((h for v, h in traps if close(value, v, 0, tol)), f"off {where}"), name)
+        near = functools.partial(math.isclose, value, rel_tol=0, abs_tol=tol)
+        if not called or not near(expected):
+            return called and say(False, next((h for v, h in traps if near(v)), f"off {where}"), name)
     return say(True, "", name)
 
 

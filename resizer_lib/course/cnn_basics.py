@@ -18,20 +18,17 @@ __all__ = ["DepthwiseMaxPooling2D", "LayerCost", "conv_layer_cost", "conv_output
            "receptive_fields"]
 
 
-def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: str = "valid", dilation: int = 1) -> int:
-    """Output length along one axis: ``"valid"`` (n - k_eff) // s + 1 with k_eff = (k - 1) d + 1;
-    ``"same"`` ceil(n / s) (TensorFlow's and Keras' rule)."""
-    n, k, s, d = (check_int(v, name) for v, name in
-                  ((size, "size"), (kernel_size, "kernel_size"), (stride, "stride"), (dilation, "dilation")))
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: str = "valid") -> int:
+    """Output length along one axis: ``"valid"`` (n - k) // s + 1, ``"same"`` ceil(n / s) (Keras' rule)."""
+    n, k, s = check_int(size, "size"), check_int(kernel_size, "kernel_size"), check_int(stride, "stride")
     if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
         raise ValueError(f"padding must be 'valid' or 'same'; got {padding!r}")
     if padding.lower() == "same":
         return math.ceil(n / s)
-    k_eff = (k - 1) * d + 1
-    if n < k_eff:
-        raise ValueError(f"a {k_eff}-wide window (kernel_size={k}, dilation={d}) does not fit in size={n} "
-                         "with padding='valid'; use padding='same' or a smaller kernel")
-    return (n - k_eff) // s + 1
+    if n < k:
+        raise ValueError(f"kernel_size={k} does not fit in size={n} with padding='valid'; use padding='same' or a "
+                         "smaller kernel")
+    return (n - k) // s + 1
 
 
 def line_filters(size: int = 7, angles: Sequence[int] = (90, 0)) -> np.ndarray:
@@ -75,7 +72,7 @@ class LayerCost:
     params: int  # weights + biases
     output_shape: tuple[int, int, int]  # (H', W', filters)
     activations: int  # numbers in the output feature maps
-    bytes_per_image: int  # activations x bytes per number (4 for float32)
+    bytes_per_image: int  # activations x 4 bytes (float32)
     multiplications: int  # multiply-adds to compute the output
 
     def as_row(self) -> dict:
@@ -87,9 +84,8 @@ class LayerCost:
 
 
 def conv_layer_cost(input_shape: Sequence[int], filters: int, kernel_size: int | Sequence[int],
-                    strides: int | Sequence[int] = 1, padding: str = "same", use_bias: bool = True,
-                    bytes_per_number: int = 4) -> LayerCost:
-    """Parameters, output memory and multiply-adds of a ``Conv2D`` on ``(H, W, C_in)`` inputs."""
+                    strides: int | Sequence[int] = 1, padding: str = "same", use_bias: bool = True) -> LayerCost:
+    """Parameters, float32 output memory and multiply-adds of a ``Conv2D`` on ``(H, W, C_in)`` inputs."""
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(f"input_shape must be (H, W, C_in); got {input_shape!r}")
     h, w, c_in = (check_int(v, "input_shape") for v in input_shape)
@@ -98,8 +94,7 @@ def conv_layer_cost(input_shape: Sequence[int], filters: int, kernel_size: int |
     out_h, out_w = conv_output_size(h, kh, sh, padding), conv_output_size(w, kw, sw, padding)
     activations = out_h * out_w * f
     return LayerCost(params=(kh * kw * c_in + (1 if use_bias else 0)) * f, output_shape=(out_h, out_w, f),
-                     activations=activations,
-                     bytes_per_image=activations * check_int(bytes_per_number, "bytes_per_number"),
+                     activations=activations, bytes_per_image=4 * activations,
                      multiplications=kh * kw * c_in * activations)
 
 

@@ -130,12 +130,10 @@ def check_line_filter(kernel: Any, direction: str = "/") -> bool:
     """Lesson 01: ``kernel`` ``(k, k)`` responds most to a line in ``direction``, not to flat."""
     directions = ("/", "\\", "-", "|")
     usage(direction in directions, f"direction must be one of {directions}; got {direction!r}")
-    w = array(kernel)
-    if w is None or w.ndim not in (2, 4) or w.shape[0] != w.shape[1] or w.shape[0] % 2 == 0 \
-            or (w.ndim == 4 and w.shape[2:] != (1, 1)):
+    w = array(kernel)  # squeezed below: (k, k, 1, 1) -> (k, k)
+    if w is None or (w := w.squeeze()).ndim != 2 or w.shape[0] != w.shape[1] or w.shape[0] % 2 == 0:
         return say(False, "give a square filter of odd size, shaped (k, k) or (k, k, 1, 1); got shape "
-                          f"{getattr(w, 'shape', None)}", "kernel")
-    w = w.reshape(w.shape[:2])
+                          f"{np.shape(kernel)}", "kernel")
     row, col = np.mgrid[: len(w), : len(w)] - len(w) // 2  # a line through the centre: its response
     response = {d: w[across == 0].sum() for d, across in zip(directions, (row + col, col - row, row, col), strict=True)}
     best = response[direction]
@@ -153,8 +151,8 @@ def check_stack_sizes(out_size: Any, field: Any, stack: Sequence[tuple[int, int,
     for k, s, padding in stack:
         size = conv_output_size(size, k, s, padding)
     rf = receptive_fields([(k, s) for k, s, _ in stack])[-1][0]
-    size_ok = compare(out_size, size, "out_size", "size", whole=True)
-    return compare(field, rf, "field", "receptive field", whole=True) and size_ok
+    return all([compare(out_size, size, "out_size", "size", whole=True),
+                compare(field, rf, "field", "receptive field", whole=True)])
 
 
 def check_activation_memory(stem_mib: Any, batch_size: int = 32, filters: int = 64, kernel_size: int = 7,
@@ -208,8 +206,7 @@ def check_label_effects(effects: Any) -> bool:
 def check_moved_statistics(moved: Any, base: Any) -> bool:
     """Lesson 06: running statistics one training-mode call moves in the unfrozen ``base``."""
     count = len(batchnorm_layers(base))
-    usage(count > 0, f"base {getattr(base, 'name', base)!r} holds no BatchNormalization layer; "
-                     "pass the base model of the exercise")
+    usage(count > 0, f"base {getattr(base, 'name', base)!r} holds no BatchNormalization layer; pass the base model")
     return compare(moved, 2 * count, "moved", "count", whole=True, traps=[
         (0, "none moved: call the unfrozen copy with training=True, as fit does, after "
             "unfreeze(..., keep_batchnorm_frozen=False)"),
@@ -220,11 +217,11 @@ def check_momentum_port(keras_momentum: Any, steps_keras: Any, steps_if_copied: 
                         torch_momentum: float = 0.03, fraction: float = 0.01) -> bool:
     """Lesson 07: Keras' momentum for PyTorch's, and ``steps_to_forget`` of both numbers."""
     expected = torch_to_keras_momentum(torch_momentum)
-    ok = compare(keras_momentum, expected, "keras_momentum", "momentum", traps=[(torch_momentum, (
-        "that is PyTorch's number copied unchanged: the two conventions weigh different things"))])
-    ok = compare(steps_keras, steps_to_forget(expected, fraction), "steps_keras", "count", whole=True) and ok
-    return compare(steps_if_copied, steps_to_forget(torch_momentum, fraction), "steps_if_copied", "count",
-                   whole=True) and ok
+    return all([compare(keras_momentum, expected, "keras_momentum", "momentum", traps=[(torch_momentum, (
+                    "that is PyTorch's number copied unchanged: the two conventions weigh different things"))]),
+                compare(steps_keras, steps_to_forget(expected, fraction), "steps_keras", "count", whole=True),
+                compare(steps_if_copied, steps_to_forget(torch_momentum, fraction), "steps_if_copied", "count",
+                        whole=True)])
 
 
 def check_bias_redundant(with_bias: Any, without_bias: Any) -> bool:
