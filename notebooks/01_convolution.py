@@ -96,12 +96,33 @@ by_loops = conv_by_loops(tiny, kernel, stride=2)
 print("input", tiny.shape, "kernel", kernel.shape, "-> output", by_loops.shape)
 
 # %% [markdown]
-# `conv2d_numpy` from the course library computes the same thing faster. It takes one shifted
-# view of the input per kernel tap: $f_h f_w$ matrix products instead of $H' W' C$ dot products.
-# It also pads, which section 4 needs.
+# `conv2d_numpy` computes the same thing faster. It takes one shifted, strided view of the input
+# per kernel tap: $f_h f_w$ matrix products instead of $H' W' C$ dot products. With
+# `padding="same"` it first adds the zeros that `same_padding` counts; section 4 derives them.
 
 # %%
-from resizer_lib.course.cnn_basics import conv2d_numpy
+import math
+
+
+def same_padding(n, k, s=1):
+    """Zeros (before, after) that padding="same" adds along an axis of length n (section 4)."""
+    total = max((math.ceil(n / s) - 1) * s + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def conv2d_numpy(x, w, stride=1, padding="valid"):
+    """The formula, one view per tap: x (H, W, C'), w (fh, fw, C', C) -> z (H', W', C)."""
+    fh, fw, _, c_out = w.shape
+    if padding == "same":
+        x = np.pad(x, [same_padding(x.shape[0], fh, stride), same_padding(x.shape[1], fw, stride), (0, 0)])
+    out_h, out_w = (x.shape[0] - fh) // stride + 1, (x.shape[1] - fw) // stride + 1
+    z = np.zeros((out_h, out_w, c_out))
+    for u in range(fh):
+        for v in range(fw):  # the inputs that tap (u, v) meets, for every output at once
+            view = x[u : u + stride * (out_h - 1) + 1 : stride, v : v + stride * (out_w - 1) + 1 : stride]
+            z += view @ w[u, v]  # (H', W', C') @ (C', C)
+    return z
+
 
 np.testing.assert_allclose(conv2d_numpy(tiny, kernel, stride=2), by_loops)
 
@@ -272,12 +293,13 @@ fig.tight_layout();
 #   total padding is $p = \max\big((n' - 1)s + k - n,\, 0\big)$. It is split
 #   $\lfloor p/2 \rfloor$ before and the rest after: bottom and right get the odd one.
 #
-# `conv_output_size` and `same_padding` implement these. Keras agrees on every combination:
+# `conv_output_size` from the course library and our `same_padding` implement these. Keras agrees
+# on every combination:
 
 # %%
 import itertools
 
-from resizer_lib.course.cnn_basics import conv_output_size, same_padding
+from resizer_lib.course.cnn_basics import conv_output_size
 from resizer_lib.viz import show_table
 
 rows = []

@@ -53,7 +53,7 @@ PROFILE = setup()
 import keras
 import numpy as np
 
-from resizer_lib.course.cnn_basics import conv2d_numpy, line_filters
+from resizer_lib.course.cnn_basics import line_filters
 from resizer_lib.data.sample_images import load_sample
 from resizer_lib.viz import show_images, show_table
 
@@ -66,7 +66,7 @@ def grey_crop(name, top, left, size=(300, 400)):
 
 photos = np.stack([grey_crop("chelsea", 0, 25), grey_crop("coffee", 50, 100)])[..., None]
 filters = line_filters(7)  # (7, 7, 1, 2): vertical line, horizontal line
-bright = np.maximum(np.stack([conv2d_numpy(p, filters, padding="same") for p in photos]), 0)
+bright = keras.ops.convert_to_numpy(keras.ops.relu(keras.ops.conv(photos, filters, padding="same")))
 print("photos", photos.shape, "line maps", bright.shape)
 
 # %% [markdown]
@@ -79,11 +79,26 @@ print("photos", photos.shape, "line maps", bright.shape)
 # $$ r_l = r_{l-1} + (k_l - 1)\, j_{l-1}, \qquad j_l = j_{l-1}\, s_l. $$
 #
 # The course's `small_cnn` repeats a 3 × 3 conv (stride 1) and a 2 × 2 max-pool (stride 2) four
-# times. `receptive_fields` applies the recurrence. `empirical_receptive_field` *measures* it: it
-# pokes every input pixel of a linear copy of the stack and sees which pokes reach the centre.
+# times. `receptive_fields` from the course library applies the recurrence.
+# `empirical_receptive_field` *measures* it. It pokes every input pixel: a batch of $n^2$ images,
+# each with a single 1. A linear copy of the stack (all-ones kernels, no padding) carries each
+# poke forward. The pokes that reach the centre unit span its receptive field.
 
 # %%
-from resizer_lib.course.cnn_basics import empirical_receptive_field, receptive_fields
+from resizer_lib.course.cnn_basics import receptive_fields
+
+
+def empirical_receptive_field(specs, input_size):
+    """Width in input pixels of what reaches the centre unit after the (kernel, stride) layers."""
+    n = input_size
+    x = keras.ops.convert_to_tensor(np.eye(n * n, dtype="float32").reshape(n * n, n, n, 1))
+    for k, s in specs:
+        x = keras.ops.conv(x, keras.ops.ones((k, k, 1, 1)), strides=s, padding="valid")
+    out = keras.ops.convert_to_numpy(x)  # (n * n, h, w, 1): the output of every poke
+    reached = out[:, out.shape[1] // 2, out.shape[2] // 2, 0].reshape(n, n)  # by input pixel
+    columns = np.flatnonzero(reached.any(axis=0))
+    return int(columns[-1] - columns[0] + 1)
+
 
 small_cnn_stack = [(3, 1), (2, 2)] * 4
 fields = receptive_fields(small_cnn_stack)
@@ -248,18 +263,14 @@ plot_history({"small CNN": history});
 # accuracy, which must agree with what Keras reported.
 
 # %%
-from resizer_lib.course.classify import (
-    accuracy_from_confusion,
-    confusion_matrix,
-    plot_confusion_matrix,
-    predict_classes,
-)
+from resizer_lib.course.classify import confusion_matrix, plot_confusion_matrix, predict_classes
 
 predicted = predict_classes(model, x_val)
 cm = confusion_matrix(y_val, predicted, data.num_classes)
 print(cm)
 assert cm.sum() == len(y_val)
-assert abs(accuracy_from_confusion(cm) - history["val_accuracy"][-1]) < 1e-6
+accuracy = np.trace(cm) / cm.sum()  # the diagonal holds the right predictions
+assert abs(accuracy - history["val_accuracy"][-1]) < 1e-6
 plot_confusion_matrix(cm, data.class_names);
 
 # %% [markdown]

@@ -90,10 +90,22 @@ print(f"a batch of 100 images: {100 * cost.bytes_per_image / 1e9:.1f} GB for thi
 # reaches the block's input through the `+ x` path, however deep the network. The ReLU after the
 # sum still zeroes it where the sum is negative. Pre-activation ResNets move that ReLU into $F$.
 # When a unit changes the shape (stride 2, more filters), the skip cannot be the identity. A
-# $1 \times 1$ convolution with the same stride then *projects* $x$ to the new shape.
+# $1 \times 1$ convolution with the same stride then *projects* $x$ to the new shape. Each
+# convolution feeds a batch norm, which adds its own shift, so it needs no bias (lesson 07).
 
 # %%
-from resizer_lib.course.cnn_basics import residual_unit
+from keras import layers
+
+
+def residual_unit(x, filters, strides=1, name="unit"):
+    """A ResNet basic unit: (B, H, W, C) -> (B, ceil(H / s), ceil(W / s), filters)."""
+    def conv_bn(t, kernel, s, suffix):
+        t = layers.Conv2D(filters, kernel, s, padding="same", use_bias=False, name=f"{name}_{suffix}")(t)
+        return layers.BatchNormalization(name=f"{name}_{suffix}_bn")(t)
+
+    y = conv_bn(layers.ReLU(name=f"{name}_relu")(conv_bn(x, 3, strides, "conv1")), 3, 1, "conv2")
+    skip = x if strides == 1 and x.shape[-1] == filters else conv_bn(x, 1, strides, "proj")
+    return layers.ReLU(name=f"{name}_out")(layers.Add(name=f"{name}_add")([y, skip]))
 
 
 def trainable_count(m):
@@ -117,15 +129,28 @@ assert trainable_count(projection_unit) == (
 # and 3 residual units of 64, 128, 256 and 512 filters, global average pooling and a dense layer:
 # $16 \times 2 + 1 + 1 = 34$ weight layers. Its published size, for example torchvision's
 # `resnet34`, is **21,797,672** parameters for 1000 classes. Keras also counts each batch norm's
-# running mean and variance. They are not trained, so Keras lists them as non-trainable.
+# running mean and variance. They are not trained, so Keras lists them as non-trainable. The
+# first unit of each later stage halves the size and projects its skip.
 
 # %%
-from resizer_lib.course.cnn_basics import build_resnet34
+def build_resnet34(input_shape=(224, 224, 3), num_classes=1000):
+    """ResNet-34 (He et al., 2016): (B, H, W, 3) -> (B, num_classes) class probabilities."""
+    inputs = keras.Input(input_shape, name="image")
+    x = layers.Conv2D(64, 7, strides=2, padding="same", use_bias=False, name="stem_conv")(inputs)
+    x = layers.ReLU(name="stem_relu")(layers.BatchNormalization(name="stem_bn")(x))
+    x = layers.MaxPooling2D(3, strides=2, padding="same", name="stem_pool")(x)
+    for stage, (filters, units) in enumerate([(64, 3), (128, 4), (256, 6), (512, 3)], start=1):
+        for unit in range(units):
+            x = residual_unit(x, filters, 2 if unit == 0 and stage > 1 else 1, name=f"s{stage}u{unit + 1}")
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    return keras.Model(inputs, layers.Dense(num_classes, activation="softmax", name="predictions")(x))
+
 
 resnet34 = build_resnet34(input_shape=(224, 224, 3), num_classes=1000)
 trainable = trainable_count(resnet34)
 print(f"ResNet-34: {trainable:,} trainable + {resnet34.count_params() - trainable:,} "
       f"non-trainable = {resnet34.count_params():,}")
+assert trainable == 21_797_672  # torchvision's resnet34
 weight_layers = [lay for lay in resnet34.layers
                  if isinstance(lay, (keras.layers.Conv2D, keras.layers.Dense))
                  and not lay.name.endswith("_proj")]
@@ -254,7 +279,14 @@ assert separable.count_params() == 9 * 128 + 128 * 256 + 256
 # residual unit, applied to first-stage features of two photos:
 
 # %%
-from resizer_lib.course.cnn_basics import se_block
+def se_block(x, ratio=16, name="se"):
+    """Squeeze-and-excitation (Hu et al., 2018): (B, H, W, C) -> the same, each map reweighted."""
+    channels = x.shape[-1]
+    s = layers.GlobalAveragePooling2D(name=f"{name}_squeeze")(x)
+    s = layers.Dense(channels // ratio, activation="relu", name=f"{name}_reduce")(s)
+    s = layers.Dense(channels, activation="sigmoid", name=f"{name}_excite")(s)
+    return layers.Multiply(name=f"{name}_scale")([x, layers.Reshape((1, 1, channels), name=f"{name}_weights")(s)])
+
 
 x_in = keras.Input((75, 100, 64))
 unit_out = residual_unit(x_in, 64, name="unit")

@@ -26,37 +26,28 @@ def is_placeholder(answer: Any) -> bool:
 
 
 def say(ok: Any, hint: str, name: str) -> bool:
+    """Print ``name: ✓ right`` or ``name: not yet: hint``; return whether ``ok``."""
     print(f"{name}: {RIGHT if ok else NOT_YET + ': ' + hint}")
     return bool(ok)
 
 
 def fill(name: str, what: str = "your answer (it is still a placeholder)") -> bool:
+    """Print that ``what`` is still to be filled in; return ``False``."""
     print(f"{name}: fill in {what} first, then run this cell again")
     return False
 
 
 def usage(ok: bool, message: str) -> None:
+    """Raise ``CheckUsageError(message)`` unless ``ok``: the check itself was called wrongly."""
     if not ok:
         raise CheckUsageError(message)
 
 
 def positive_int(value: object, name: str) -> int:
+    """``value`` as an ``int`` >= 1, or ``CheckUsageError`` naming ``name``."""
     usage(not isinstance(value, bool) and isinstance(value, (int, np.integer)) and value >= 1,
-           f"{name} must be a positive whole number; got {value!r}")
+          f"{name} must be a positive whole number; got {value!r}")
     return int(value)
-
-
-def number(answer: Any) -> float | None:
-    """``answer`` as a finite float, or ``None``."""
-    try:
-        value = None if isinstance(answer, bool) else float(answer)
-    except (TypeError, ValueError):
-        return None
-    return value if value is not None and math.isfinite(value) else None
-
-
-def close(a: float, b: float, rel: float = 0.0, abs_tol: float = 1e-9) -> bool:
-    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
 
 
 def array(answer: Any) -> np.ndarray | None:
@@ -68,19 +59,26 @@ def array(answer: Any) -> np.ndarray | None:
     return arr if np.isfinite(arr).all() else None
 
 
+def number(answer: Any) -> float | None:
+    """``answer`` as a finite float (a number, a numeric string, a 0-d array), or ``None``."""
+    arr = None if isinstance(answer, bool) else array(answer)
+    return float(arr) if arr is not None and arr.ndim == 0 else None
+
+
 def compare(answer: Any, expected: float, name: str, what: str = "value", rel: float = 1e-9,
-             abs_tol: float = 1e-9, whole: bool = False, traps: Sequence[tuple[float, str]] = ()) -> bool:
+            abs_tol: float = 1e-9, whole: bool = False, traps: Sequence[tuple[float, str]] = ()) -> bool:
     """Compare a number. ``traps`` pairs a known wrong value with its hint; any other wrong
     value hears "larger" or "smaller", never by how much."""
-    value = number(answer)
-    if is_placeholder(answer) or value is None:
-        return fill(name) if is_placeholder(answer) else say(
-            False, f"give a number; got {type(answer).__name__} {answer!r}", name)
+    if is_placeholder(answer):
+        return fill(name)
+    if (value := number(answer)) is None:
+        return say(False, f"give a number; got {type(answer).__name__} {answer!r}", name)
     if whole and value != int(value):
         return say(False, f"a {what} is a whole number; got {answer!r}", name)
-    trap = next((h for v, h in traps if close(value, v, max(rel, 1e-9), abs_tol)), None)
-    return say(close(value, expected, rel, abs_tol), trap or f"your {what} is "
-                f"{'larger' if value > expected else 'smaller'} than the right one", name)
+    near = functools.partial(math.isclose, value, abs_tol=abs_tol)
+    trap = next((h for v, h in traps if near(v, rel_tol=max(rel, 1e-9))), None)
+    return say(near(expected, rel_tol=rel),
+               trap or f"your {what} is {'larger' if value > expected else 'smaller'} than the right one", name)
 
 
 def call(fn: Any, name: str, *args: Any) -> tuple[bool, Any]:
@@ -105,14 +103,14 @@ def cases(fn: Any, name: str, cases: Sequence[tuple], tol: float = 1e-9) -> bool
         value = number(out) if called else None
         if called and value is None:
             return say(False, f"return one number; got {out!r}", name)
-        if not called or not close(value, expected, 0, tol):
-            return called and say(False, next((h for v, h in traps if close(value, v, 0, tol)),
-                                               f"off {where}"), name)
+        near = functools.partial(math.isclose, value, rel_tol=0, abs_tol=tol)
+        if not called or not near(expected):
+            return called and say(False, next((h for v, h in traps if near(v)), f"off {where}"), name)
     return say(True, "", name)
 
 
 def each(answer: Any, keys: Sequence[Any], name: str, what: str,
-          check_one: Callable[[Any, Any, str], bool], key_word: str = "") -> bool:
+         check_one: Callable[[Any, Any, str], bool], key_word: str = "") -> bool:
     """A dict answer ``{key: part}``: ``check_one(key, part, label)`` for every key, all printed."""
     if is_placeholder(answer) or not isinstance(answer, Mapping):
         return fill(name) if is_placeholder(answer) else say(
@@ -129,15 +127,11 @@ def non_finite(value: Any, depth: int = 0) -> bool:
         return False
     if isinstance(value, Mapping):
         return any(non_finite(v, depth + 1) for v in value.values())
-    if isinstance(value, (float, np.floating)):
-        return not math.isfinite(value)
-    if isinstance(value, (list, tuple, np.ndarray)) or hasattr(value, "__array__"):
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except Exception:  # ragged or mixed: look at the items
-            return isinstance(value, (list, tuple)) and any(non_finite(v, depth + 1) for v in value)
-        return bool(arr.size) and not bool(np.isfinite(arr).all())
-    return False
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except Exception:  # ragged, mixed or no number at all: look at the items
+        return isinstance(value, (list, tuple)) and any(non_finite(v, depth + 1) for v in value)
+    return bool(arr.size) and not bool(np.isfinite(arr).all())
 
 
 def guard(check: Any, parts: bool = False) -> Any:
@@ -155,8 +149,7 @@ def guard(check: Any, parts: bool = False) -> Any:
             raise CheckUsageError(f"{check.__name__}: {err}") from None
         if not parts and is_placeholder(bound.arguments[first]):
             return fill(first)
-        bad = next((n for n, v in bound.arguments.items() if non_finite(v)), None)
-        if bad is not None:
+        if (bad := next((n for n, v in bound.arguments.items() if non_finite(v)), None)) is not None:
             return say(False, "it holds NaN or infinity: give finite numbers", bad)
         try:
             return check(*args, **kwargs) is True
@@ -165,6 +158,6 @@ def guard(check: Any, parts: bool = False) -> Any:
         except Exception as err:  # raised while checking the learner's answer
             message = (str(err).strip().splitlines() or [""])[0][:120]
             return say(False, f"this answer could not be checked ({type(err).__name__}"
-                               f"{': ' + message if message else ''}); give what the exercise asks for", first)
+                              f"{': ' + message if message else ''}); give what the exercise asks for", first)
 
     return guarded

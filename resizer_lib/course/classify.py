@@ -13,47 +13,21 @@ from matplotlib.figure import Figure
 from resizer_lib._checks import check_int
 from resizer_lib.runtime import resolve_jit
 
-__all__ = [
-    "accuracy_from_confusion",
-    "confusion_matrix",
-    "default_jit_compile",
-    "fit_classifier",
-    "plot_confusion_matrix",
-    "predict_classes",
-]
+__all__ = ["confusion_matrix", "fit_classifier", "plot_confusion_matrix", "predict_classes"]
 
 
-def default_jit_compile() -> bool | str:
-    """The library's XLA policy (``runtime.resolve_jit("auto")``): on TensorFlow, XLA only where
-    a GPU is visible; on JAX, Keras' default (compiled: op by op is tens of times slower)."""
-    return resolve_jit("auto")
-
-
-def fit_classifier(
-    model: keras.Model,
-    train: tuple,
-    val: tuple,
-    epochs: int,
-    learning_rate: float = 1e-3,
-    batch_size: int = 32,
-    verbose: int = 0,
-    jit_compile: bool | None = None,
-) -> dict[str, list[float]]:
+def fit_classifier(model: keras.Model, train: tuple, val: tuple, epochs: int, learning_rate: float = 1e-3,
+                   batch_size: int = 32, verbose: int = 0, jit_compile: bool | None = None) -> dict[str, list[float]]:
     """Compile ``model`` (Adam, sparse cross-entropy, accuracy) and fit it on
-    ``train = (images (N, H, W, 3), int labels (N,))``, validating on ``val``."""
+    ``train = (images (N, H, W, 3), int labels (N,))``, validating on ``val``. XLA follows the
+    library's policy (``runtime.resolve_jit("auto")``) unless ``jit_compile`` is given."""
     check_int(epochs, "epochs")
     if not isinstance(learning_rate, (int, float)) or not learning_rate > 0:
         raise ValueError(f"learning_rate must be a number > 0; got {learning_rate!r}")
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-        jit_compile=default_jit_compile() if jit_compile is None else jit_compile,
-    )
-    history = model.fit(
-        train[0], train[1], validation_data=val, epochs=epochs, batch_size=batch_size,
-        verbose=verbose, shuffle=True,
-    )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], jit_compile=resolve_jit("auto") if jit_compile is None else jit_compile)
+    history = model.fit(train[0], train[1], validation_data=val, epochs=epochs, batch_size=batch_size,
+                        verbose=verbose, shuffle=True)
     return {k: [float(v) for v in vs] for k, vs in history.history.items()}
 
 
@@ -80,18 +54,10 @@ def confusion_matrix(y_true, y_pred, num_classes: int) -> np.ndarray:
     return cm
 
 
-def accuracy_from_confusion(cm: np.ndarray) -> float:
-    """The accuracy a confusion matrix implies: ``trace(cm) / cm.sum()``."""
-    cm = np.asarray(cm)
-    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.sum() == 0:
-        raise ValueError(f"expected a non-empty square confusion matrix; got shape {cm.shape}")
-    return float(np.trace(cm) / cm.sum())
-
-
-def plot_confusion_matrix(
-    cm: np.ndarray, class_names: Sequence[str], title: str | None = None, size: float = 3.5
-) -> Figure:
-    """Heat map of ``cm`` with counts and row percentages in each cell; returns the Figure."""
+def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str], title: str | None = None,
+                          size: float = 3.5) -> Figure:
+    """Heat map of ``cm`` with counts and row percentages in each cell, titled with the accuracy
+    it implies (``trace(cm) / cm.sum()``); returns the Figure."""
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
         raise ValueError(f"expected a square confusion matrix; got shape {cm.shape}")
@@ -101,18 +67,14 @@ def plot_confusion_matrix(
     share = np.divide(cm, rows, out=np.zeros(cm.shape, dtype=float), where=rows > 0)
     fig, ax = plt.subplots(figsize=(size, size))
     ax.imshow(share, cmap="Blues", vmin=0.0, vmax=1.0)
-    for i in range(cm.shape[0]):
-        for j in range(cm.shape[1]):
-            colour = "white" if share[i, j] > 0.6 else "black"
-            ax.text(j, i, f"{cm[i, j]}\n{100 * share[i, j]:.0f}%", ha="center", va="center",
-                    color=colour, fontsize=9)
+    for (i, j), count in np.ndenumerate(cm):
+        ax.text(j, i, f"{count}\n{100 * share[i, j]:.0f}%", ha="center", va="center",
+                color="white" if share[i, j] > 0.6 else "black", fontsize=9)
     ticks = np.arange(cm.shape[0])
     ax.set_xticks(ticks, labels=list(class_names))
     ax.set_yticks(ticks, labels=list(class_names))
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
-    if title is None:
-        title = f"accuracy {100 * accuracy_from_confusion(cm):.1f}%" if cm.sum() else ""
-    ax.set_title(title)
+    if title is None:  # the diagonal holds the right predictions
+        title = f"accuracy {100 * np.trace(cm) / cm.sum():.1f}%" if cm.sum() else ""
+    ax.set(xlabel="predicted", ylabel="true", title=title)
     fig.tight_layout()
     return fig

@@ -12,16 +12,16 @@ from typing import Any
 import numpy as np
 
 from resizer_lib.course import checking, sampling
-from resizer_lib.course import cnn_basics as cnn
 from resizer_lib.course.anatomy import multiply_adds, sublayers
 from resizer_lib.course.checking import NOT_YET, RIGHT, CheckUsageError, is_placeholder
+from resizer_lib.course.cnn_basics import conv_layer_cost, conv_output_size, receptive_fields
 from resizer_lib.course.extract import find_resizer_layer
 from resizer_lib.course.normalisation import steps_to_forget, torch_to_keras_momentum
 from resizer_lib.data.sample_images import load_sample
 from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, synthetic_image
 from resizer_lib.models.batchnorm import batchnorm_layers
 from resizer_lib.models.convmixer import convmixer_param_count
-from resizer_lib.models.resizer import build_resizer
+from resizer_lib.models.resizer import build_resizer, resizer_param_count
 from resizer_lib.training.stats import mean_ci
 from resizer_lib.viz import resize_image, spectral_gain
 
@@ -40,35 +40,28 @@ def _resizer_layer(model: Any, name: str) -> Any:
         return say(False, "give a resizer built with build_resizer", name) or None
 
 
-# -- the resizer: lessons 00 and 09 --------------------------------------------------------------
-def check_output_shape(shape: Any, batch_size: int, target_size: Sequence[int], channels: int = 3,
-                       input_size: Sequence[int] = (40, 56)) -> bool:
-    """Lesson 00: the shape ``(B, h, w, C)`` a resizer for ``target_size`` returns (measured)."""
-    b, c = positive_int(batch_size, "batch_size"), positive_int(channels, "channels")
+def check_output_shape(shape: Any, batch_size: int, target_size: Sequence[int]) -> bool:
+    """Lesson 00: the shape ``(B, h, w, C)`` a resizer for ``target_size`` returns on RGB images (measured)."""
+    b = positive_int(batch_size, "batch_size")
     try:
         shape = tuple(int(v) for v in shape)
     except (TypeError, ValueError):
         return say(False, f"give a tuple of whole numbers such as (1, 2, 3, 4); got {shape!r}", "shape")
     if len(shape) != 4:
-        return say(False, "a batch of images has 4 axes (batch, height, width, channels); yours "
-                           f"has {len(shape)}", "shape")
-    want = tuple(int(v) for v in build_resizer(tuple(target_size))(np.zeros((b, *input_size, c), "float32")).shape)
-    hints = [(shape[0] != want[0], "look at the first axis: the resizer keeps every image of the batch"),
-             (shape[1:3] != want[1:3], "look at height and width: they come from the resizer, not "
-                                       "from the input images"),
-             (shape[3] != want[3], "look at the last axis: the resizer returns as many channels as it "
-                                   "was given")]
-    return say(shape == want, next((h for wrong, h in hints if wrong), ""), "shape")
+        return say(False, f"a batch has 4 axes (batch, height, width, channels); yours has {len(shape)}", "shape")
+    want = tuple(int(v) for v in build_resizer(tuple(target_size))(np.zeros((b, 40, 56, 3), "float32")).shape)
+    hints = [(0, 1, "look at the first axis: the resizer keeps every image of the batch"),
+             (1, 3, "look at height and width: they come from the resizer, not from the input images"),
+             (3, 4, "look at the last axis: the resizer returns as many channels as it was given")]
+    return say(shape == want, next((h for i, j, h in hints if shape[i:j] != want[i:j]), ""), "shape")
 
 
 def check_param_count(count: Any, filters: int = 16, num_res_blocks: int = 1) -> bool:
     """Lessons 00 and 09: ``build_resizer(...).count_params()`` (moving statistics included)."""
-    model = build_resizer((8, 8), filters=positive_int(filters, "filters"),
-                          num_res_blocks=positive_int(num_res_blocks, "num_res_blocks"))
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    return compare(count, model.count_params(), "count", "count", whole=True, traps=[(
-        trainable, "that is the trainable count: Keras' count_params() also counts BatchNorm's "
-                   "moving mean and variance")])
+    f, n = positive_int(filters, "filters"), positive_int(num_res_blocks, "num_res_blocks")
+    total, moving = resizer_param_count(3, f, n), 2 * f * (2 * n + 2)  # 2 statistics in each of 2n + 2 BatchNorms
+    return compare(count, total, "count", "count", whole=True, traps=[(total - moving, (
+        "that is the trainable count: Keras' count_params() also counts BatchNorm's moving mean and variance"))])
 
 
 def check_resizer_by_hand(model: Any, num_res_blocks: int, filters: int = 16, seed: int = 0) -> bool:
@@ -82,8 +75,7 @@ def check_resizer_by_hand(model: Any, num_res_blocks: int, filters: int = 16, se
     reference = build_resizer(target, filters=f, num_res_blocks=n)
     if model.count_params() != reference.count_params():
         side = "more" if model.count_params() > reference.count_params() else "fewer"
-        return say(False, f"your model has {side} parameters than the resizer with {n} residual "
-                           "block(s)", "model")
+        return say(False, f"your model has {side} parameters than the resizer with {n} residual block(s)", "model")
     rng = np.random.default_rng(seed)
     reference.set_weights([rng.uniform(0.5, 1.5, v.shape) if v.path.endswith(("gamma", "variance"))
                            else rng.normal(0.0, 0.1, v.shape) for v in reference.weights])
@@ -91,16 +83,15 @@ def check_resizer_by_hand(model: Any, num_res_blocks: int, filters: int = 16, se
     try:
         for source in (s for s in sublayers(reference) if s.weights):
             if source.name not in names:
-                return say(False, f"your model has no layer named `{source.name}`: name the layers "
-                                   "as in section 3", "model")
+                return say(False, f"your model has no layer named `{source.name}`: name the layers as in section 3",
+                           "model")
             model.get_layer(source.name).set_weights(source.get_weights())
         images = rng.uniform(size=(2, 2 * target[0], 2 * target[1], 3)).astype("float32")
-        for training in (False, True):
-            mine, theirs = (np.asarray(m(images, training=training)) for m in (model, reference))
+        for mode in ("inference", "training"):
+            mine, theirs = (np.asarray(m(images, training=mode == "training")) for m in (model, reference))
             if mine.shape != theirs.shape or not np.allclose(mine, theirs, atol=1e-4):
-                mode = "training" if training else "inference"
-                return say(False, f"same weights, different outputs (in {mode} mode): check the "
-                                   "order of the layers and what each block reads", "model")
+                return say(False, f"same weights, different outputs (in {mode} mode): check the order of the "
+                                  "layers and what each block reads", "model")
     finally:
         model.set_weights(saved)
     return say(True, "", "model")
@@ -108,19 +99,15 @@ def check_resizer_by_hand(model: Any, num_res_blocks: int, filters: int = 16, se
 
 def check_starts_as_bilinear(resizer: Any, seed: int = 0) -> bool:
     """Lesson 09: ``resizer`` (from ``build_resizer``) returns exactly its naive resize."""
-    layer = _resizer_layer(resizer, "resizer")
-    if layer is None:
+    if (layer := _resizer_layer(resizer, "resizer")) is None:
         return False
     target = tuple(resizer.output_shape[1:3])
-    images = np.random.default_rng(seed).uniform(size=(2, 2 * target[0] + 6, 2 * target[1], 3))
-    images = images.astype("float32")
+    images = np.random.default_rng(seed).uniform(size=(2, 2 * target[0] + 6, 2 * target[1], 3)).astype("float32")
     correction = np.asarray(resizer(images, training=False)) - resize_image(images, target, layer.interpolation)
-    if np.allclose(correction, correction.mean(axis=(0, 1, 2)), atol=1e-5) and not np.allclose(
-            correction, 0.0, atol=1e-5):
-        return say(False, "the correction is a constant now: the last convolution still adds "
-                           "something that does not depend on the image", "resizer")
-    return say(np.allclose(correction, 0.0, atol=1e-5), "the output still differs from the naive "
-                "resize: the correction is not zero yet", "resizer")
+    zero, constant = (np.allclose(correction, v, atol=1e-5) for v in (0.0, correction.mean(axis=(0, 1, 2))))
+    return say(zero, "the correction is a constant now: the last convolution still adds something that does not "
+                     "depend on the image" if constant else
+               "the output still differs from the naive resize: the correction is not zero yet", "resizer")
 
 
 def check_stem_share(first_side: Any, target_size: Sequence[int] = (150, 150), share: float = 0.9,
@@ -130,54 +117,41 @@ def check_stem_share(first_side: Any, target_size: Sequence[int] = (150, 150), s
     step, value = positive_int(resolution, "resolution"), number(first_side)
     if value is None or value != int(value) or value < 1:
         return say(False, f"give a side in whole pixels; got {first_side!r}", "first_side")
-
-    def stem(side: int) -> float:
-        macs = multiply_adds(side, target_size)
-        return macs["full_resolution"] / macs["total"]
-
-    side, exact = int(value), next(s for s in range(1, 100_000) if stem(s) > share)
+    a, t = (multiply_adds(1, target_size)[k] for k in ("full_resolution", "target_resolution"))  # per pixel, fixed
+    side, exact = int(value), next(s for s in range(1, 100_000) if s * s * a / (s * s * a + t) > share)
     if side < exact:
-        return say(False, f"at {side} x {side} the stem does {stem(side):.1%} of the work: not "
-                           f"more than {share:.0%} yet", "first_side")
+        return say(False, f"at {side} x {side} the stem does {side**2 * a / (side**2 * a + t):.1%} of the work: "
+                          f"not more than {share:.0%} yet", "first_side")
     return say(side - exact < step, "the stem passes that share at a smaller side already", "first_side")
 
 
-# -- convolutions: lessons 01-03 and 12 ----------------------------------------------------------
 def check_line_filter(kernel: Any, direction: str = "/") -> bool:
     """Lesson 01: ``kernel`` ``(k, k)`` responds most to a line in ``direction``, not to flat."""
     directions = ("/", "\\", "-", "|")
     usage(direction in directions, f"direction must be one of {directions}; got {direction!r}")
-    w = array(kernel)
-    if w is None or w.ndim not in (2, 4) or w.shape[0] != w.shape[1] or w.shape[0] % 2 == 0 \
-            or (w.ndim == 4 and w.shape[2:] != (1, 1)):
-        return say(False, "give a square filter of odd size, shaped (k, k) or (k, k, 1, 1); got "
-                          f"shape {getattr(w, 'shape', None)}", "kernel")
-    w2 = w.reshape(w.shape[:2])
-    size = 3 * w2.shape[0]
-    c = size // 2
-    lines = {"/": np.fliplr(np.eye(size)), "\\": np.eye(size)} | {d: np.zeros((size, size)) for d in "-|"}
-    lines["-"][c, :], lines["|"][:, c] = 1.0, 1.0
-    response = {d: cnn.conv2d_numpy(img, w2, padding="same")[c, c] for d, img in lines.items()}
+    w = array(kernel)  # squeezed below: (k, k, 1, 1) -> (k, k)
+    if w is None or (w := w.squeeze()).ndim != 2 or w.shape[0] != w.shape[1] or w.shape[0] % 2 == 0:
+        return say(False, "give a square filter of odd size, shaped (k, k) or (k, k, 1, 1); got shape "
+                          f"{getattr(w, 'shape', None)}", "kernel")
+    row, col = np.mgrid[: len(w), : len(w)] - len(w) // 2  # a line through the centre: its response
+    response = {d: w[across == 0].sum() for d, across in zip(directions, (row + col, col - row, row, col), strict=True)}
     best = response[direction]
     if best <= 0 or any(response[d] >= best for d in directions if d != direction):
-        return say(False, "on a thin bright line, another direction gets as strong a response as "
-                           "yours, or stronger", "kernel")
-    flat = cnn.conv2d_numpy(np.ones((size, size)), w2, padding="same")[c, c]
-    return say(abs(flat) <= 0.1 * best, "it also responds to a flat bright region: make its "
-                                         "weights sum to (nearly) zero", "kernel")
+        return say(False, "a thin bright line in another direction gets as strong a response, or stronger", "kernel")
+    return say(abs(w.sum()) <= 0.1 * best, "it also responds to a flat bright region: make its weights sum to "
+                                           "(nearly) zero", "kernel")
 
 
-def check_stack_sizes(out_size: Any, field: Any, stack: Sequence[tuple[int, int, str]],
-                      input_size: int) -> bool:
+def check_stack_sizes(out_size: Any, field: Any, stack: Sequence[tuple[int, int, str]], input_size: int) -> bool:
     """Lesson 02: output side and receptive field after ``(kernel_size, stride, padding)``s."""
     size = positive_int(input_size, "input_size")
     usage(not isinstance(stack, (str, bytes)) and bool(stack) and all(len(s) == 3 for s in stack),
-           f"stack must be a non-empty list of (kernel_size, stride, padding); got {stack!r}")
+          f"stack must be a non-empty list of (kernel_size, stride, padding); got {stack!r}")
     for k, s, padding in stack:
-        size = cnn.conv_output_size(size, k, s, padding)
-    rf = cnn.receptive_fields([(k, s) for k, s, _ in stack])[-1][0]
-    size_ok = compare(out_size, size, "out_size", "size", whole=True)
-    return compare(field, rf, "field", "receptive field", whole=True) and size_ok
+        size = conv_output_size(size, k, s, padding)
+    rf = receptive_fields([(k, s) for k, s, _ in stack])[-1][0]
+    return all([compare(out_size, size, "out_size", "size", whole=True),
+                compare(field, rf, "field", "receptive field", whole=True)])
 
 
 def check_activation_memory(stem_mib: Any, batch_size: int = 32, filters: int = 64, kernel_size: int = 7,
@@ -187,39 +161,35 @@ def check_activation_memory(stem_mib: Any, batch_size: int = 32, filters: int = 
     usage(bool(sides), "sides must list at least one image side, e.g. (224, 300)")
 
     def one(side: Any, value: Any, label: str) -> bool:
-        mib = b * cnn.conv_layer_cost((side, side, 3), filters, kernel_size, strides=strides,
-                                  padding="same").bytes_per_image / 2**20
+        mib = b * conv_layer_cost((side, side, 3), filters, kernel_size, strides).bytes_per_image / 2**20
         return compare(value, mib, label, "size", rel=0.01, traps=[
             (mib * 2**20 / 1e6, "that looks like megabytes (10^6 bytes); give MiB (2^20 bytes)"),
-            (mib / 4, "each float32 number takes 4 bytes"), (mib * 4, "the stride shrinks each side "
-            "of the output"), (mib / b, f"that is one image; give the batch of {b}")])
+            (mib / 4, "each float32 number takes 4 bytes"), (mib * 4, "the stride shrinks each side of the output"),
+            (mib / b, f"that is one image; give the batch of {b}")])
 
     return each(stem_mib, [int(s) for s in sides], "stem_mib", "image side: MiB", one, key_word="side ")
 
 
 def check_influenced_cells(cells: Any, depth: int, kernel_size: int = 3) -> bool:
     """Lesson 12: across how many grid cells one pixel reaches after ``depth`` ConvMixer blocks."""
-    expected = cnn.receptive_fields([(kernel_size, 1)] * positive_int(depth, "depth"))[-1][0]
+    expected = receptive_fields([(kernel_size, 1)] * positive_int(depth, "depth"))[-1][0]
     return compare(cells, expected, "cells", "count", whole=True)
 
 
 def check_convmixer_count(count: Any, width: int = 768, depth: int = 32, kernel_size: int = 7,
                           patch_size: int = 7, num_classes: int = 1000, trainable: bool = False) -> bool:
     """Lesson 12: ConvMixer's parameter count, all or (``trainable=True``) trainable only."""
-    counts = convmixer_param_count(width=width, depth=depth, kernel_size=kernel_size,
-                                   patch_size=patch_size, num_classes=num_classes)
+    counts = convmixer_param_count(width, depth, kernel_size, patch_size, num_classes=num_classes)
     want, other = ("trainable", "total") if trainable else ("total", "trainable")
     return compare(count, counts[want], "count", "count", whole=True, traps=[(counts[other], (
         "that count includes BatchNorm's moving statistics" if trainable else "that is the trainable count"))])
 
 
-# -- pipelines, augmentation, transfer, BatchNorm: lessons 04-07 ---------------------------------
 def check_decode_count(decoded: Any, num_files: int, epochs: int = 3) -> bool:
     """Lesson 04: files decoded over ``epochs`` with ``.cache()`` *before* the decoding map."""
     n, e = positive_int(num_files, "num_files"), positive_int(epochs, "epochs")
     return compare(decoded, e * n, "decoded", "count", whole=True, traps=[(n, (
-        "that is what a cache *after* the decoding map gives: build the pipeline with .cache() "
-        "before the map"))] if e > 1 else [])
+        "that is what a cache *after* the decoding map gives: build the pipeline with .cache() before the map"))])
 
 
 def check_label_effects(effects: Any) -> bool:
@@ -235,8 +205,7 @@ def check_label_effects(effects: Any) -> bool:
 def check_moved_statistics(moved: Any, base: Any) -> bool:
     """Lesson 06: running statistics one training-mode call moves in the unfrozen ``base``."""
     count = len(batchnorm_layers(base))
-    usage(count > 0, f"base {getattr(base, 'name', base)!r} holds no BatchNormalization layer; "
-                      "pass the base model of the exercise")
+    usage(count > 0, f"base {getattr(base, 'name', base)!r} holds no BatchNormalization layer; pass the base model")
     return compare(moved, 2 * count, "moved", "count", whole=True, traps=[
         (0, "none moved: call the unfrozen copy with training=True, as fit does, after "
             "unfreeze(..., keep_batchnorm_frozen=False)"),
@@ -247,12 +216,11 @@ def check_momentum_port(keras_momentum: Any, steps_keras: Any, steps_if_copied: 
                         torch_momentum: float = 0.03, fraction: float = 0.01) -> bool:
     """Lesson 07: Keras' momentum for PyTorch's, and ``steps_to_forget`` of both numbers."""
     expected = torch_to_keras_momentum(torch_momentum)
-    ok = compare(keras_momentum, expected, "keras_momentum", "momentum", traps=[(
-        torch_momentum, "that is PyTorch's number copied unchanged: the two conventions weigh "
-                        "different things")])
-    ok = compare(steps_keras, steps_to_forget(expected, fraction), "steps_keras", "count", whole=True) and ok
-    return compare(steps_if_copied, steps_to_forget(torch_momentum, fraction), "steps_if_copied",
-                    "count", whole=True) and ok
+    return all([compare(keras_momentum, expected, "keras_momentum", "momentum", traps=[(torch_momentum, (
+                    "that is PyTorch's number copied unchanged: the two conventions weigh different things"))]),
+                compare(steps_keras, steps_to_forget(expected, fraction), "steps_keras", "count", whole=True),
+                compare(steps_if_copied, steps_to_forget(torch_momentum, fraction), "steps_if_copied", "count",
+                        whole=True)])
 
 
 def check_bias_redundant(with_bias: Any, without_bias: Any) -> bool:
@@ -265,35 +233,30 @@ def check_bias_redundant(with_bias: Any, without_bias: Any) -> bool:
         return say(False, "give two BatchNorm outputs of the same shape (B, H, W, C)", name)
     if np.allclose(a, 0.0) or with_bias is without_bias:
         return say(False, "compare two different computations on a real batch", name)
-    return say(np.allclose(a, b, atol=1e-4), "the two outputs differ: use the same kernel in both "
-                                              "convolutions, and training mode for the BatchNorm", name)
+    return say(np.allclose(a, b, atol=1e-4), "the two outputs differ: use the same kernel in both convolutions, "
+                                             "and training mode for the BatchNorm", name)
 
 
-# -- sampling and aliasing: lesson 08 ------------------------------------------------------------
-def check_alias(alias_at: Any, gain: Any, frequency: float = 0.4, factor: int = 3,
-                method: str = "nearest", antialias: bool = False) -> bool:
+def check_alias(alias_at: Any, gain: Any, frequency: float = 0.4, factor: int = 3, method: str = "nearest",
+                antialias: bool = False) -> bool:
     """Lesson 08: the frequency (cycles per output pixel) and gain after a downscale."""
     s = positive_int(factor, "factor")
-    traps = [(s * frequency, "that is above the output's Nyquist limit (0.5 cycles per output "
-                             "pixel): fold it")] if s * frequency > 0.5 else []
-    traps.append((frequency, "give it in cycles per *output* pixel: one output pixel spans several "
-                             "input pixels"))
-    ok = compare(alias_at, sampling.alias_frequency(s * frequency), "alias_at", "frequency",
-                  abs_tol=1e-6, traps=traps)
+    ok = compare(alias_at, sampling.alias_frequency(s * frequency), "alias_at", "frequency", abs_tol=1e-6, traps=[
+        (s * frequency, "that is above the output's Nyquist limit (0.5 cycles per output pixel): fold it"),
+        (frequency, "give it in cycles per *output* pixel: one output pixel spans several input pixels")])
     gain_ok = float(sampling.resize_response(method, frequency, s, antialias))
     return compare(gain, gain_ok, "gain", "gain", rel=1e-3, abs_tol=1e-6) and ok
 
 
-def check_response_function(fn: Any, method: str = "area", factor: int = 4, antialias: bool = False,
-                            name: str = "area_response_4x") -> bool:
+def check_response_function(fn: Any, method: str = "area", factor: int = 4) -> bool:
     """Lesson 08: ``fn(f)``, a downscale's gain at each frequency of ``f``, to within 1e-6."""
-    f = np.linspace(0.0, 0.5, 101)
-    expected = sampling.resize_response(method, f, positive_int(factor, "factor"), antialias)
+    f, name = np.linspace(0.0, 0.5, 101), "area_response_4x"
+    expected = sampling.resize_response(method, f, positive_int(factor, "factor"), False)
     called, out = call(fn, name, f.copy())
     arr = array(out) if called else None
     if not called or arr is None or arr.shape != f.shape:
-        return called and say(False, "return one gain per frequency (an array shaped like f, "
-                                      f"{f.shape}); got shape {getattr(arr, 'shape', None)}", name)
+        return called and say(False, f"return one gain per frequency (an array shaped like f, {f.shape}); got "
+                                     f"shape {getattr(arr, 'shape', None)}", name)
     wrong = ~np.isclose(arr, expected, atol=1e-6)
     if np.allclose(np.abs(arr), expected, atol=1e-6) and wrong.any():
         return say(False, "right up to the sign: the gain is the magnitude |H(f)|", name)
@@ -303,39 +266,26 @@ def check_response_function(fn: Any, method: str = "area", factor: int = 4, anti
 
 
 def check_vanishing_factor(smallest_factor: Any, frequency: float = 1 / 3, method: str = "bilinear",
-                           antialias: bool = True, threshold: float = 1e-6,
-                           factors: Sequence[int] = range(2, 13)) -> bool:
-    """Lesson 08: the smallest factor whose downscale lets less than ``threshold`` through."""
+                           antialias: bool = True, factors: Sequence[int] = range(2, 13)) -> bool:
+    """Lesson 08: the smallest factor whose downscale lets less than 1e-6 through."""
     gains = {s: float(sampling.resize_response(method, frequency, positive_int(s, "factors"), antialias))
              for s in factors}
-    passing = [s for s, g in gains.items() if g < threshold]
-    usage(bool(passing), f"no factor in {list(factors)} erases f={frequency} with {method}; pass "
-                          "other factors")
-    value, name = number(smallest_factor), "smallest_factor"
-    if value is None or value != int(value):
-        return say(False, f"give a whole factor; got {smallest_factor!r}", name)
-    s = int(value)
-    if s in gains and gains[s] >= threshold:
-        return say(False, f"at {s}x the gain is still {gains[s]:.3g}", name)
-    return say(s == min(passing), "a smaller factor erases it already" if s > min(passing) else
-                f"look only at the factors from {min(factors)} to {max(factors)}", name)
+    passing = [s for s, g in gains.items() if g < 1e-6]
+    usage(bool(passing), f"no factor in {list(factors)} erases f={frequency} with {method}; pass other factors")
+    return compare(smallest_factor, min(passing), "smallest_factor", "factor", whole=True, traps=[
+        (s, f"at {s}x the gain is still {g:.3g}" if g >= 1e-6 else "a smaller factor erases it already")
+        for s, g in gains.items()])
 
 
-def check_surviving_shift(fn: Any, slopes: Sequence[float] = (0.0, 0.2, 0.5, 1.0),
-                          amplitudes: Sequence[float] = (1.0, 3.0)) -> bool:
+def check_surviving_shift(fn: Any) -> bool:
     """Lesson 08: ``fn(c, slope)``, the mean of a ``+-c`` stripe after a LeakyReLU, to 1e-6."""
-    rows = []
-    for c in amplitudes:
-        for slope in slopes:
-            stripe = np.tile([c, -c], 8)
-            mean = float(np.where(stripe > 0, stripe, slope * stripe).mean())
-            rows.append(((float(c), float(slope)), mean, f"at c = {c}, slope = {slope}", [
-                (2 * mean, f"twice the right shift at slope {slope}: average each pair"),
-                (-mean, f"the sign is off at slope {slope}")]))
+    rows = [((c, slope), (c - slope * c) / 2, f"at c = {c}, slope = {slope}", [  # one pair: c, and slope * -c
+        (c - slope * c, f"twice the right shift at slope {slope}: average each pair"),
+        ((slope * c - c) / 2, f"the sign is off at slope {slope}")])
+        for c in (1.0, 3.0) for slope in (0.0, 0.2, 0.5, 1.0)]
     return cases(fn, "surviving_shift", rows, tol=1e-6)
 
 
-# -- visualising resizers: lesson 10 -------------------------------------------------------------
 def check_antialias_gain(aa_gain: Any, size: int = 64, sample: str = "text") -> bool:
     """Lesson 10: ``spectral_gain(antialiased, not)[1]`` of a bilinear resize of ``sample``."""
     if isinstance(aa_gain, tuple) and len(aa_gain) == 2:
@@ -345,11 +295,11 @@ def check_antialias_gain(aa_gain: Any, size: int = 64, sample: str = "text") -> 
     arr = array(aa_gain)
     if arr is None or arr.shape != expected.shape:
         return say(False, f"give one gain per frequency ring, shape {expected.shape}; got "
-                           f"{getattr(arr, 'shape', None)}", "aa_gain")
+                          f"{getattr(arr, 'shape', None)}", "aa_gain")
     if np.allclose(arr, -expected, atol=1e-4) and not np.allclose(arr, expected, atol=1e-4):
         return say(False, "that is the opposite ratio: the antialiased resize comes first", "aa_gain")
-    return say(np.allclose(arr, expected, atol=1e-4), f"not the gain of the {sample!r} photo at "
-                f"{size} x {size} with bilinear interpolation", "aa_gain")
+    return say(np.allclose(arr, expected, atol=1e-4), f"not the gain of the {sample!r} photo at {size} x {size} "
+                                                      "with bilinear interpolation", "aa_gain")
 
 
 def check_nearest_offsets(offsets: Any, input_size: Sequence[int], target_size: Sequence[int],
@@ -377,22 +327,20 @@ def check_nearest_offsets(offsets: Any, input_size: Sequence[int], target_size: 
 
 def check_same_size_resizer(same_size: Any, trained: Any, input_size: Sequence[int] | None = None) -> bool:
     """Lesson 10: a resizer whose output has its input's size, holding ``trained``'s weights."""
-    model = same_size
-    if _resizer_layer(model, "same_size") is None:
+    if _resizer_layer(same_size, "same_size") is None:
         return False
     size = tuple(input_size) if input_size is not None else tuple(trained.input_shape[1:3])
     size = size if None not in size else (2 * trained.output_shape[1], 2 * trained.output_shape[2])
-    if tuple(model(np.zeros((1, *size, 3), "float32"), training=False).shape[1:3]) != size:
+    if tuple(same_size(np.zeros((1, *size, 3), "float32"), training=False).shape[1:3]) != size:
         return say(False, "its output is not the size of its input: build it for the input size", "same_size")
-    mine, theirs = model.get_weights(), trained.get_weights()
+    mine, theirs = same_size.get_weights(), trained.get_weights()
     if len(mine) != len(theirs) or any(a.shape != b.shape for a, b in zip(mine, theirs, strict=False)):
-        return say(False, "its layers differ from the trained resizer's: build it with the same "
-                           "filters, blocks and interpolation", "same_size")
+        return say(False, "its layers differ from the trained resizer's: build it with the same filters, blocks "
+                          "and interpolation", "same_size")
     return say(all(np.array_equal(a, b) for a, b in zip(mine, theirs, strict=True)),
-                "it does not hold the trained weights yet: copy them in", "same_size")
+               "it does not hold the trained weights yet: copy them in", "same_size")
 
 
-# -- studies, segmentation, boxes: lessons 11, 13, 14 --------------------------------------------
 def check_paired_interval(half_width: Any, differences: Sequence[float], mean: Any = None,
                           level: float = 0.95) -> bool:
     """Lesson 11: the half width of the t-interval of paired ``differences`` (and its mean)."""
@@ -404,9 +352,9 @@ def check_paired_interval(half_width: Any, differences: Sequence[float], mean: A
     interval = mean_ci(d, level)
     ok = True if mean is None else compare(mean, interval.mean, "mean", "mean")
     z_half = 1.959963984540054 * interval.std / math.sqrt(len(d))
-    return compare(half_width, (interval.high - interval.low) / 2, "half_width", "half width", traps=[(
-        z_half, "that uses the normal distribution's 1.96: with so few seeds take Student's t with "
-                "n - 1 degrees of freedom")] if len(d) < 30 else []) and ok
+    return compare(half_width, (interval.high - interval.low) / 2, "half_width", "half width", traps=[(z_half, (
+        "that uses the normal distribution's 1.96: with so few seeds take Student's t with n - 1 degrees of "
+        "freedom"))] if len(d) < 30 else []) and ok
 
 
 def check_dice(fn: Any, size: int = 24) -> bool:
@@ -415,9 +363,9 @@ def check_dice(fn: Any, size: int = 24) -> bool:
     for density in (0.1, 0.5, 0.9):
         a, b = rng.random((size, size)) < density, rng.random((size, size)) < density
         both, either = np.logical_and(a, b).sum(), np.logical_or(a, b).sum()
-        rows.append(((a, b), float(2 * both / (a.sum() + b.sum())), f"for masks that cover about "
-                      f"{density:.0%} of the image", [(float(both / either), "that is the IoU: Dice "
-                      "divides twice the overlap by the sum of the sizes")]))
+        rows.append(((a, b), float(2 * both / (a.sum() + b.sum())), f"for masks that cover about {density:.0%} "
+                     "of the image", [(float(both / either), "that is the IoU: Dice divides twice the overlap by "
+                                                            "the sum of the sizes")]))
     return cases(fn, "dice", rows)
 
 
