@@ -267,13 +267,13 @@ assert all(np.array_equal(keras.ops.convert_to_numpy(w), before)  # frozen BN: s
 
 # %% [markdown]
 # ### The same with the library
-# The course library names these steps: `freeze(base)`, `unfreeze(base)` (batch norms left
-# frozen) and `fit_stage` (compile, then fit). `transfer_study` runs both stages. For comparison
+# The course library names the second step `unfreeze(base)`: trainable, batch norms left frozen.
+# `transfer_study` runs both stages, each compiled and fitted by `fit_classifier`. For comparison
 # it trains the same architecture from random weights for as many epochs in total. Its first two
 # rows are the two stages above, run on the original pretrained base.
 
 # %%
-from resizer_lib.course.transfer import batchnorm_layers, stage_table, transfer_study
+from resizer_lib.course.transfer import batchnorm_layers, transfer_study
 
 
 def snapshot(variables):
@@ -288,7 +288,7 @@ result = transfer_study(pretrained, scratch, target.train, target.val, target.nu
                         frozen_epochs=stage_epochs, finetune_epochs=stage_epochs,
                         learning_rate=1e-3, finetune_learning_rate=1e-4,
                         batch_size=PROFILE.batch_size, scale=scale, offset=offset)
-show_table(stage_table(result));
+show_table([{**row, "val accuracy": f"{row['val accuracy']:.1%}"} for row in result.rows]);
 
 # %% [markdown]
 # Checks: the library's stages train exactly the parameters ours did. The frozen stage trains
