@@ -1,4 +1,4 @@
-"""Offline transfer learning: the source task, freezing, batch norm during fine-tuning, a study."""
+"""Offline transfer learning: the source task, freezing, batch norm during fine-tuning."""
 
 from __future__ import annotations
 
@@ -12,11 +12,9 @@ from resizer_lib.course.transfer import (
     SOURCE_CLASS_NAMES,
     batchnorm_layers,
     classifier_on,
-    count_params,
     feature_extractor,
     imagenet_weights_available,
     make_source_task,
-    transfer_study,
     unfreeze,
 )
 from resizer_lib.data.synthetic import make_synthetic
@@ -73,7 +71,7 @@ def test_freeze_and_unfreeze_keep_batchnorm_statistics():
     x = rng.integers(0, 256, size=(8, 16, 16, 3), dtype=np.uint8)
     y = rng.integers(0, 3, size=8)
     base.trainable = False
-    assert count_params(model)[0] == 8 * 3 + 3  # the head only
+    assert sum(int(np.prod(w.shape)) for w in model.trainable_weights) == 8 * 3 + 3  # the head only
     everything = [np.array(w) for w in base.weights]
     fit_classifier(model, (x, y), (x, y), epochs=1, learning_rate=1e-2, batch_size=8)
     assert all(np.array_equal(a, np.array(b)) for a, b in zip(everything, base.weights, strict=True))
@@ -86,22 +84,6 @@ def test_freeze_and_unfreeze_keep_batchnorm_statistics():
     after = [np.array(w) for layer in bn for w in layer.weights]
     assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
     assert not np.array_equal(conv_before, np.array(base.get_layer("s0_conv").kernel))
-
-
-@pytest.mark.slow
-def test_transfer_study_rows():
-    keras.utils.set_random_seed(0)
-    pretrained, scratch = _tiny_base("pre"), _tiny_base("scratch")
-    x, y = make_source_task(8, (16, 16))
-    y = y % 2
-    result = transfer_study(pretrained, scratch, (x, y), (x, y), 2, 1, 1, batch_size=4)
-    stages = [row["stage"] for row in result.rows]
-    assert stages == ["frozen base + new head", "fine-tuned", "from scratch"]
-    assert result.rows[0]["trainable params"] == 8 * 2 + 2
-    assert result.rows[1]["trainable params"] < result.rows[2]["trainable params"]  # BN frozen
-    assert result.rows[2]["epochs"] == 2
-    assert all(0.0 <= row["val accuracy"] <= 1.0 for row in result.rows)
-    assert set(result.histories) == set(result.models) == set(stages)
 
 
 def test_bad_arguments():

@@ -1,30 +1,25 @@
 """Lesson 06: transfer learning, offline. A source task to pretrain on (``make_source_task``: four
 classes of faint periodic patterns, related to the target as ImageNet is to cats vs dogs), a base
-(``feature_extractor``) with a new head (``classifier_on``), and ``transfer_study``: the frozen base,
-then fine-tuning with every layer trainable *except* the BatchNorm ones (``unfreeze``: in Keras 3 that
-keeps them in inference mode inside ``fit``), next to the same network trained from scratch."""
+(``feature_extractor``) with a new head (``classifier_on``), and fine-tuning with every layer trainable
+*except* the BatchNorm ones (``unfreeze``: in Keras 3 that keeps them in inference mode inside ``fit``)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from resizer_lib._checks import check_size
-from resizer_lib.course.classify import fit_classifier
 from resizer_lib.data.synthetic import make_synthetic
 from resizer_lib.models.batchnorm import batchnorm_layers
 from resizer_lib.models.classifier import small_cnn
 from resizer_lib.network import PROBE_TIMEOUT_S, can_reach
 
-__all__ = [
-    "SOURCE_CLASS_NAMES", "TransferResult", "batchnorm_layers", "classifier_on", "count_params",
-    "feature_extractor", "imagenet_weights_available", "make_source_task", "transfer_study", "unfreeze",
-]
+__all__ = ["SOURCE_CLASS_NAMES", "batchnorm_layers", "classifier_on", "feature_extractor",
+           "imagenet_weights_available", "make_source_task", "unfreeze"]
 
 SOURCE_CLASS_NAMES: tuple[str, ...] = ("vertical", "horizontal", "checkerboard", "plain")
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"  # keras.applications' weights
@@ -84,49 +79,6 @@ def unfreeze(base: keras.Model, keep_batchnorm_frozen: bool = True) -> None:
     if keep_batchnorm_frozen:
         for layer in batchnorm_layers(base):
             layer.trainable = False
-
-
-def count_params(model: keras.Model) -> tuple[int, int]:
-    """``(trainable, non_trainable)`` parameter counts, as ``model.summary()`` reports them."""
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    return trainable, model.count_params() - trainable
-
-
-@dataclass
-class TransferResult:
-    """What ``transfer_study`` returns: one table row per stage, their histories, the models."""
-
-    rows: list[dict] = field(default_factory=list)
-    histories: dict[str, dict[str, list[float]]] = field(default_factory=dict)
-    models: dict[str, keras.Model] = field(default_factory=dict)
-
-
-def transfer_study(pretrained_base: keras.Model, scratch_base: keras.Model, train: tuple, val: tuple,
-                   num_classes: int, frozen_epochs: int, finetune_epochs: int, learning_rate: float = 1e-3,
-                   finetune_learning_rate: float = 1e-4, batch_size: int = 32, scale: float = 1.0 / 255,
-                   offset: float = 0.0, seed: int = 0, verbose: int = 0) -> TransferResult:
-    """Frozen base + new head, then fine-tuning (``unfreeze``), next to the same network trained from
-    scratch for as many epochs; ``train``, ``val``: ``(uint8 (N, H, W, 3), int labels (N,))``. Each
-    stage is ``fit_classifier``, which compiles, so a change of ``trainable`` takes effect."""
-    result = TransferResult()
-
-    def run(stage: str, model: keras.Model, epochs: int, lr: float) -> None:
-        keras.utils.set_random_seed(seed)
-        history = result.histories[stage] = fit_classifier(model, train, val, epochs, lr, batch_size, verbose)
-        result.models[stage] = model
-        result.rows.append({"stage": stage, "epochs": epochs, "learning rate": lr,
-                            "trainable params": count_params(model)[0], "val accuracy": history["val_accuracy"][-1]})
-
-    keras.utils.set_random_seed(seed)
-    model = classifier_on(pretrained_base, num_classes, scale, offset, name="transferred")
-    pretrained_base.trainable = False  # stage 1: no weight changes, the batch norms in inference mode
-    run("frozen base + new head", model, frozen_epochs, learning_rate)
-    unfreeze(pretrained_base)
-    run("fine-tuned", model, finetune_epochs, finetune_learning_rate)
-    keras.utils.set_random_seed(seed)
-    scratch = classifier_on(scratch_base, num_classes, scale, offset, name="from_scratch")
-    run("from scratch", scratch, frozen_epochs + finetune_epochs, learning_rate)
-    return result
 
 
 def imagenet_weights_available(filename: str, url: str = WEIGHTS_URL, timeout: float = PROBE_TIMEOUT_S) -> bool:
