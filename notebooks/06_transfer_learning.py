@@ -21,7 +21,7 @@
 # * the two stages of transfer learning: a frozen base with a new head, then fine-tuning;
 # * why `compile` must come after every change of `trainable`;
 # * why the batch-norm layers stay frozen while the rest is fine-tuned;
-# * the same stages with the course library, next to the same network trained from scratch.
+# * both stages in one function, next to the same network trained from scratch.
 
 # %% [markdown]
 # ## Setup
@@ -211,7 +211,7 @@ assert target.counts["train"] == n_target
 # %% [markdown]
 # ### Freezing and fine-tuning, written out
 # The two stages take a handful of Keras calls. We run them by hand on a *copy* of the
-# pretrained base. The original stays untouched for the library's run below.
+# pretrained base. The original stays untouched for the study below.
 #
 # * `base.trainable = False` freezes every weight of the base, so only the new head learns.
 # * `compile` comes **after** each change of `trainable`. Compiling fixes how the model trains
@@ -225,7 +225,10 @@ assert target.counts["train"] == n_target
 # otherwise.
 
 # %%
-from resizer_lib.course.transfer import count_params
+def count_params(model):
+    """The trainable parameters of `model`, as `model.summary()` counts them."""
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
 
 hand_base = new_base("by_hand")
 hand_base.set_weights(pretrained.get_weights())  # a copy of the pretrained base
@@ -243,7 +246,7 @@ def compile_with(model, learning_rate):
 # stage 1: the base frozen, a new head trained on top
 hand_base.trainable = False
 compile_with(hand, 1e-3)
-head_only = count_params(hand)[0]  # trainable parameters: the head's Dense layer
+head_only = count_params(hand)  # trainable parameters: the head's Dense layer
 stage_1 = hand.fit(epochs=stage_epochs, **fit_args).history
 
 # stage 2: the base unfrozen, its batch norms kept frozen, recompiled at a lower learning rate
@@ -252,7 +255,7 @@ hand_bns = [lay for lay in hand_base.layers if isinstance(lay, keras.layers.Batc
 for lay in hand_bns:
     lay.trainable = False
 compile_with(hand, 1e-4)
-everything_but_bn = count_params(hand)[0]
+everything_but_bn = count_params(hand)
 bn_stats = [keras.ops.convert_to_numpy(w).copy() for lay in hand_bns for w in lay.weights]
 stage_2 = hand.fit(epochs=stage_epochs, **fit_args).history
 
@@ -266,14 +269,37 @@ assert all(np.array_equal(keras.ops.convert_to_numpy(w), before)  # frozen BN: s
            for w, before in zip([w for lay in hand_bns for w in lay.weights], bn_stats, strict=True))
 
 # %% [markdown]
-# ### The same with the library
-# The course library names these steps: `freeze(base)`, `unfreeze(base)` (batch norms left
-# frozen) and `fit_stage` (compile, then fit). `transfer_study` runs both stages. For comparison
-# it trains the same architecture from random weights for as many epochs in total. Its first two
-# rows are the two stages above, run on the original pretrained base.
+# ### Both stages in one function
+# `transfer_study` wraps the two stages. The library's `unfreeze(base)` makes the base trainable
+# with its batch norms left frozen, and `fit_classifier` compiles, then fits. For comparison the
+# function trains the same architecture from random weights for as many epochs in total. Its
+# first two rows are the two stages above, run on the original pretrained base.
 
 # %%
-from resizer_lib.course.transfer import batchnorm_layers, stage_table, transfer_study
+from resizer_lib.course.transfer import batchnorm_layers, unfreeze
+
+
+def transfer_study(pretrained_base, scratch_base, epochs, seed=0):
+    """Frozen base + new head, fine-tuned, and from scratch: table rows, histories and models."""
+    rows, histories, models = [], {}, {}
+
+    def run(stage, model, epochs, learning_rate):
+        keras.utils.set_random_seed(seed)
+        history = fit_classifier(model, target.train, target.val, epochs, learning_rate, PROFILE.batch_size)
+        histories[stage], models[stage] = history, model
+        rows.append({"stage": stage, "epochs": epochs, "learning rate": learning_rate,
+                     "trainable params": count_params(model), "val accuracy": history["val_accuracy"][-1]})
+
+    keras.utils.set_random_seed(seed)
+    model = classifier_on(pretrained_base, target.num_classes, scale, offset, name="transferred")
+    pretrained_base.trainable = False  # stage 1: a new head on the frozen base
+    run("frozen base + new head", model, epochs, 1e-3)
+    unfreeze(pretrained_base)  # stage 2: everything but the batch norms, at a 10 times lower rate
+    run("fine-tuned", model, epochs, 1e-4)
+    keras.utils.set_random_seed(seed)
+    scratch_model = classifier_on(scratch_base, target.num_classes, scale, offset, name="from_scratch")
+    run("from scratch", scratch_model, 2 * epochs, 1e-3)
+    return rows, histories, models
 
 
 def snapshot(variables):
@@ -284,33 +310,30 @@ batchnorms = batchnorm_layers(pretrained)
 stats_before = snapshot(w for lay in batchnorms for w in lay.weights)  # scale, shift, mean, var
 kernels_before = snapshot(w for w in pretrained.weights if "kernel" in w.path)
 
-result = transfer_study(pretrained, scratch, target.train, target.val, target.num_classes,
-                        frozen_epochs=stage_epochs, finetune_epochs=stage_epochs,
-                        learning_rate=1e-3, finetune_learning_rate=1e-4,
-                        batch_size=PROFILE.batch_size, scale=scale, offset=offset)
-show_table(stage_table(result));
+rows, histories, models = transfer_study(pretrained, scratch, stage_epochs)
+show_table([{**row, "val accuracy": f"{row['val accuracy']:.1%}"} for row in rows]);
 
 # %% [markdown]
-# Checks: the library's stages train exactly the parameters ours did. The frozen stage trains
+# Checks: the function's stages train exactly the parameters ours did. The frozen stage trains
 # only the head's $F \times C + C$ weights, for $F$ features and $C$ classes. Fine-tuning changed
 # the base's kernels but left every batch-norm statistic as the source task set it.
 
 # %%
 head = features * target.num_classes + target.num_classes
-assert result.rows[0]["trainable params"] == head == head_only
-assert result.rows[1]["trainable params"] == everything_but_bn > head
+assert rows[0]["trainable params"] == head == head_only
+assert rows[1]["trainable params"] == everything_but_bn > head
 stats_after = snapshot(w for lay in batchnorms for w in lay.weights)
 assert all(np.array_equal(a, b) for a, b in zip(stats_before, stats_after, strict=True))
 kernels_after = snapshot(w for w in pretrained.weights if "kernel" in w.path)
 assert any(not np.array_equal(a, b) for a, b in zip(kernels_before, kernels_after, strict=True))
-assert all(0.0 <= row["val accuracy"] <= 1.0 for row in result.rows)
+assert all(0.0 <= row["val accuracy"] <= 1.0 for row in rows)
 print(f"{len(batchnorms)} batch-norm layers untouched; head: {head} trainable weights")
 
 # %%
-frozen_h, tuned_h = result.histories["frozen base + new head"], result.histories["fine-tuned"]
+frozen_h, tuned_h = histories["frozen base + new head"], histories["fine-tuned"]
 transferred = {k: frozen_h[k] + tuned_h[k] for k in frozen_h}
 fig = plot_history({"pretrained base": transferred,
-                    "from scratch": result.histories["from scratch"]})
+                    "from scratch": histories["from scratch"]})
 for ax in fig.axes:
     ax.axvline(stage_epochs + 0.5, color="grey", linestyle=":")  # unfrozen from here
 
@@ -320,9 +343,9 @@ for ax in fig.axes:
 # epoch per stage on 16 images, the numbers mean nothing.
 
 # %%
-first_epoch = {stage: h["val_accuracy"][0] for stage, h in result.histories.items()}
+first_epoch = {stage: h["val_accuracy"][0] for stage, h in histories.items()}
 final_loss = {"pretrained base": tuned_h["val_loss"][-1],
-              "from scratch": result.histories["from scratch"]["val_loss"][-1]}
+              "from scratch": histories["from scratch"]["val_loss"][-1]}
 print("validation accuracy after the first epoch:",
       {k: f"{v:.1%}" for k, v in first_epoch.items()})
 print("final validation loss:", {k: round(v, 3) for k, v in final_loss.items()})
@@ -333,7 +356,7 @@ print("final validation loss:", {k: round(v, 3) for k, v in final_loss.items()})
 # %%
 from resizer_lib.course.classify import confusion_matrix, plot_confusion_matrix, predict_classes
 
-tuned = result.models["fine-tuned"]
+tuned = models["fine-tuned"]
 cm = confusion_matrix(target.val[1], predict_classes(tuned, target.val[0]), target.num_classes)
 assert cm.sum() == len(target.val[1])
 plot_confusion_matrix(cm, target.class_names);

@@ -54,7 +54,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from resizer_lib.course import sampling
-from resizer_lib.interpolation import interpolations, resize_image
+from resizer_lib.interpolation import interpolations, kernel, resize_image
 from resizer_lib.viz import plot_spectra, show_images, show_table
 
 # %% [markdown]
@@ -115,18 +115,29 @@ print("strongest dot of the 90 degree wave: (fy, fx) =", sampling.spectral_peak(
 # $[0, \tfrac12]$. This is the sampling theorem in one line (Shannon, 1949).
 
 # %%
-t = np.arange(16)
+t = np.arange(12)
 assert np.allclose(np.cos(2 * np.pi * 0.8 * t), np.cos(2 * np.pi * 0.2 * t))  # 0.8 -> 0.2
 true_f = np.arange(0, 257, 8) / 128  # 0 .. 2 cycles per pixel, each on a DFT bin
 measured_f = np.array([np.argmax(np.abs(np.fft.rfft(np.cos(2 * np.pi * f * np.arange(128))))) / 128
                        for f in true_f])
 assert np.allclose(measured_f, sampling.alias_frequency(true_f))
-fig = sampling.plot_sampling(0.8)
-fig.axes[1].plot(true_f, measured_f, "s", color="#2a9d55", ms=4, label="measured peaks")
-fig.axes[1].legend(fontsize=8);
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.2), gridspec_kw={"width_ratios": (1.6, 1)}, layout="tight")
+fine = np.linspace(0, 11, 440)
+left.plot(fine, np.cos(2 * np.pi * 0.8 * fine), color="0.6", lw=1, label="true: f = 0.8")
+left.plot(fine, np.cos(2 * np.pi * 0.2 * fine), color="C1", lw=2, label="alias: f' = 0.2")
+left.plot(t, np.cos(2 * np.pi * 0.8 * t), "o", color="C0", label="samples")
+left.set(xlabel="position (pixels)", title="one sample per pixel")
+grid = np.linspace(0, 2, 801)
+right.plot(grid, sampling.alias_frequency(grid), color="C0", label="alias_frequency")
+right.plot(true_f, measured_f, "s", color="C2", ms=4, label="measured peaks")
+right.axhline(0.5, color="C3", lw=0.8, ls="--", label="Nyquist")
+right.set(xlabel="true frequency (cycles / pixel)", ylabel="apparent frequency", ylim=(0, 0.6))
+left.legend(fontsize=8, loc="lower left", ncol=3)
+right.legend(fontsize=8, loc="lower right");
 
 # %% [markdown]
-# The measured peaks (squares) land on the folding diagram.
+# Left, a wave of 0.8 cycles per pixel and its alias 0.2 pass through the same samples. Right,
+# the folding diagram: the measured peaks (squares) land on it.
 #
 # In 2-D the folding applies to **each axis on its own**. A frequency $(f_y, f_x)$ aliases when
 # $|f_x| > 0.5$ or $|f_y| > 0.5$. A diagonal wave with $f_x = f_y = 0.4$ has $|f| = 0.57$, yet the
@@ -166,9 +177,17 @@ fig.tight_layout()
 # the triangle $\mathrm{sinc}^2(f)$.
 
 # %%
-f = np.linspace(0, 1.5, 151)
+f, xs = np.linspace(0, 1.5, 301), np.linspace(-5.5, 5.5, 2201)
 assert np.allclose(sampling.frequency_response("bilinear", f), np.sinc(f) ** 2, atol=1e-6)
-fig = sampling.plot_kernels(["nearest", "bilinear", "bicubic", "lanczos3", "lanczos5"])
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4), layout="tight")
+for name in ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5"):
+    left.plot(xs, kernel(name, xs), label=name)
+    gain = np.abs(sampling.frequency_response(name, f))
+    right.plot(f, 20 * np.log10(np.maximum(gain, 1e-4)), label=name)  # decibels
+right.axvline(0.5, color="C3", lw=0.8, ls="--")
+left.set(xlabel="offset x (input pixels)", title="kernel k(x)")
+right.set(xlabel="frequency (cycles / input pixel)", ylabel="|H(f)| (dB)", ylim=(-60, 3), title="its response")
+left.legend(fontsize=8);
 
 # %% [markdown]
 # The ideal would be a wall: gain 1 up to Nyquist (dashed), 0 above. No kernel is one. The box

@@ -17,7 +17,7 @@ LIB = REPO / "resizer_lib"
 TOTAL_TARGET, TOTAL = 6_000, 8_000
 CORE, MODULE, ONE_NOTEBOOK = 2_500, 400, 250
 # modules still over their budget, each at its ceiling today (same rule: they only shrink)
-OVER = {"course/sampling.py": 340}
+OVER: dict[str, int] = {}
 # the part a learner must trust, read in one sitting: the resizer and MULLER layers, the
 # classifier builder, loading data, the paired training loop, the statistics
 CORE_MODULES = (

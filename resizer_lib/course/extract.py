@@ -16,26 +16,19 @@ from resizer_lib.models.resizer import LearnableResizer
 __all__ = ["ENV_VAR", "extract_resizer", "find_resizer_layer", "load_resizer", "resizer_from_env"]
 
 ENV_VAR = "RESIZER_MODEL"
-
-
-def _resizer_layers(obj: Any) -> list[LearnableResizer]:
-    """Every ``LearnableResizer`` inside ``obj`` (a layer or a model, searched recursively)."""
-    return [layer for layer in [obj, *walk_layers(obj)] if isinstance(layer, LearnableResizer)]
+Size = str | int | Sequence[int] | None  # "auto" (the model's fixed input size), None (any size) or (H, W)
 
 
 def find_resizer_layer(model: Any) -> LearnableResizer:
-    """The one ``LearnableResizer`` in ``model`` (nested models, e.g. an augmentation wrapper,
-    are searched too). Raises ``ValueError`` when there is none or more than one."""
-    found = _resizer_layers(model)
+    """The one ``LearnableResizer`` in ``model`` (nested models, e.g. an augmentation wrapper, are
+    searched too). Raises ``ValueError`` when there is none or more than one."""
+    found = [layer for layer in [model, *walk_layers(model)] if isinstance(layer, LearnableResizer)]
     name = getattr(model, "name", type(model).__name__)
     if not found:
-        raise ValueError(
-            f"{name!r} holds no LearnableResizer layer; pass a classifier built with "
-            f"resizer='learned' or 'more_layers' (a fixed-interpolation arm has nothing to extract)"
-        )
+        raise ValueError(f"{name!r} holds no LearnableResizer layer; pass a classifier built with "
+                         "resizer='learned' or 'more_layers' (a fixed-interpolation arm has nothing to extract)")
     if len(found) > 1:
-        names = [layer.name for layer in found]
-        raise ValueError(f"{name!r} holds {len(found)} LearnableResizer layers {names}; pass one")
+        raise ValueError(f"{name!r} holds {len(found)} LearnableResizer layers {[f.name for f in found]}; pass one")
     return found[0]
 
 
@@ -50,20 +43,14 @@ def _fixed_input_size(model: Any) -> tuple[int, int] | None:
     return None
 
 
-def extract_resizer(
-    model: Any,
-    input_size: str | int | Sequence[int] | None = "auto",
-    name: str = "trained_resizer",
-) -> keras.Model:
-    """A standalone resizer ``(B, H, W, C)`` in ``[0, 1]`` -> ``(B, h, w, C)`` (unbounded) with a
-    copy of the weights of the resizer inside ``model``."""
+def extract_resizer(model: Any, input_size: Size = "auto", name: str = "trained_resizer") -> keras.Model:
+    """A standalone resizer ``(B, H, W, C)`` in ``[0, 1]`` -> ``(B, h, w, C)`` (unbounded) with a copy
+    of the weights of the resizer inside ``model``."""
     source = find_resizer_layer(model)
     if input_size == "auto":
         size = _fixed_input_size(model)
-    elif input_size is None:
-        size = None
     else:
-        size = check_size(input_size, "input_size")
+        size = None if input_size is None else check_size(input_size, "input_size")
     layer = LearnableResizer.from_config({**source.get_config(), "name": "resizer"})
     inputs = keras.Input(shape=(*(size or (None, None)), source.channels), name="image")
     resizer = keras.Model(inputs, layer(inputs), name=name)
@@ -71,25 +58,18 @@ def extract_resizer(
     return resizer
 
 
-def load_resizer(
-    path: str | os.PathLike, input_size: str | int | Sequence[int] | None = "auto"
-) -> keras.Model:
+def load_resizer(path: str | os.PathLike, input_size: Size = "auto") -> keras.Model:
     """Load a ``.keras`` file (a classifier or a resizer model) and ``extract_resizer`` from it."""
     file = Path(path).expanduser()
     if file.suffix != ".keras":
-        raise ValueError(
-            f"expected a Keras 3 model file ending in .keras; got {str(path)!r} (save one with "
-            f"model.save('name.keras'))"
-        )
+        raise ValueError(f"expected a Keras 3 model file ending in .keras; got {str(path)!r} "
+                         "(save one with model.save('name.keras'))")
     if not file.is_file():
         raise ValueError(f"No such model file: {str(file)!r} (cwd is {Path.cwd()})")
-    model = keras.saving.load_model(file, compile=False)
-    return extract_resizer(model, input_size=input_size)
+    return extract_resizer(keras.saving.load_model(file, compile=False), input_size=input_size)
 
 
-def resizer_from_env(
-    var: str = ENV_VAR, input_size: str | int | Sequence[int] | None = "auto"
-) -> keras.Model | None:
+def resizer_from_env(var: str = ENV_VAR, input_size: Size = "auto") -> keras.Model | None:
     """``load_resizer($RESIZER_MODEL)`` when that variable is set (and not empty), else ``None``."""
     value = os.environ.get(var, "").strip()
     if not value:

@@ -1,9 +1,6 @@
-"""The notebooks' setup step: versions, device, profile, seeds and figure defaults in one call.
-
-Every notebook's first code cell installs ``resizer_lib`` when it runs in Colab, then calls
-``setup()``; locally it checks that the installed versions are the ones the course was tested
-with, so a learner sees a clear message instead of a confusing error ten cells later.
-"""
+"""Every notebook's first cell: ``setup()`` checks the installed versions against the course's bounds
+(a clear message instead of a confusing error ten cells later), then reports device and profile,
+seeds everything and sets the figure defaults."""
 
 from __future__ import annotations
 
@@ -13,42 +10,17 @@ import platform
 import sys
 
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 from resizer_lib.profiles import Profile, get_profile
 
-__all__ = ["IN_COLAB", "MIN_VERSIONS", "check_versions", "colab_runtime_note",
-           "declared_requirements", "requirement_problems", "setup", "widget_manager"]
+__all__ = ["IN_COLAB", "MIN_VERSIONS", "check_versions", "colab_runtime_note", "declared_requirements",
+           "requirement_problems", "setup", "widget_manager"]
 
 IN_COLAB = "google.colab" in sys.modules
-# used only where the package metadata is missing (a bare checkout on sys.path): the bounds of
-# pyproject.toml's dependencies, which are the ones checked whenever resizer_lib is installed
+# only where the package metadata is missing (a bare checkout on sys.path): pyproject.toml's bounds
 MIN_VERSIONS = {"keras": (3, 13), "tensorflow": (2, 18), "tensorflow-datasets": (4, 9),
                 "numpy": (1, 26), "matplotlib": (3, 9), "ipywidgets": (7, 7)}
-
-
-def declared_requirements() -> list[Requirement]:
-    """The run-time dependencies ``resizer_lib`` declares (``pyproject.toml``), without extras."""
-    try:
-        texts = importlib.metadata.requires("resizer_lib") or []
-    except importlib.metadata.PackageNotFoundError:
-        texts = [f"{name}>={'.'.join(map(str, low))}" for name, low in MIN_VERSIONS.items()]
-    reqs = [Requirement(t) for t in texts]
-    return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
-
-
-def requirement_problems(requirements: list[Requirement], version_of) -> list[str]:
-    """What is missing or out of bounds: one line per requirement that ``version_of(name)``
-    (the installed version, or ``None``) does not satisfy, each with the fix."""
-    problems = []
-    for req in requirements:
-        found = version_of(req.name)
-        if found is None:
-            problems.append(f"{req.name} is not installed; this course needs {req} "
-                            f"(pip install '{req}')")
-        elif not req.specifier.contains(found, prereleases=True):
-            problems.append(f"{req.name} {found} does not satisfy {req}, which this course needs "
-                            f"(pip install '{req}', or `make setup` in a checkout)")
-    return problems
 
 
 def _installed(name: str) -> str | None:
@@ -58,73 +30,81 @@ def _installed(name: str) -> str | None:
         return None
 
 
+def _at_least(minimum: dict[str, tuple[int, int]]) -> list[Requirement]:
+    return [Requirement(f"{name}>={'.'.join(map(str, low))}") for name, low in minimum.items()]
+
+
+def declared_requirements() -> list[Requirement]:
+    """The run-time dependencies ``resizer_lib`` declares (``pyproject.toml``), without extras."""
+    try:
+        reqs = [Requirement(t) for t in importlib.metadata.requires("resizer_lib") or []]
+    except importlib.metadata.PackageNotFoundError:
+        reqs = _at_least(MIN_VERSIONS)
+    return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
+
+
+def requirement_problems(requirements: list[Requirement], version_of) -> list[str]:
+    """One line, with the fix, per requirement that ``version_of(name)`` (the installed version, or
+    ``None``) does not satisfy."""
+    problems = []
+    for req in requirements:
+        found = version_of(req.name)
+        if found is None:
+            problems.append(f"{req.name} is not installed; this course needs {req} (pip install '{req}')")
+        elif not req.specifier.contains(found, prereleases=True):
+            problems.append(f"{req.name} {found} does not satisfy {req}, which this course needs "
+                            f"(pip install '{req}', or `make setup` in a checkout)")
+    return problems
+
+
 def check_versions(minimum: dict[str, tuple[int, int]] | None = None) -> dict[str, str]:
-    """Check every declared dependency (or only ``minimum``: ``{name: (major, minor)}``) against
-    the installed versions, without importing them; ``RuntimeError`` listing every problem.
-    Returns ``{name: installed version}``."""
-    reqs = (declared_requirements() if minimum is None else
-            [Requirement(f"{n}>={'.'.join(map(str, low))}") for n, low in minimum.items()])
+    """``{name: installed version}`` of every declared dependency (or of ``minimum``, ``{name: (major,
+    minor)}``), checked without importing them; ``RuntimeError`` listing every problem."""
+    reqs = declared_requirements() if minimum is None else _at_least(minimum)
     problems = requirement_problems(reqs, _installed)
     if problems:
         raise RuntimeError("; ".join(problems))
     return {r.name: _installed(r.name) for r in reqs}
 
 
-def _major(version: str | None) -> int:
-    try:
-        return int((version or "0").split(".")[0])
-    except ValueError:
-        return 0
-
-
 def widget_manager() -> str:
-    """Make ipywidgets render where the notebook runs, and say how. Colab renders its own
-    ipywidgets 7 as they are; ipywidgets 8 needs Colab's *custom widget manager*, which this
-    turns on only then. Elsewhere the front end's own manager (``jupyterlab_widgets`` for
-    JupyterLab, ``widgetsnbextension`` for classic Notebook) must be installed in the
-    environment that serves the notebook."""
+    """Make ipywidgets render where the notebook runs, and say how. Colab renders its own ipywidgets 7;
+    ipywidgets 8 needs Colab's *custom widget manager*, turned on only then. Elsewhere the front end's
+    manager (``jupyterlab_widgets``, or ``widgetsnbextension`` for classic Notebook) must be installed."""
     if "google.colab" in sys.modules:
         ipywidgets = _installed("ipywidgets")
-        if _major(ipywidgets) < 8:
+        if Version(ipywidgets or "0").major < 8:
             return f"Colab's own widget manager (ipywidgets {ipywidgets})"
         from google.colab import output  # type: ignore[import-not-found]
 
         output.enable_custom_widget_manager()
         return "Colab's custom widget manager (enabled, for ipywidgets 8)"
-    found = [f"{name} {_installed(name)}" for name in ("jupyterlab_widgets", "widgetsnbextension")
-             if _installed(name)]
-    return ", ".join(found) if found else ("none found: widgets will not render; "
-                                           "pip install jupyterlab_widgets")
+    found = [f"{n} {_installed(n)}" for n in ("jupyterlab_widgets", "widgetsnbextension") if _installed(n)]
+    return ", ".join(found) or "none found: widgets will not render; pip install jupyterlab_widgets"
 
 
 def colab_runtime_note(version_of=_installed, python: str | None = None) -> list[str]:
-    """What ``setup()`` says in Colab: the runtime the course was tested on and, where this one
-    differs (``version_of(name)`` and ``python`` against the tested versions), what to do."""
+    """What ``setup()`` says in Colab: the runtime the course was tested on and, where this one differs
+    (``version_of(name)`` and ``python`` against the tested versions), what to do."""
     from resizer_lib.course import colab_runtime as tested
 
-    python = python or platform.python_version()
+    python, tested_python = python or platform.python_version(), ".".join(tested.PYTHON.split(".")[:2])
     headline = ", ".join(f"{n} {tested.VERSIONS[n]}" for n in ("tensorflow", "keras", "ipywidgets")
                          if n in tested.VERSIONS)
     lines = [f"tested on Colab's runtime of {tested.DATE} (Python {tested.PYTHON}, {headline})"]
-    differs = [] if python.split(".")[:2] == tested.PYTHON.split(".")[:2] else [f"Python {python}"]
-    for name, version in tested.VERSIONS.items():
-        found = version_of(name)
-        if found is not None and found != version:
-            differs.append(f"{name} {found} (tested {version})")
+    differs = [] if ".".join(python.split(".")[:2]) == tested_python else [f"Python {python}"]
+    differs += [f"{name} {version_of(name)} (tested {version})" for name, version in tested.VERSIONS.items()
+                if version_of(name) not in (None, version)]
     if differs:
-        lines.append(f"this runtime differs: {', '.join(differs)}. If a cell fails, choose the "
-                     f"runtime with Python {'.'.join(tested.PYTHON.split('.')[:2])} and "
-                     f"TensorFlow {tested.VERSIONS.get('tensorflow', '?')} under Runtime > Change "
-                     "runtime type > Runtime version, then run the notebook again")
+        lines.append(f"this runtime differs: {', '.join(differs)}. If a cell fails, choose the runtime with "
+                     f"Python {tested_python} and TensorFlow {tested.VERSIONS.get('tensorflow', '?')} under "
+                     "Runtime > Change runtime type > Runtime version, then run the notebook again")
     return lines
 
 
 def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> Profile:
-    """Check versions, report backend and device, seed everything, return the active profile.
-
-    First it keeps TensorFlow's C++ log lines out of the notebook (``resizer_lib.tf_logging``),
-    so call it before anything imports Keras or TensorFlow.
-    """
+    """Check versions, report backend and device, seed everything, return the active profile. First it
+    keeps TensorFlow's C++ log lines out of the notebook (``tf_logging``): call it before importing Keras."""
     from resizer_lib.tf_logging import install
 
     install()

@@ -1,8 +1,8 @@
 """Lesson 08: sampling, aliasing and what each interpolation does to every spatial frequency.
 
-Frequencies are in cycles per pixel of their image (``0 .. 0.5``); a downscale by ``factor``
-maps ``f`` cycles per input pixel to ``factor * f`` per output pixel. Every resize goes through
-``keras.ops.image.resize``; the kernels live in ``resizer_lib.interpolation``."""
+Frequencies are in cycles per pixel (``0 .. 0.5``); a downscale by ``factor`` maps ``f`` cycles per
+input pixel to ``factor * f`` per output pixel. Resizes run ``keras.ops.image.resize``; the kernels
+live in ``resizer_lib.interpolation``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 from resizer_lib._checks import check_int, check_size
 from resizer_lib.data.synthetic import DEFAULT_AMPLITUDE, make_synthetic
 from resizer_lib.interpolation import (
-    KERNELS,
     check_interpolation,
     interpolations,
     kernel,
@@ -28,19 +27,13 @@ from resizer_lib.interpolation import (
 from resizer_lib.viz.spectra import centred_fft
 
 __all__ = [
-    "alias_frequency", "frequency_response", "measured_gain", "plot_kernels",
-    "plot_resize_response", "plot_sampling", "resize_response", "resize_taps",
-    "set_stripe_detector", "sinusoid", "spectral_peak", "stripe_pair", "zone_plate",
+    "alias_frequency", "frequency_response", "measured_gain", "plot_resize_response", "resize_response",
+    "resize_taps", "set_stripe_detector", "sinusoid", "spectral_peak", "stripe_pair", "zone_plate",
     "zone_plate_alias_energy",
 ]
 
 
-
 # -- checks ------------------------------------------------------------------------------------
-def _kernel_name(name: object) -> str:
-    return check_interpolation(name, "loading")
-
-
 def _check_positive(value: object, name: str) -> float:
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
     if not ok or not math.isfinite(float(value)) or float(value) <= 0:
@@ -53,11 +46,10 @@ def _frequencies(f: Any, name: str = "frequency", high: float | None = None) -> 
     arr = np.asarray(f, dtype=np.float64)
     bad = ~np.isfinite(arr) | (arr < 0) | (arr > high if high is not None else False)
     if bad.any():
-        first = arr[bad].flat[0]
-        span = f"[0, {high}]" if high is not None else ">= 0"
-        hint = (" cycles per input pixel: a sampled image holds nothing above 0.5, higher "
-                "frequencies are their aliases (see alias_frequency)") if high == 0.5 else ""
-        raise ValueError(f"{name} must be finite and in {span}{hint}; got {first!r}")
+        span = ">= 0" if high is None else f"[0, {high}]"
+        hint = (" cycles per input pixel: a sampled image holds nothing above 0.5, higher frequencies "
+                "are their aliases (see alias_frequency)") if high == 0.5 else ""
+        raise ValueError(f"{name} must be finite and in {span}{hint}; got {arr[bad].flat[0]!r}")
     return arr
 
 
@@ -66,10 +58,8 @@ def _check_factor(factor: object) -> int:
 
 
 # -- signals -----------------------------------------------------------------------------------
-def sinusoid(
-    size: int | Sequence[int], frequency: float, angle: float = 0.0, phase: float = 0.0
-) -> np.ndarray:
-    """``cos(2 pi f (x cos(angle) + y sin(angle)) + phase)`` sampled at the pixel centres."""
+def sinusoid(size: int | Sequence[int], frequency: float, angle: float = 0.0, phase: float = 0.0) -> np.ndarray:
+    """``cos(2 pi f (x cos(angle) + y sin(angle)) + phase)`` at the pixel centres: float64 ``(H, W)``."""
     h, w = check_size(size, "size")
     f = float(_frequencies(frequency))
     y, x = np.mgrid[0:h, 0:w].astype(np.float64)
@@ -83,25 +73,21 @@ def zone_plate(size: int | Sequence[int], max_frequency: float = 0.5) -> np.ndar
     fmax = _check_positive(max_frequency, "max_frequency")
     y, x = np.mgrid[0:h, 0:w].astype(np.float64)
     r = np.hypot(y - (h - 1) / 2, x - (w - 1) / 2)
-    k = fmax / np.hypot((h - 1) / 2, (w - 1) / 2)
-    return 0.5 + 0.5 * np.cos(np.pi * k * r**2)
+    return 0.5 + 0.5 * np.cos(np.pi * fmax / np.hypot((h - 1) / 2, (w - 1) / 2) * r**2)
 
 
 def alias_frequency(frequency: Any, rate: float = 1.0) -> np.ndarray | float:
-    """Where ``frequency`` appears after sampling at ``rate`` samples per unit: ``|f - rate *
-    round(f / rate)|``, in ``[0, rate / 2]``. Arrays are mapped element-wise; a scalar in gives
-    a float out. At ``rate = 1`` (one sample per pixel) ``0.8 -> 0.2``, ``1.0 -> 0``, ``1.3 -> 0.3``.
-    """
-    f = _frequencies(frequency)
-    r = _check_positive(rate, "rate")
+    """Where ``frequency`` appears after sampling at ``rate`` samples per unit, ``|f - rate round(f /
+    rate)|`` in ``[0, rate / 2]``, element-wise (a scalar gives a float). At rate 1: 0.8 -> 0.2."""
+    f, r = _frequencies(frequency), _check_positive(rate, "rate")
     folded = np.abs(f - r * np.round(f / r))
     return float(folded) if folded.ndim == 0 else folded
 
 
 def spectral_peak(image: Any) -> tuple[float, float]:
-    """``(fy, fx)``, cycles per pixel, of the largest peak of the spectrum of ``image`` (``(H,
-    W)`` or ``(H, W, C)``, its luminance; the mean removed). Of the two symmetric peaks of a real
-    image the one with ``fx > 0`` (or ``fx = 0, fy >= 0``) is returned; Nyquist reads ``+0.5``."""
+    """``(fy, fx)``, cycles per pixel, of the largest peak of the spectrum of ``image`` (``(H, W)`` or
+    ``(H, W, C)``, its luminance; the mean removed). Of the two symmetric peaks of a real image the
+    one with ``fx > 0`` (or ``fx = 0, fy >= 0``) is returned; Nyquist reads ``+0.5``."""
     spectrum = np.abs(centred_fft(np.asarray(image, dtype=np.float64)))
     h, w = spectrum.shape
     iy, ix = np.unravel_index(int(np.argmax(spectrum)), spectrum.shape)
@@ -115,100 +101,75 @@ def spectral_peak(image: Any) -> tuple[float, float]:
 
 # -- kernels -----------------------------------------------------------------------------------
 def frequency_response(name: str, frequency: Any, scale: float = 1.0, points: int = 20001) -> np.ndarray:
-    """``H(f) = integral k(x) cos(2 pi f x) dx``, the Fourier transform of the (even) continuous
-    kernel, at ``frequency`` (cycles per input pixel, any values >= 0): float64, shape of
-    ``frequency``. Computed by dense numerical integration (``points`` samples over the kernel's
-    support), so the analytic forms are checks: ``sinc(s f)`` for nearest, ``sinc(s f)^2`` for
-    bilinear, ``sinc(f) sinc(s f)`` for area. Signed: lanczos and bicubic have negative lobes.
-    """
-    r = kernel_radius(name, scale)
-    f = _frequencies(frequency)
-    n = check_int(points, "points", minimum=101)
-    x = np.linspace(-r, r, n)
-    weights = np.full(n, x[1] - x[0])
-    weights[[0, -1]] /= 2  # trapezoid rule
-    k = kernel(name, x, scale) * weights
-    flat = np.cos(2 * np.pi * f.reshape(-1, 1) * x[None, :]) @ k
-    return flat.reshape(f.shape)
+    """``H(f) = integral k(x) cos(2 pi f x) dx`` of the (even) kernel at ``frequency`` (cycles per input
+    pixel, >= 0), by the trapezoid rule on ``points`` samples: float64, the shape of ``frequency``.
+    Signed (lanczos and bicubic have negative lobes); nearest is ``sinc(s f)``, bilinear ``sinc(s f)^2``."""
+    r, f = kernel_radius(name, scale), _frequencies(frequency)
+    x = np.linspace(-r, r, check_int(points, "points", minimum=101))
+    weights = np.full(x.size, x[1] - x[0])
+    weights[[0, -1]] /= 2
+    return (np.cos(2 * np.pi * f.reshape(-1, 1) * x[None, :]) @ (kernel(name, x, scale) * weights)).reshape(f.shape)
 
 
 def resize_taps(name: str, factor: int, antialias: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """``(offsets, weights)``, each ``(T,)``: the filter an interior output pixel of a downscale
-    by an integer ``factor`` applies (half-pixel centres; weights sum to 1)."""
-    name, s = _kernel_name(name), _check_factor(factor)
+    """``(offsets, weights)``, each ``(T,)``: the filter an interior output pixel of a downscale by an
+    integer ``factor`` applies (half-pixel centres; weights sum to 1)."""
+    name, s = check_interpolation(name, "loading"), _check_factor(factor)
     index, weight = taps(16 * s, 16, name, antialias)
-    i = 8  # an interior output pixel
-    offsets = (i + 0.5) * s - 0.5 - index[i].astype(np.float64)
+    offsets = 8.5 * s - 0.5 - index[8].astype(np.float64)  # output pixel 8, an interior one
     order = np.argsort(-offsets)
-    return offsets[order], weight[i][order]
+    return offsets[order], weight[8][order]
 
 
 def resize_response(name: str, frequency: Any, factor: int, antialias: bool = False) -> np.ndarray:
-    """The gain ``|sum_t w_t exp(-2 pi i f d_t)|`` of a downscale by ``factor`` (taps ``d, w``
-    from ``resize_taps``) at ``frequency`` in ``[0, 0.5]`` cycles per input pixel: float64, the
-    shape of ``frequency``. A sinusoid of frequency ``f`` leaves the resize with this amplitude,
-    at ``alias_frequency(factor * f)`` cycles per output pixel. Exact 2x bilinear: ``|cos(pi f)|``.
-    """
+    """The gain ``|sum_t w_t exp(-2 pi i f d_t)|`` of a downscale by ``factor`` (taps from ``resize_taps``)
+    at ``frequency`` in ``[0, 0.5]`` cycles per input pixel: float64, the shape of ``frequency``. A
+    sinusoid leaves with this amplitude at ``alias_frequency(factor * f)``. Exact 2x bilinear: ``|cos pi f|``."""
     f = _frequencies(frequency, high=0.5)
     offsets, weights = resize_taps(name, factor, antialias)
-    phases = np.exp(-2j * np.pi * f.reshape(-1, 1) * offsets[None, :])
-    return np.abs(phases @ weights).reshape(f.shape)
+    return np.abs(np.exp(-2j * np.pi * f.reshape(-1, 1) * offsets[None, :]) @ weights).reshape(f.shape)
 
 
-def measured_gain(
-    name: str, frequency: Any, factor: int, antialias: bool = False, length: int = 192
-) -> np.ndarray:
-    """The gain of ``keras.ops.image.resize`` measured on complex sinusoids: float64, the shape
-    of ``frequency`` (cycles per input pixel, in ``[0, 0.5]``)."""
-    name = check_interpolation(_kernel_name(name), "layer")
-    s = _check_factor(factor)
-    f = _frequencies(frequency, high=0.5)
+def measured_gain(name: str, frequency: Any, factor: int, antialias: bool = False, length: int = 192) -> np.ndarray:
+    """The gain of ``keras.ops.image.resize`` measured on complex sinusoids: float64, the shape of
+    ``frequency`` (cycles per input pixel, in ``[0, 0.5]``)."""
+    name = check_interpolation(check_interpolation(name, "loading"), "layer")
+    s, f = _check_factor(factor), _frequencies(frequency, high=0.5)
     n = check_int(length, "length", minimum=4 * s)
     if n % s:
         raise ValueError(f"length must be a multiple of factor={s}; got {length!r}")
-    t = np.arange(n)
-    phase = 2 * np.pi * f.reshape(-1, 1) * t[None, :]  # (F, n)
-    rows = np.concatenate([np.cos(phase), np.sin(phase)])[:, None, :, None]  # (2F, 1, n, 1)
-    out = resize_image(rows.astype(np.float32), (1, n // s), name, bool(antialias))[:, 0, :, 0]
-    z = out[: f.size].astype(np.float64) + 1j * out[f.size :].astype(np.float64)
     margin = math.ceil(kernel_radius(name, s if (antialias or name == "area") else 1) / s) + 2
     if n // s <= 2 * margin:
-        raise ValueError(f"length={length} is too short for factor={s}; use at least "
-                         f"{s * (2 * margin + 4)}")
-    return np.abs(z[:, margin:-margin]).mean(axis=1).reshape(f.shape)
+        raise ValueError(f"length={length} is too short for factor={s}; use at least {s * (2 * margin + 4)}")
+    phase = 2 * np.pi * f.reshape(-1, 1) * np.arange(n)[None, :]  # (F, n)
+    rows = np.concatenate([np.cos(phase), np.sin(phase)])[:, None, :, None]  # (2F, 1, n, 1)
+    out = resize_image(rows.astype(np.float32), (1, n // s), name, bool(antialias))[:, 0, :, 0].astype(np.float64)
+    return np.abs(out[: f.size] + 1j * out[f.size :])[:, margin:-margin].mean(axis=1).reshape(f.shape)
 
 
 # -- aliasing ----------------------------------------------------------------------------------
-def zone_plate_alias_energy(
-    size: int, factor: int, interpolation: str = "bilinear", antialias: bool = False,
-    max_frequency: float = 0.5,
-) -> float:
-    """How much of a zone plate survives a downscale where it cannot be represented: the mean
-    square of ``output - 0.5`` where either local frequency passes Nyquist, over the input's
-    (1 all of it aliased, 0 none)."""
+def zone_plate_alias_energy(size: int, factor: int, interpolation: str = "bilinear", antialias: bool = False,
+                            max_frequency: float = 0.5) -> float:
+    """How much of a zone plate survives a downscale where it cannot be represented: the mean square
+    of ``output - 0.5`` where either local frequency passes Nyquist, over the input's (1: all aliased)."""
     side, s = check_int(size, "size", minimum=8), _check_factor(factor)
     if side % s:
         raise ValueError(f"size must be a multiple of factor={s}; got size={size!r}")
-    plate = zone_plate(side, max_frequency)
-    out = resize_image(plate.astype(np.float32), (side // s, side // s), interpolation, antialias)
+    out = resize_image(zone_plate(side, max_frequency).astype(np.float32), (side // s, side // s),
+                       interpolation, antialias)
     centres = (np.arange(side // s) + 0.5) * s - 0.5 - (side - 1) / 2  # from the plate's centre
     k = _check_positive(max_frequency, "max_frequency") / np.hypot((side - 1) / 2, (side - 1) / 2)
     fy, fx = np.meshgrid(k * centres, k * centres, indexing="ij")  # the local frequency vector
     above = (np.abs(fy) > 0.5 / s) | (np.abs(fx) > 0.5 / s)  # the grid folds each axis alone
-    if not above.any():
-        return 0.0
-    return float(np.mean((out.astype(np.float64)[above] - 0.5) ** 2) / 0.125)
+    return float(np.mean((out.astype(np.float64)[above] - 0.5) ** 2) / 0.125) if above.any() else 0.0
 
 
 # -- the synthetic class, stage by stage --------------------------------------------------------
-def stripe_pair(
-    image_size: int | Sequence[int] = (32, 32), orientation: str = "vertical",
-    amplitude: int = DEFAULT_AMPLITUDE, seed: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(plain, striped)``: float32 ``(H, W, 3)`` in ``[0, 1]``, one synthetic background with
-    and without the class stripe, built as ``resizer_lib.data.synthetic`` builds its images:
-    the background (shapes, noise) clipped to ``[a, 255 - a]``, then ``+a, -a`` added column by
-    column (``"vertical"``) or row by row (``"horizontal"``); ``a = amplitude`` grey levels."""
+def stripe_pair(image_size: int | Sequence[int] = (32, 32), orientation: str = "vertical",
+                amplitude: int = DEFAULT_AMPLITUDE, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``(plain, striped)``: float32 ``(H, W, 3)`` in ``[0, 1]``, one synthetic background without and
+    with the class stripe, as ``data.synthetic`` builds them: the background clipped to ``[a, 255 - a]``,
+    then ``+a, -a`` by column (``"vertical"``) or row (``"horizontal"``); ``a = amplitude`` grey levels."""
     h, w = check_size(image_size, "image_size")
     if orientation not in ("vertical", "horizontal"):
         raise ValueError(f"orientation must be 'vertical' or 'horizontal'; got {orientation!r}")
@@ -219,8 +180,7 @@ def stripe_pair(
     plain = np.clip(background.astype(np.float32), a, 255 - a)
     sign = 1 - 2 * (np.arange(w if orientation == "vertical" else h) % 2)
     stripe = a * (sign[None, :] if orientation == "vertical" else sign[:, None])
-    striped = plain + stripe[:, :, None].astype(np.float32)
-    return plain / 255.0, striped / 255.0
+    return plain / 255.0, (plain + stripe[:, :, None].astype(np.float32)) / 255.0
 
 
 def set_stripe_detector(resizer: Any) -> Any:
@@ -229,105 +189,36 @@ def set_stripe_detector(resizer: Any) -> Any:
 
     layer = find_resizer_layer(resizer)
     if layer.filters < 2:
-        raise ValueError(f"set_stripe_detector needs filters >= 2 (one per orientation); got "
-                         f"filters={layer.filters}")
+        raise ValueError(f"set_stripe_detector needs filters >= 2 (one per orientation); got filters={layer.filters}")
     kernel, bias = (np.zeros_like(np.asarray(w)) for w in layer.stem_conv7.get_weights())
     c = kernel.shape[2]
     kernel[3, 3, :, 0], kernel[3, 4, :, 0] = 1.0 / c, -1.0 / c  # along x: vertical stripes
     kernel[3, 3, :, 1], kernel[4, 3, :, 1] = 1.0 / c, -1.0 / c  # along y: horizontal stripes
     layer.stem_conv7.set_weights([kernel, bias])
     one, one_bias = (np.asarray(w) for w in layer.stem_conv1.get_weights())
-    layer.stem_conv1.set_weights([np.eye(layer.filters, dtype=one.dtype)[None, None],
-                                  np.zeros_like(one_bias)])
+    layer.stem_conv1.set_weights([np.eye(layer.filters, dtype=one.dtype)[None, None], np.zeros_like(one_bias)])
     return resizer
 
 
-# -- figures -----------------------------------------------------------------------------------
-def plot_sampling(frequency: float = 0.8, num_samples: int = 12, max_frequency: float = 2.0) -> Figure:
-    """Left: ``cos(2 pi f t)`` (grey), its samples at ``t = 0, 1, ...`` (dots) and the alias
-    ``cos(2 pi f' t)``, ``f' = alias_frequency(f)``, through the same samples (orange). Right:
-    the folding diagram, apparent against true frequency up to ``max_frequency``, ``f`` marked."""
-    f = float(_frequencies(frequency))
-    n = check_int(num_samples, "num_samples", minimum=2)
-    fa = alias_frequency(f)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.2), gridspec_kw={"width_ratios": (1.6, 1)})
-    t = np.linspace(0, n - 1, 40 * n)
-    samples = np.arange(n)
-    left.plot(t, np.cos(2 * np.pi * f * t), color="#999999", lw=1, label=f"true: f = {f:.2f}")
-    left.plot(t, np.cos(2 * np.pi * fa * t), color="#e07000", lw=2, label=f"alias: f' = {fa:.2f}")
-    left.plot(samples, np.cos(2 * np.pi * f * samples), "o", color="#1f4e9c", label="samples")
-    left.set_xlabel("position (pixels)")
-    left.set_title("one sample per pixel", fontsize=10)
-    left.legend(fontsize=8, loc="lower left", ncol=3)
-    grid = np.linspace(0, max(max_frequency, f), 801)
-    right.plot(grid, alias_frequency(grid), color="#1f4e9c")
-    right.axhline(0.5, color="#b00020", lw=0.8, ls="--")
-    right.text(0.02, 0.52, "Nyquist 0.5", color="#b00020", fontsize=8)
-    right.plot([f], [fa], "o", color="#e07000", ms=8)
-    right.set_xlabel("true frequency (cycles / pixel)")
-    right.set_ylabel("apparent frequency")
-    right.set_ylim(0, 0.6)
-    right.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
-def plot_kernels(names: Sequence[str] = KERNELS, scale: float = 1.0) -> Figure:
-    """Left: each kernel ``k(x)`` (``interpolation.kernel``); right: ``|H(f)|`` in dB
-    (``frequency_response``) up to 1.5 cycles per pixel, the Nyquist limit 0.5 marked."""
-    names = [_kernel_name(n) for n in names]
-    s = _check_positive(scale, "scale")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4))
-    x = np.linspace(-5.5 * s, 5.5 * s, 2201)
-    f = np.linspace(0, 1.5 / s, 301)
-    for name in names:
-        left.plot(x, kernel(name, x, s), label=name)
-        gain = np.abs(frequency_response(name, f, s))
-        right.plot(f, 20 * np.log10(np.maximum(gain, 1e-4)), label=name)
-    left.axhline(0, color="#555555", lw=0.6)
-    left.set_xlabel("offset x (input pixels)")
-    left.set_title("kernel k(x)", fontsize=10)
-    right.axvline(0.5 / s, color="#b00020", lw=0.8, ls="--")
-    right.set_ylim(-60, 3)
-    right.set_xlabel("frequency (cycles / input pixel)")
-    right.set_ylabel("|H(f)| (dB)")
-    right.set_title("its frequency response", fontsize=10)
-    for ax in (left, right):
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def plot_resize_response(
-    names: Sequence[str] = ("bilinear",), factor: int = 2,
-    antialias: bool | Sequence[bool] = False, measured: bool = True,
-) -> Figure:
-    """The gain of a downscale by ``factor`` at every input frequency 0 .. 0.5 (``resize_response``,
-    lines; solid without, dashed with antialias) and, with ``measured``, the gain of
-    ``keras.ops.image.resize`` itself (``measured_gain``, dots; modes the backend lacks are left
-    out). Frequencies above the output's Nyquist limit ``0.5 / factor`` are shaded: whatever
-    passes there comes out as an alias."""
+# -- the figure --------------------------------------------------------------------------------
+def plot_resize_response(names: Sequence[str] = ("bilinear",), factor: int = 2,
+                         antialias: bool | Sequence[bool] = False, measured: bool = True) -> Figure:
+    """The gain of a downscale by ``factor`` at every input frequency 0 .. 0.5: ``resize_response`` as
+    lines (dashed with antialias) and, with ``measured``, ``measured_gain`` as dots (modes the backend
+    lacks left out). Above the output's Nyquist limit ``0.5 / factor`` (shaded) what passes aliases."""
     s = _check_factor(factor)
     options = (antialias,) if isinstance(antialias, (bool, np.bool_)) else tuple(antialias)
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    f = np.linspace(0, 0.5, 201)
-    dots = np.linspace(0.0, 0.5, 11)
-    available = interpolations("layer")
+    f, dots = np.linspace(0, 0.5, 201), np.linspace(0.0, 0.5, 11)
     for i, name in enumerate(names):
-        colour = f"C{i}"
         for aa in options:
-            style = "--" if aa else "-"
-            ax.plot(f, resize_response(name, f, s, aa), style, color=colour,
-                    label=f"{name}{', antialias' if aa else ''}")
-            if measured and name in available:
-                ax.plot(dots, measured_gain(name, dots, s, aa), "o", color=colour, ms=4)
+            label = f"{name}{', antialias' if aa else ''}"
+            ax.plot(f, resize_response(name, f, s, aa), "--" if aa else "-", color=f"C{i}", label=label)
+            if measured and name in interpolations("layer"):
+                ax.plot(dots, measured_gain(name, dots, s, aa), "o", color=f"C{i}", ms=4)
     ax.axvspan(0.5 / s, 0.5, color="#b00020", alpha=0.07)
     ax.text(0.5 / s + 0.005, 1.02, "aliases", color="#b00020", fontsize=8)
-    ax.set_xlim(0, 0.5)
-    ax.set_ylim(0, 1.1)
-    ax.set_xlabel("frequency (cycles / input pixel)")
-    ax.set_ylabel("gain")
+    ax.set(xlim=(0, 0.5), ylim=(0, 1.1), xlabel="frequency (cycles / input pixel)", ylabel="gain")
     ax.set_title(f"{s}x downscale: lines predicted, dots measured", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper right")
