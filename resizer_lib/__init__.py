@@ -1,15 +1,12 @@
-"""resizer_lib: the library of the "Learning to Resize" course.
+"""resizer_lib: the library of the "Learning to Resize" course (its README has the module map).
 
-Packages by role (its README has the module map): ``models`` (the learnable resizer, MULLER,
-the classifier builder, backbones, augmentation, BatchNorm), ``data`` (every dataset behind one
-``load_dataset``), ``training`` (the paired training loop, run records, statistics, the
-committed study summaries), ``viz`` (figures and widgets), ``course`` (helpers for one notebook
-each). At the top: ``profiles`` (the ``RESIZER_PROFILE`` knob), ``runtime`` (device, versions,
-jit policy), ``files``, ``network``, ``tf_logging``.
+Packages by role: ``models`` (the learnable resizer, MULLER, the classifier builder, backbones, augmentation,
+BatchNorm), ``data`` (every dataset behind one ``load_dataset``), ``training`` (the paired training loop, run
+records, statistics, the committed study summaries), ``viz`` (figures and widgets), ``course`` (helpers for one
+notebook each). At the top: ``profiles``, ``runtime``, ``files``, ``network``, ``tf_logging``, ``interpolation``.
 
-Importing the package does nothing but define ``__version__``: no TensorFlow import, no hook.
-``resizer_lib.course.notebook.setup()`` (every notebook's first cell) installs the TensorFlow
-log filter. The studies behind the course's results live beside the library, in ``resizer_lab``.
+Importing the package only defines ``__version__`` (no TensorFlow import, no hook); ``setup()``, every notebook's
+first cell, installs the TensorFlow log filter. The studies live beside the library, in ``resizer_lab``.
 """
 
 

@@ -10,7 +10,7 @@ __all__ = ["default_workers", "map_threads"]
 
 
 def default_workers() -> int:
-    """Threads for decoding: the CPU count, at most 8 (Pillow and NumPy release the GIL)."""
+    """Threads for decoding: the CPU count, at most 8."""
     return max(1, min(8, os.cpu_count() or 1))
 
 
