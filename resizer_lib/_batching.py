@@ -1,9 +1,5 @@
-"""The one seeded batch order and one-hot encoder.
-
-``epoch_order(n, seed, epoch)`` is ``np.random.default_rng([seed, epoch]).permutation(n)``: every arm of a paired
-study, and a resumed run, see the same batches. The committed studies were trained with this order; changing it
-changes every rerun.
-"""
+"""The one seeded batch order and one-hot encoder. The committed studies trained with this order (every arm of a
+paired study, and a resumed run, see the same batches); changing it changes every rerun."""
 
 from __future__ import annotations
 
@@ -15,7 +11,8 @@ __all__ = ["batch_rows", "epoch_order", "one_hot"]
 
 
 def epoch_order(n: int, seed: int, epoch: int, shuffle: bool = True) -> np.ndarray:
-    """``int64 (n,)``: the example indices of ``epoch`` in order (``arange(n)`` unshuffled)."""
+    """``int64 (n,)``: the example indices of ``epoch``, ``default_rng([seed, epoch]).permutation(n)`` (unshuffled:
+    ``arange(n)``)."""
     return np.random.default_rng([seed, epoch]).permutation(n) if shuffle else np.arange(n)
 
 

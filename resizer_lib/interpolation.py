@@ -21,14 +21,10 @@ from resizer_lib._checks import check_int, check_size
 __all__ = ["KERNELS", "USES", "check_interpolation", "interpolations", "kernel", "kernel_radius", "resize_image",
            "taps"]
 
-# Every kernel written below in NumPy, narrowest first: what the image loader offers on any backend.
-KERNELS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")
-# What ``keras.ops.image.resize`` accepts per backend (checked against Keras 3.10+) ...
-_KERAS_MODES = {"tensorflow": KERNELS, "jax": KERNELS[:5], "torch": KERNELS[:3], "numpy": KERNELS[:5]}
-# ... the modes without a gradient there (fine for a fixed resize, not for one that trains) ...
-_NO_GRADIENT = {"tensorflow": ("area",)}
-# ... and two that only ``tf.image.resize`` has (figures that compare kernels; never trained).
-_TF_IMAGE_ONLY = ("gaussian", "mitchellcubic")
+KERNELS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")  # all in NumPy below
+_KERAS_MODES = {"tensorflow": KERNELS, "jax": KERNELS[:5], "torch": KERNELS[:3], "numpy": KERNELS[:5]}  # Keras 3.10+
+_NO_GRADIENT = {"tensorflow": ("area",)}  # fine for a fixed resize, not for one that trains
+_TF_IMAGE_ONLY = ("gaussian", "mitchellcubic")  # only tf.image.resize has them: figures that compare kernels
 
 # What an interpolation is for: "layer" a fixed resize inside a model (keras.ops); "training" a resize that
 # back-propagates (the learnable resizer, MULLER); "figure" what resize_image accepts (the layer's modes, plus

@@ -1,9 +1,9 @@
 """Keep TensorFlow's C++ log lines (``I0000 ...``, the oneDNN notice, ``cuInit``) out of every output.
 
 ``TF_CPP_MIN_LOG_LEVEL=3`` hides what is logged after absl starts; the lines logged before (the oneDNN notice,
-``cudart_stub``) ignore it, so the first ``import tensorflow`` runs with file descriptor 2 captured, and every
-captured line that is not a TensorFlow log line is written back. Both apply only when the user has not set
-``TF_CPP_MIN_LOG_LEVEL``. ``install()`` (called by ``setup()`` and the lab's command line) imports nothing heavy.
+``cudart_stub``) ignore it, so the first ``import tensorflow`` runs with file descriptor 2 captured and every other
+captured line is written back. Both only when the user has not set ``TF_CPP_MIN_LOG_LEVEL``. ``install()``
+(called by ``setup()`` and the lab's command line) imports nothing heavy.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from resizer_lib._threads import default_workers, map_threads
 from resizer_lib.data.imaging import IMAGE_EXTENSIONS, check_image_file
+from resizer_lib.data.pipeline import default_workers, map_threads
 
 __all__ = ["FolderScan", "FolderSplit", "check_folder", "scan_folder"]
 

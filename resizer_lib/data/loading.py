@@ -27,7 +27,6 @@ import numpy as np
 
 from resizer_lib._batching import one_hot
 from resizer_lib._checks import check_int, check_size
-from resizer_lib._threads import default_workers
 from resizer_lib.data import pipeline, synthetic, tfds_source
 from resizer_lib.data.folder import check_folder, scan_folder
 from resizer_lib.data.imaging import load_image
@@ -145,6 +144,8 @@ def resolve_source(source: str | os.PathLike | None = None, announce: bool = Tru
         chosen, where = _check_source(env, "RESIZER_DATA"), "chosen by RESIZER_DATA"
     else:
         chosen, where = "synthetic", "the default"
+    if not announce:
+        return chosen
     if chosen == "synthetic":
         what = "the offline synthetic stripes (generated, no download)"
     elif chosen == "cats_vs_dogs":
@@ -153,9 +154,8 @@ def resolve_source(source: str | os.PathLike | None = None, announce: bool = Tru
         what = f"cats_vs_dogs from TensorFlow Datasets ({state})"
     else:
         what = f"the image folder {chosen}"
-    if announce:
-        print(f"resizer_lib data: {what}; {where}. Choose with RESIZER_DATA=synthetic|cats_vs_dogs|<image folder>.",
-              flush=True)
+    print(f"resizer_lib data: {what}; {where}. Choose with RESIZER_DATA=synthetic|cats_vs_dogs|<image folder>.",
+          flush=True)
     return chosen
 
 
@@ -194,22 +194,16 @@ def load_dataset(
 ) -> DataSplits:
     """Load the train and validation splits of ``source`` (see the module docstring).
 
-    Args:
-        source: ``"synthetic"``, ``"cats_vs_dogs"``, a folder path, or ``None`` for ``resolve_source()`` (which
-            then prints its one line).
-        image_size: ``(H, W)`` (or an int) every image is resized to (synthetic: made at).
-        batch_size: batch size of the ``tf.data`` form.
-        seed: the file order, a folder's train/val split, the shuffles and the synthetic pixels follow it.
-        backend: ``"auto"``, ``"tf"`` or ``"numpy"``.
-        limit: examples per split, an int or ``{"train": n, "val": m}`` (``None``: all). A folder or cats_vs_dogs
-            gives at most that many, a seeded random sample; the synthetic set is made with exactly that many
-            (default 1,024 / 256).
-        options: a ``DataOptions`` (or a dict of its fields) for everything else.
+    ``source``: ``"synthetic"``, ``"cats_vs_dogs"``, a folder path, or ``None`` for ``resolve_source()`` (which
+    then prints its one line). ``image_size``: ``(H, W)`` (or an int) every image is resized to (synthetic: made
+    at). ``batch_size``: of the ``tf.data`` form. ``seed``: the file order, a folder's train/val split, the shuffles
+    and the synthetic pixels follow it. ``limit``: examples per split, an int or ``{"train": n, "val": m}``
+    (``None``: all); a folder or cats_vs_dogs gives at most that many, a seeded random sample, the synthetic set
+    exactly that many (default 1,024 / 256). ``options``: a ``DataOptions`` (or a dict of its fields).
 
-    Raises:
-        ValueError: a bad argument, an unknown source, a folder without usable images, or a split too large for
-            NumPy arrays; the message names it and the fix.
-        RuntimeError: cats_vs_dogs is neither cached nor downloadable (no network).
+    ``ValueError`` (naming the bad argument and the fix) for a bad argument, an unknown source, a folder without
+    usable images, or a split too large for NumPy arrays; ``RuntimeError`` when cats_vs_dogs is neither cached nor
+    downloadable (no network).
     """
     size = check_size(image_size, "image_size")
     check_int(batch_size, "batch_size", 1)
@@ -217,50 +211,40 @@ def load_dataset(
     limits, opts = _check_limit(limit), _check_options(options)
     backend = resolve_backend(backend)
     source = resolve_source(source, announce=source is None)
+    examples, skipped = {}, {s: {} for s in SPLITS}
     if source == "cats_vs_dogs":
-        return _load_tfds(limits, size, batch_size, seed, backend, opts)
-    if source == "synthetic":
-        found = {s: limits[s] or SYNTHETIC_SIZES[s] for s in SPLITS}
-        examples = {}
+        class_names, splits = tfds_source.CATS_VS_DOGS_CLASS_NAMES, tfds_source.CATS_VS_DOGS_SPLITS
+        datasets = dict(zip(SPLITS, tfds_source.load_cats_vs_dogs(splits, opts.data_dir), strict=True))
+        found = {s: int(datasets[s].cardinality()) for s in SPLITS}
+        if min(found.values()) < 0:
+            raise RuntimeError(f"TFDS did not report the size of the splits {splits}")
+    elif source == "synthetic":
+        class_names, found = SYNTHETIC_CLASS_NAMES, {s: limits[s] or SYNTHETIC_SIZES[s] for s in SPLITS}
         for s in SPLITS:  # validation images from index _VAL_OFFSET on: never seen in training
             offset = 0 if s == "train" else _VAL_OFFSET
             labels = np.array([synthetic.synthetic_label(offset + i, seed) for i in range(found[s])], np.int32)
             examples[s] = pipeline.Examples(labels, lambda i, o=offset, y=labels: synthetic.synthetic_image(
                 o + i, size, seed, label=int(y[i]), **opts.synthetic), size)
-        class_names, skipped = list(SYNTHETIC_CLASS_NAMES), {s: {} for s in SPLITS}
     else:
         scan = scan_folder(source, opts.val_fraction, seed, opts.num_workers)
-        found = {s: len(scan.splits[s].paths) for s in SPLITS}
-        examples = {}
+        class_names, found = scan.class_names, {s: len(scan.splits[s].paths) for s in SPLITS}
         for s in SPLITS:  # the first ``limit`` files of a split, already in a seeded random order
-            paths = scan.splits[s].paths[: limits[s]]
+            paths, skipped[s] = scan.splits[s].paths[: limits[s]], dict(scan.splits[s].skipped)
             examples[s] = pipeline.Examples(scan.splits[s].labels[: len(paths)],
                                             lambda i, paths=paths: load_image(paths[i], size, **opts.resize), size)
-        class_names, skipped = scan.class_names, {s: dict(scan.splits[s].skipped) for s in SPLITS}
-    data = {}
-    for split, ex in examples.items():
-        cache = _fits(split, len(ex), size, source, backend, opts)
-        data[split] = (pipeline.to_numpy(ex, opts.num_workers or default_workers()) if backend == "numpy" else
-                       pipeline.to_tf(ex, batch_size, seed if split == "train" else None, cache))
-    counts = {s: len(examples[s]) for s in SPLITS} | {"found": found, "skipped": skipped}
+    data, n = {}, {s: min(found[s], limits[s] or found[s]) for s in SPLITS}
+    for s in SPLITS:
+        cache, shuffle_seed = _fits(s, n[s], size, source, backend, opts), seed if s == "train" else None
+        if source == "cats_vs_dogs" and backend == "numpy":
+            data[s] = pipeline.tfds_to_numpy(datasets[s].take(n[s]), n[s], size, opts.resize)
+        elif source == "cats_vs_dogs":
+            data[s] = pipeline.tfds_to_tf(datasets[s].take(n[s]), size, opts.resize, batch_size, shuffle_seed, cache)
+        elif backend == "numpy":
+            data[s] = pipeline.to_numpy(examples[s], opts.num_workers or pipeline.default_workers())
+        else:
+            data[s] = pipeline.to_tf(examples[s], batch_size, shuffle_seed, cache)
+    counts = n | {"found": found, "skipped": skipped}
     return DataSplits(data["train"], data["val"], list(class_names), counts, source, size, backend, batch_size)
-
-
-def _load_tfds(limits, size, batch_size, seed, backend, opts) -> DataSplits:
-    splits = tfds_source.CATS_VS_DOGS_SPLITS
-    data, found, counts = {}, {}, {}
-    for split, name, ds in zip(SPLITS, splits, tfds_source.load_cats_vs_dogs(splits, opts.data_dir), strict=True):
-        found[split] = int(ds.cardinality())
-        if found[split] < 0:
-            raise RuntimeError(f"TFDS did not report the size of split {name!r}")
-        n = counts[split] = min(found[split], limits[split] or found[split])
-        cache = _fits(split, n, size, "cats_vs_dogs", backend, opts)
-        data[split] = (pipeline.tfds_to_numpy(ds.take(n), n, size, opts.resize) if backend == "numpy" else
-                       pipeline.tfds_to_tf(ds.take(n), size, opts.resize, batch_size,
-                                           seed if split == "train" else None, cache))
-    counts |= {"found": found, "skipped": {s: {} for s in SPLITS}}
-    return DataSplits(data["train"], data["val"], list(tfds_source.CATS_VS_DOGS_CLASS_NAMES), counts,
-                      "cats_vs_dogs", size, backend, batch_size)
 
 
 def _fits(split: str, n: int, size, source: str, backend: str, opts: DataOptions) -> bool:

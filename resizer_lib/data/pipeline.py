@@ -1,21 +1,32 @@
-"""From examples to batches: NumPy arrays, or one ``tf.data`` chain (``batch_pipeline``)::
-
-    items -> [shuffle] -> map(decode + resize) -> [cache] -> [shuffle] -> batch -> prefetch
-
-``load_dataset`` uses ``to_numpy`` / ``to_tf`` (and the ``tfds_*`` twins); lesson 04 writes the chain out by hand
-and measures each step. TensorFlow is imported inside functions (the NumPy path runs on JAX).
+"""From examples to batches: NumPy arrays decoded on threads (``map_threads``), or one ``tf.data`` chain
+(``batch_pipeline``: items -> [shuffle] -> map(decode + resize) -> [cache] -> [shuffle] -> batch -> prefetch,
+which lesson 04 writes out and measures). TensorFlow is imported inside functions (the NumPy path runs on JAX).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from resizer_lib._threads import map_threads
+__all__ = ["Examples", "batch_pipeline", "default_workers", "map_threads", "tf_resize", "tfds_to_numpy",
+           "tfds_to_tf", "to_numpy", "to_tf"]
 
-__all__ = ["Examples", "batch_pipeline", "tf_resize", "tfds_to_numpy", "tfds_to_tf", "to_numpy", "to_tf"]
+
+def default_workers() -> int:
+    """Threads for decoding: the CPU count, at most 8 (Pillow and NumPy release the GIL)."""
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def map_threads(fn: Callable, items: Sequence, workers: int) -> list:
+    """``[fn(x) for x in items]`` on up to ``workers`` threads, results in the items' order."""
+    if workers <= 1 or len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, items, chunksize=16))
 
 
 @dataclass
@@ -86,22 +97,21 @@ def to_tf(examples: Examples, batch_size: int, shuffle_seed: int | None, cache: 
     return batch_pipeline(items, decode, batch_size, shuffle_seed, cache)
 
 
-def _tfds_prepare(image_size, resize: dict):
+def tfds_to_tf(ds, image_size, resize: dict, batch_size: int, shuffle_seed: int | None = None, cache: bool = False):
+    """A TFDS split of ``(uint8 (H?, W?, 3), int64)`` -> ``(uint8 (B, H, W, 3), int32 (B,))`` batches, resized by
+    ``tf_resize(..., **resize)`` (without a cache, shuffled in a buffer of 1,024 photos)."""
     import tensorflow as tf
 
-    return lambda image, label: (tf_resize(image, image_size, **resize), tf.cast(label, tf.int32))
+    def prepare(image, label):
+        return tf_resize(image, image_size, **resize), tf.cast(label, tf.int32)
 
-
-def tfds_to_tf(ds, image_size, resize: dict, batch_size: int, shuffle_seed: int | None, cache: bool):
-    """A TFDS split of ``(uint8 (H?, W?, 3), int64)`` -> ``(uint8 (B, H, W, 3), int32 (B,))`` (without a cache,
-    a shuffle buffer of 1,024 photos)."""
-    return batch_pipeline(ds, _tfds_prepare(image_size, resize), batch_size, shuffle_seed, cache, shuffle_buffer=1024)
+    return batch_pipeline(ds, prepare, batch_size, shuffle_seed, cache, shuffle_buffer=1024)
 
 
 def tfds_to_numpy(ds, n: int, image_size, resize: dict) -> tuple[np.ndarray, np.ndarray]:
     """A TFDS split of ``n`` photos as ``(uint8 (n, H, W, 3), int32 (n,))``, in TFDS' order."""
     images, labels, start = np.empty((n, *image_size, 3), dtype=np.uint8), np.empty((n,), dtype=np.int32), 0
-    for x, y in batch_pipeline(ds, _tfds_prepare(image_size, resize), 256).as_numpy_iterator():
+    for x, y in tfds_to_tf(ds, image_size, resize, 256).as_numpy_iterator():
         images[start : start + len(x)], labels[start : start + len(x)] = x, y
         start += len(x)
     if start != n:

@@ -71,24 +71,21 @@ def synthetic_image(index: int, image_size: tuple[int, int], seed: int = 0, ampl
     rng = np.random.default_rng([seed, index, _IMAGE_STREAM])
     picture = _background(rng, h, w)
     _draw_shapes(rng, picture)
-    if noise_std > 0:
-        noise = rng.random(picture.shape, dtype=np.float32)  # uniform: cheaper than normal
+    if noise_std > 0:  # uniform: cheaper than normal
+        noise = rng.random(picture.shape, dtype=np.float32)
         picture += (noise - np.float32(0.5)) * np.float32(noise_std * np.sqrt(12.0))
-    # Round and clip *before* the stripes, so that base +- amplitude never clips: the pattern
-    # then averages to exactly zero over every 2x2 block.
-    np.clip(np.rint(picture, out=picture), amplitude, 255 - amplitude, out=picture)
-    base = picture.astype(np.int16)
+    # round and clip *before* the stripes, so that base +- amplitude never clips: the pattern then averages to
+    # exactly zero over every 2x2 block
+    base = np.clip(np.rint(picture, out=picture), amplitude, 255 - amplitude, out=picture).astype(np.int16)
     mask = _stripe_mask(rng, h, w, coverage)
-    base += (_stripes(rng, h, w, amplitude, label) * mask)[:, :, None]
-    return base.astype(np.uint8)
+    return (base + (_stripes(rng, h, w, amplitude, label) * mask)[:, :, None]).astype(np.uint8)
 
 
 def _background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     """A smooth colour field ``float32 (H, W, 3)``: a random 4x4 grid, bilinearly interpolated."""
     grid = rng.uniform(*_BACKGROUND_RANGE, size=(_GRID, _GRID, 3)).astype(np.float32)
-    rows, cols = _interp_matrix(h), _interp_matrix(w)  # (H, G), (W, G)
-    per_row = np.tensordot(rows, grid, axes=1)  # (H, G, 3)
-    return np.matmul(cols, per_row)  # (W, G) @ (H, G, 3) -> (H, W, 3)
+    per_row = np.tensordot(_interp_matrix(h), grid, axes=1)  # (H, G) . (G, G, 3) -> (H, G, 3)
+    return np.matmul(_interp_matrix(w), per_row)  # (W, G) @ (H, G, 3) -> (H, W, 3)
 
 
 def _interp_matrix(n: int) -> np.ndarray:
