@@ -35,8 +35,7 @@ class Profile:
         if unknown:
             raise ValueError(f"unknown profile name(s) {sorted(unknown)}; profiles are {list(PROFILES)}")
         if self.name not in per_profile:
-            raise KeyError(f"no value for profile {self.name!r} (given: {sorted(per_profile)}); "
-                           f"pass {self.name}=...")
+            raise KeyError(f"no value for profile {self.name!r} (given: {sorted(per_profile)}); pass {self.name}=...")
         return per_profile[self.name]
 
 

@@ -8,6 +8,7 @@ captured line is written back. Both only when the user has not set ``TF_CPP_MIN_
 
 from __future__ import annotations
 
+import contextlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -34,10 +35,8 @@ def is_tensorflow_log_line(line: str) -> bool:
 
 def _flush_std_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(AttributeError, ValueError, OSError):
             stream.flush()
-        except (AttributeError, ValueError, OSError):
-            pass
 
 
 class _QuietLoader(importlib.abc.Loader):

@@ -1,10 +1,10 @@
-"""Scan an image folder into train/val file lists, validating every file up front::
+"""Scan an image folder into train/val file lists, validating every file up front (a bad file is skipped and
+counted here, never discovered in the middle of an epoch)::
 
     root/train/<class>/*.jpg  and  root/val/<class>/*.jpg     (or root/validation/...)
     root/<class>/*.jpg  or  root/train/<class>/*.jpg          split by ``val_fraction``, ``seed``
 
-Classes are the sorted class-folder names (searched recursively, hidden folders skipped). A bad file is skipped
-and counted here, never discovered in the middle of an epoch.
+Classes are the sorted class-folder names (searched recursively, hidden folders skipped).
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ class FolderSplit:
 class FolderScan:
     """Result of ``scan_folder``: class names and the ``"train"`` and ``"val"`` splits."""
 
-    root: Path
     class_names: list[str]
     splits: dict[str, FolderSplit]
 
@@ -70,7 +69,7 @@ def scan_folder(root: str | os.PathLike, val_fraction: float = 0.2, seed: int = 
             skipped = ", ".join(f"{k}: {v}" for k, v in split.skipped.items()) or "none"
             raise ValueError(f"{what} for the {name!r} split under {str(root)!r} (files skipped: {skipped}). Add "
                              f"JPEG/PNG images to every class folder of that split, or remove the empty class folders.")
-    return FolderScan(root, train, splits)
+    return FolderScan(train, splits)
 
 
 def _candidates(root: Path, val_fraction: float, seed: int) -> tuple[dict[str, dict[str, list[Path]]], Path]:

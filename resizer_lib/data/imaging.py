@@ -1,8 +1,6 @@
 """Image files to ``uint8 (H, W, 3)``: validate, decode (EXIF orientation; grey, palette, CMYK, 16-bit scaled and
-alpha over white, all to 8-bit RGB) and resize, within one grey level of ``tf.image.resize``: ``bilinear`` /
-``nearest`` in Pillow, the other kernels of ``resizer_lib.interpolation`` in NumPy. One decoder for both data
-paths, so both give the same pixels.
-"""
+alpha over white, all to 8-bit RGB: one decoder for every loader) and resize within one grey level of
+``tf.image.resize`` (``bilinear`` / ``nearest`` in Pillow, the other kernels of ``interpolation`` in NumPy)."""
 
 from __future__ import annotations
 
@@ -63,11 +61,9 @@ def open_rgb(path: str | os.PathLike):
 
 def load_image(path: str | os.PathLike, image_size: tuple[int, int], interpolation: str = "bilinear",
                antialias: bool = True, crop_to_aspect_ratio: bool = False) -> np.ndarray:
-    """Decode, then resize to ``uint8 (h, w, 3)`` with any of ``interpolations("loading")``.
-
-    ``crop_to_aspect_ratio`` first takes the largest centred crop of the aspect of ``(h, w)`` (as
-    ``keras.layers.Resizing``). The array may be read-only: copy it before writing.
-    """
+    """Decode, then resize to ``uint8 (h, w, 3)`` with any of ``interpolations("loading")``, after the largest
+    centred crop of the aspect of ``(h, w)`` with ``crop_to_aspect_ratio`` (as ``keras.layers.Resizing``). The
+    array may be read-only: copy it before writing."""
     from PIL import Image
 
     h, w = image_size

@@ -176,10 +176,9 @@ def resolve_backend(backend: str = "auto") -> str:
         raise ValueError(f"backend must be one of {list(BACKENDS)}; got {backend!r}")
     if backend == "numpy" or (backend == "auto" and keras.backend.backend() != "tensorflow"):
         return "numpy"
-    has_tf = importlib.util.find_spec("tensorflow") is not None
-    if backend == "tf" and not has_tf:
+    if importlib.util.find_spec("tensorflow") is None:  # "auto" on the TensorFlow backend has it
         raise ValueError("backend='tf' needs TensorFlow, which is not installed; use backend='numpy'")
-    return "tf" if has_tf else "numpy"
+    return "tf"
 
 
 def load_dataset(

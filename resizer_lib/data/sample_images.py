@@ -1,9 +1,5 @@
-"""Photos that ship inside packages (free to show and commit), and loading your own image files.
-
-``load_sample(name)``: one of ``SAMPLE_NAMES`` (``skimage.data``; with scikit-learn also ``"china"``,
-``"flower"``) as ``uint8 (H, W, 3)``. Committed figures use these or synthetic images, never the cats-and-dogs
-photos (their licence forbids republishing).
-"""
+"""Photos that ship inside packages (``SAMPLE_NAMES``: free to show and commit, unlike the cats-and-dogs photos,
+whose licence forbids republishing), the photos beside a checkout, and loading your own image files."""
 
 from __future__ import annotations
 

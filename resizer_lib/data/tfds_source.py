@@ -12,8 +12,7 @@ from pathlib import Path
 from resizer_lib.network import PROBE_TIMEOUT_S, can_reach
 
 __all__ = ["CATS_VS_DOGS_CLASS_NAMES", "CATS_VS_DOGS_SPLITS", "DOWNLOAD_URL", "DOWNLOAD_BYTES", "DOWNLOAD_SIZE",
-           "can_download", "default_tfds_dir", "is_cached", "load_cats_vs_dogs", "tfds_installed",
-           "unavailable_message"]
+           "can_download", "default_tfds_dir", "is_cached", "load_cats_vs_dogs", "tfds_installed"]
 
 CATS_VS_DOGS_SPLITS = ("train[:40%]", "train[40%:50%]")
 CATS_VS_DOGS_CLASS_NAMES = ["cat", "dog"]
@@ -58,24 +57,20 @@ def can_download(url: str = DOWNLOAD_URL, timeout: float = PROBE_TIMEOUT_S) -> b
     return can_reach(url, timeout, require_ok=True)
 
 
-def unavailable_message(data_dir: str | os.PathLike | None = None) -> str:
-    """What to do when cats_vs_dogs is neither cached nor downloadable (one line)."""
-    where = default_tfds_dir(data_dir)
-    why = ("tensorflow-datasets is not installed" if not tfds_installed() else
-           f"it is not in the TFDS cache at {where} and there is no network "
-           f"({DOWNLOAD_URL.split('/')[2]} did not answer within {PROBE_TIMEOUT_S:g} s)")
-    return (f"cats_vs_dogs is unavailable: {why}. Either connect to the internet once (TFDS downloads "
-            f"{DOWNLOAD_SIZE} into {where}), point TFDS_DATA_DIR (or DataOptions(data_dir=)) at a folder that already "
-            f"holds it, or use source='synthetic' or a folder of images (train/<class>/ and val/<class>/).")
-
-
 def load_cats_vs_dogs(splits: tuple[str, str], data_dir: str | os.PathLike | None = None):
     """``(train, val)`` unbatched ``tf.data`` datasets of ``(uint8 (H, W, 3), int64 label)``, downloaded first if
-    needed; ``RuntimeError`` (one line, what to do) if that fails."""
+    needed; ``RuntimeError`` (one line, what to do) without TFDS, or neither cached nor downloadable, or if the
+    download fails."""
     folder = default_tfds_dir(data_dir)
     cached = tfds_installed() and is_cached("cats_vs_dogs", folder)
     if not tfds_installed() or not cached and not can_download():  # checked before TFDS is asked anything
-        raise RuntimeError(unavailable_message(data_dir))
+        why = ("tensorflow-datasets is not installed" if not tfds_installed() else
+               f"it is not in the TFDS cache at {folder} and there is no network "
+               f"({DOWNLOAD_URL.split('/')[2]} did not answer within {PROBE_TIMEOUT_S:g} s)")
+        raise RuntimeError(f"cats_vs_dogs is unavailable: {why}. Either connect to the internet once (TFDS downloads "
+                           f"{DOWNLOAD_SIZE} into {folder}), point TFDS_DATA_DIR (or DataOptions(data_dir=)) at a "
+                           f"folder that already holds it, or use source='synthetic' or a folder of images "
+                           f"(train/<class>/ and val/<class>/).")
     import tensorflow_datasets as tfds
 
     builder = tfds.builder("cats_vs_dogs", data_dir=str(folder))
@@ -85,7 +80,7 @@ def load_cats_vs_dogs(splits: tuple[str, str], data_dir: str | os.PathLike | Non
         try:
             builder.download_and_prepare()
         except Exception as err:  # a dropped connection, a full disk: one line, not TFDS' stack
-            reason = str(err).strip().splitlines()[0][:200] if str(err).strip() else ""
+            reason = (str(err).strip().splitlines() or [""])[0][:200]
             raise RuntimeError(f"Downloading cats_vs_dogs into {folder} failed ({type(err).__name__}: {reason}). Check "
                                f"the network and the free disk space ({DOWNLOAD_SIZE} plus as much again), then "
                                f"retry; or use source='synthetic' or a folder of images.") from None
