@@ -6,14 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["IMAGE_EXTENSIONS", "TF_DECODABLE_EXTENSIONS", "check_int", "check_size", "is_int"]
+__all__ = ["IMAGE_EXTENSIONS", "check_int", "check_size", "is_int"]
 
-# What Pillow decodes (the folder loader, the sample-image helpers) ...
-IMAGE_EXTENSIONS = frozenset(
-    {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".ppm", ".pgm"}
-)
-# ... and the part of it that ``tf.io.decode_image`` reads (the tf.data file pipeline).
-TF_DECODABLE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+# what Pillow decodes: the folder loader, the sample-image helpers
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".ppm", ".pgm"})
 
 
 def is_int(value: object) -> bool:
@@ -29,23 +25,12 @@ def check_int(value: object, name: str, minimum: int = 1) -> int:
 
 
 def check_size(value: object, name: str) -> tuple[int, int]:
-    """``value`` as a ``(height, width)`` pair of positive ints, or ``ValueError``.
-
-    Accepts an int (a square) or a sequence (tuple, list, 1-D array) of two ints. Booleans,
-    floats and strings are refused.
-    """
+    """``value`` as a ``(height, width)`` pair of positive ints, or ``ValueError``: an int (a square) or a
+    sequence (tuple, list, 1-D array) of two ints; booleans, floats and strings are refused."""
     pair = (value, value) if is_int(value) else value
-    if isinstance(pair, np.ndarray) and pair.ndim == 1:
-        pair = pair.tolist()
-    ok = (
-        isinstance(pair, Sequence)
-        and not isinstance(pair, str)
-        and len(pair) == 2
-        and all(is_int(v) and int(v) > 0 for v in pair)
-    )
-    if not ok:
-        raise ValueError(
-            f"{name} must be a positive integer or a pair of positive integers (height, width); "
-            f"got {value!r}"
-        )
+    pair = pair.tolist() if isinstance(pair, np.ndarray) and pair.ndim == 1 else pair
+    if not (isinstance(pair, Sequence) and not isinstance(pair, str) and len(pair) == 2
+            and all(is_int(v) and int(v) > 0 for v in pair)):
+        raise ValueError(f"{name} must be a positive integer or a pair of positive integers (height, width); "
+                         f"got {value!r}")
     return int(pair[0]), int(pair[1])

@@ -1,5 +1,4 @@
-"""The one layer walker (Keras 3 has no public recursive walk; this is the one use of
-``Layer._flatten_layers``)."""
+"""The one layer walker (Keras 3 has no public recursive walk; the one use of ``Layer._flatten_layers``)."""
 
 from __future__ import annotations
 

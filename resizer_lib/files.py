@@ -15,11 +15,9 @@ class BrokenRecord(ValueError):
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename.
-
-    A reader sees the old file or the new one, never a part: a crash, a kill or a full disk
-    during the write leaves at most a hidden ``.<name>.*.tmp`` file beside it.
-    """
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename: a reader sees the old
+    file or the new one, never a part; a crash, a kill or a full disk during the write leaves at most a hidden
+    ``.<name>.*.tmp`` file beside it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -42,12 +40,11 @@ def write_json_atomic(path: str | Path, obj, **dumps_kwargs) -> Path:
 
 def read_json(path: str | Path) -> dict:
     """The JSON object in ``path``; ``BrokenRecord`` (naming the file) if it cannot be read."""
-    path = Path(path)
     try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
+        obj = json.loads(Path(path).read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise BrokenRecord(f"{path} is not valid JSON ({err}); it was probably cut short "
-                           f"by a crash or a full disk") from None
+        raise BrokenRecord(f"{path} is not valid JSON ({err}); it was probably cut short by a crash or a full "
+                           f"disk") from None
     if not isinstance(obj, dict):
         raise BrokenRecord(f"{path} holds a JSON {type(obj).__name__}, not a run record (an object)")
     return obj

@@ -1,10 +1,10 @@
-"""Interpolation in one place: the names each backend offers, one check, the kernels, the taps of
-a resize, and ``resize_image``.
+"""Interpolation in one place: the names each backend offers, one check, the kernels, the taps of a resize, and
+``resize_image``.
 
-Conventions (``keras.ops.image.resize``, ``tf.image.resize``, ``jax.image.resize``): half-pixel
-centres (output ``i`` of ``n_in -> n_out`` sits at ``(i + 1/2) n_in / n_out - 1/2``); ``bicubic``
-is Keys' cubic, ``a = -0.5``; weights renormalised at the borders; with ``antialias`` a
-downscale by ``s`` stretches the kernel ``s`` times. NumPy only at import.
+Conventions (``keras.ops.image.resize``, ``tf.image.resize``, ``jax.image.resize``): half-pixel centres (output
+``i`` of ``n_in -> n_out`` sits at ``(i + 1/2) n_in / n_out - 1/2``); ``bicubic`` is Keys' cubic, ``a = -0.5``;
+weights renormalised at the borders; with ``antialias`` a downscale by ``s`` stretches the kernel ``s`` times.
+NumPy only at import.
 """
 
 from __future__ import annotations
@@ -18,79 +18,59 @@ import numpy as np
 
 from resizer_lib._checks import check_int, check_size
 
-__all__ = ["KERNELS", "USES", "check_interpolation", "interpolations", "kernel", "kernel_radius",
-           "resize_image", "taps"]
+__all__ = ["KERNELS", "USES", "check_interpolation", "interpolations", "kernel", "kernel_radius", "resize_image",
+           "taps"]
 
-# Every kernel written below in NumPy, narrowest first: what the image loader offers on any backend.
-KERNELS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")
-# What ``keras.ops.image.resize`` accepts per backend (checked against Keras 3.10+) ...
-_KERAS_MODES = {
-    "tensorflow": KERNELS,
-    "jax": ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5"),
-    "torch": ("nearest", "bilinear", "bicubic"),
-    "numpy": ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5"),
-}
-# ... the modes without a gradient there (fine for a fixed resize, not for one that trains) ...
-_NO_GRADIENT = {"tensorflow": ("area",)}
-# ... and two that only ``tf.image.resize`` has (figures that compare kernels; never trained).
-_TF_IMAGE_ONLY = ("gaussian", "mitchellcubic")
+KERNELS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")  # all in NumPy below
+_KERAS_MODES = {"tensorflow": KERNELS, "jax": KERNELS[:5], "torch": KERNELS[:3], "numpy": KERNELS[:5]}  # Keras 3.10+
+_NO_GRADIENT = {"tensorflow": ("area",)}  # fine for a fixed resize, not for one that trains
+_TF_IMAGE_ONLY = ("gaussian", "mitchellcubic")  # only tf.image.resize has them: figures that compare kernels
 
+# What an interpolation is for: "layer" a fixed resize inside a model (keras.ops); "training" a resize that
+# back-propagates (the learnable resizer, MULLER); "figure" what resize_image accepts (the layer's modes, plus
+# gaussian and mitchellcubic on TensorFlow); "loading" the NumPy / Pillow image loader (every kernel, any backend).
 USES = ("layer", "training", "figure", "loading")
-"""What an interpolation is for: ``"layer"`` a fixed resize inside a model (``keras.ops``);
-``"training"`` a resize that back-propagates (the learnable resizer, MULLER); ``"figure"`` what
-``resize_image`` accepts (the layer's modes, plus ``gaussian`` and ``mitchellcubic`` on
-TensorFlow); ``"loading"`` the NumPy / Pillow image loader (every kernel, on any backend)."""
 
 _KEYS_A = -0.5  # Keys' cubic as TensorFlow and JAX use it
 _RADIUS = {"nearest": 0.5, "bilinear": 1.0, "bicubic": 2.0, "lanczos3": 3.0, "lanczos5": 5.0}
 
 
 def _backend(backend: str | None) -> str:
-    if backend is not None:
-        return str(backend)
     import keras
 
-    return keras.backend.backend()
-
-
-def _check_use(use: object) -> str:
-    if use not in USES:
-        raise ValueError(f"use={use!r} is not one of {list(USES)}; pick the one that resizes")
-    return str(use)
+    return keras.backend.backend() if backend is None else str(backend)
 
 
 def interpolations(use: str = "layer", backend: str | None = None) -> tuple[str, ...]:
-    """The interpolation names for ``use`` (see ``USES``) on ``backend`` (default: the active
-    Keras backend; ignored for ``"loading"``). An unknown backend offers bilinear and nearest."""
-    use = _check_use(use)
+    """The interpolation names for ``use`` (see ``USES``) on ``backend`` (default: the active Keras backend;
+    ignored for ``"loading"``). An unknown backend offers bilinear and nearest."""
+    if use not in USES:
+        raise ValueError(f"use={use!r} is not one of {list(USES)}; pick the one that resizes")
     if use == "loading":
         return KERNELS
     name = _backend(backend)
     modes = _KERAS_MODES.get(name, ("nearest", "bilinear"))
     if use == "training":
         return tuple(m for m in modes if m not in _NO_GRADIENT.get(name, ()))
-    if use == "figure" and name == "tensorflow":
-        return modes + _TF_IMAGE_ONLY
-    return modes
+    return modes + _TF_IMAGE_ONLY if use == "figure" and name == "tensorflow" else modes
 
 
 def check_interpolation(interpolation: object, use: str = "layer", backend: str | None = None) -> str:
-    """``interpolation`` if ``interpolations(use, backend)`` has it, else a one-line
-    ``ValueError`` that names the bad value, why, and the choices."""
+    """``interpolation`` if ``interpolations(use, backend)`` has it, else a one-line ``ValueError`` that names the
+    bad value, why, and the choices."""
     allowed = interpolations(use, backend)
     if interpolation in allowed:
         return str(interpolation)
     where = "" if use == "loading" else f" on the {_backend(backend)} backend"
     choices = f"use one of {list(allowed)}"
     if use == "training" and interpolation in interpolations("layer", backend):
-        raise ValueError(f"interpolation {interpolation!r} has no gradient{where}, so a resizer "
-                         f"cannot train through it; {choices} (a fixed resize may use it)")
+        raise ValueError(f"interpolation {interpolation!r} has no gradient{where}, so a resizer cannot train "
+                         f"through it; {choices} (a fixed resize may use it)")
     hint = " (only tf.image.resize has it: resize_image with KERAS_BACKEND=tensorflow)"
     hint = hint if interpolation in _TF_IMAGE_ONLY else ""
     raise ValueError(f"Unknown interpolation {interpolation!r}{where}{hint}; {choices}")
 
 
-# -- kernels ---------------------------------------------------------------------------------
 def kernel_radius(name: str, scale: float = 1.0) -> float:
     """Half the width of the kernel of ``name`` stretched by ``scale`` (input pixels)."""
     name = check_interpolation(name, "loading")
@@ -99,14 +79,13 @@ def kernel_radius(name: str, scale: float = 1.0) -> float:
 
 
 def kernel(name: str, x: Any, scale: float = 1.0) -> np.ndarray:
-    """The continuous kernel ``k(x)`` of an interpolation at offsets ``x`` (input pixels).
+    """The continuous kernel ``k(x)`` of an interpolation at offsets ``x`` (input pixels), float64 of ``x``'s shape.
 
-    ``nearest``: a box of width 1; ``bilinear``: the triangle ``max(1 - |x|, 0)``; ``bicubic``:
-    Keys' cubic, ``a = -0.5``; ``lanczos3`` / ``lanczos5``: ``sinc(x) sinc(x / n)`` for
-    ``|x| < n``. ``scale`` stretches it, ``k(x / s) / s`` (what antialias does when shrinking by
-    ``s``), so its area stays 1. ``area``: the overlap of ``[x - s/2, x + s/2]`` (the output
-    pixel's footprint, ``s = scale`` input pixels wide) with the unit pixel ``[-1/2, 1/2]``,
-    divided by ``s``: a trapezoid. Returns float64 of the shape of ``x``.
+    ``nearest``: a box of width 1; ``bilinear``: the triangle ``max(1 - |x|, 0)``; ``bicubic``: Keys' cubic,
+    ``a = -0.5``; ``lanczos3`` / ``lanczos5``: ``sinc(x) sinc(x / n)`` for ``|x| < n``. ``scale`` stretches it,
+    ``k(x / s) / s`` (what antialias does when shrinking by ``s``), so its area stays 1. ``area``: the overlap of
+    ``[x - s/2, x + s/2]`` (the output pixel's footprint, ``s = scale`` input pixels wide) with the unit pixel
+    ``[-1/2, 1/2]``, divided by ``s``: a trapezoid.
     """
     name = check_interpolation(name, "loading")
     s = _check_scale(scale)
@@ -120,8 +99,7 @@ def kernel(name: str, x: Any, scale: float = 1.0) -> np.ndarray:
         k = np.maximum(1.0 - u, 0.0)
     elif name == "bicubic":
         a = _KEYS_A
-        near = ((a + 2) * u - (a + 3)) * u * u + 1
-        far = ((a * u - 5 * a) * u + 8 * a) * u - 4 * a
+        near, far = ((a + 2) * u - (a + 3)) * u * u + 1, ((a * u - 5 * a) * u + 8 * a) * u - 4 * a
         k = np.where(u <= 1, near, np.where(u < 2, far, 0.0))
     else:
         n = _RADIUS[name]
@@ -152,14 +130,13 @@ def _taps(n_in: int, n_out: int, name: str, antialias: bool) -> tuple[np.ndarray
 
 
 def taps(n_in: int, n_out: int, name: str = "bilinear", antialias: bool = False):
-    """The taps of a resize of one axis from ``n_in`` to ``n_out`` samples: ``(index, weight)``,
-    each ``(n_out, K)``: output ``i = sum_k weight[i, k] * input[index[i, k]]``. Half-pixel
-    centres, weights renormalised at the borders (float64, read-only). Exact 2x bilinear: each
-    output averages two neighbours, ``(0.5, 0.5)``."""
+    """The taps of a resize of one axis from ``n_in`` to ``n_out`` samples: ``(index, weight)``, each
+    ``(n_out, K)``: output ``i = sum_k weight[i, k] * input[index[i, k]]``. Half-pixel centres, weights
+    renormalised at the borders (float64, read-only). Exact 2x bilinear: each output averages two neighbours."""
     n_in, n_out = check_int(n_in, "n_in"), check_int(n_out, "n_out")
     index, weight = _taps(n_in, n_out, check_interpolation(name, "loading"), bool(antialias))
-    for arr in (index, weight):
-        arr.setflags(write=False)
+    index.setflags(write=False)
+    weight.setflags(write=False)
     return index, weight
 
 
@@ -170,18 +147,15 @@ def _check_scale(value: object) -> float:
     return float(value)
 
 
-# -- the resize ------------------------------------------------------------------------------
-def resize_image(
-    image: Any, size: int | Sequence[int], interpolation: str = "bilinear", antialias: bool = False
-) -> np.ndarray:
-    """Resize an image ``(H, W[, C])`` or a batch ``(B, H, W, C)`` to ``size = (h, w)``.
+def resize_image(image: Any, size: int | Sequence[int], interpolation: str = "bilinear",
+                 antialias: bool = False) -> np.ndarray:
+    """Resize an image ``(H, W[, C])`` or a batch ``(B, H, W, C)`` to ``float32 (h, w[, C])`` / ``(B, h, w, C)``.
 
-    Returns ``float32`` ``(h, w[, C])`` / ``(B, h, w, C)``. Integer inputs are scaled to
-    ``[0, 1]`` first; floats keep their range (bicubic and lanczos may overshoot it).
-    ``interpolation`` is any of ``interpolations("figure")``. ``antialias`` defaults to False,
-    as in ``keras.ops.image.resize`` and ``keras.layers.Resizing``; it low-pass filters a
-    downscale (``nearest`` ignores it, ``area`` averages anyway). Runs ``keras.ops.image.resize``
-    on the active backend (``gaussian`` and ``mitchellcubic``: ``tf.image.resize``).
+    Integer inputs are scaled to ``[0, 1]`` first; floats keep their range (bicubic and lanczos may overshoot it).
+    ``interpolation``: any of ``interpolations("figure")``. ``antialias`` (default False, as in
+    ``keras.ops.image.resize`` and ``keras.layers.Resizing``) low-pass filters a downscale (``nearest`` ignores it,
+    ``area`` averages anyway). Runs ``keras.ops.image.resize`` on the active backend (``gaussian`` and
+    ``mitchellcubic``: ``tf.image.resize``).
     """
     import keras
 
@@ -191,16 +165,14 @@ def resize_image(
     check_interpolation(interpolation, "figure")
     arr = to_float(image)
     grey = arr.ndim == 2
-    if grey:
-        arr = arr[..., None]
+    arr = arr[..., None] if grey else arr
     if arr.ndim not in (3, 4):
         raise ValueError(f"image must be (H, W), (H, W, C) or (B, H, W, C); got shape {arr.shape}")
-    if interpolation in _TF_IMAGE_ONLY:
-        import tensorflow as tf  # only reached on the TensorFlow backend
+    if interpolation in _TF_IMAGE_ONLY:  # only reached on the TensorFlow backend
+        import tensorflow as tf
 
         out = tf.image.resize(arr, target, method=interpolation, antialias=antialias).numpy()
     else:
-        out = keras.ops.image.resize(arr, target, interpolation=interpolation, antialias=antialias)
-        out = keras.ops.convert_to_numpy(out)
+        out = keras.ops.convert_to_numpy(keras.ops.image.resize(arr, target, interpolation, antialias=antialias))
     out = np.asarray(out, dtype=np.float32)
     return out[..., 0] if grey else out

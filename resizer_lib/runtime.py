@@ -1,9 +1,10 @@
-"""What the code runs on (``device_description``, ``software_description``, as run records and
-notebook headers name it) and the one XLA policy, ``resolve_jit``."""
+"""What the code runs on (``device_description``, ``software_description``, as run records and notebook headers
+name it) and the one XLA policy, ``resolve_jit``."""
 
 from __future__ import annotations
 
 import os
+import platform
 from pathlib import Path
 
 import keras
@@ -12,8 +13,8 @@ __all__ = ["backend_version", "device_description", "resolve_jit", "software_des
 
 
 def resolve_jit(jit: bool | str) -> bool | str:
-    """``"auto"``: XLA on TensorFlow only where a GPU is visible (on a CPU it halves the step
-    rate and costs tens of seconds of compilation per model); JAX keeps Keras' default (jit)."""
+    """``"auto"``: XLA on TensorFlow only where a GPU is visible (on a CPU it halves the step rate and costs tens
+    of seconds of compilation per model); JAX keeps Keras' default (jit)."""
     if jit != "auto":
         return bool(jit)
     if keras.backend.backend() == "tensorflow":
@@ -25,15 +26,13 @@ def resolve_jit(jit: bool | str) -> bool | str:
 
 def software_description() -> str:
     """The versions a run trained with, e.g. ``"Keras 3.15.1 / jax 0.11.2, Python 3.12.3"``."""
-    import platform
-
     return (f"Keras {keras.__version__} / {keras.backend.backend()} {backend_version()}, "
             f"Python {platform.python_version()}")
 
 
 def backend_version() -> str:
-    backend = keras.backend.backend()
-    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, "numpy")
+    """The version of the active Keras backend's package (``"unknown"`` if it cannot be read)."""
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(keras.backend.backend(), "numpy")
     try:
         return __import__(module).__version__
     except Exception:  # pragma: no cover
@@ -41,24 +40,21 @@ def backend_version() -> str:
 
 
 def device_description() -> str:
-    """The CPU model (with its family and model numbers, which tell a Zen 3 from a Sapphire
-    Rapids where the name does not), the core count, and accelerators the backend sees."""
-    cpu = "unknown CPU"
+    """The CPU model (with its family and model numbers, which tell a Zen 3 from a Sapphire Rapids where the name
+    does not), the cores used (``"1 of 2 cores"`` when pinned by ``taskset``), and the backend's accelerators."""
+    fields: dict[str, str] = {}
     try:
-        fields = {}
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
+        for line in Path("/proc/cpuinfo").read_text().split("\n\n")[0].splitlines():  # the first processor
             key, _, value = line.partition(":")
             fields.setdefault(key.strip(), value.strip())
-            if not line.strip():  # the first processor's block is enough
-                break
-        cpu = fields.get("model name", cpu)
-        if "cpu family" in fields and "model" in fields:
-            cpu += f" (family {fields['cpu family']} model {fields['model']})"
     except OSError:
-        import platform
-
-        cpu = platform.processor() or cpu
-    desc = f"{cpu}, {_cores_used()}"
+        fields["model name"] = platform.processor()
+    cpu = fields.get("model name") or "unknown CPU"
+    if "cpu family" in fields and "model" in fields:
+        cpu += f" (family {fields['cpu family']} model {fields['model']})"
+    total = os.cpu_count() or 1
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else total
+    desc = f"{cpu}, {total} cores" if usable >= total else f"{cpu}, {usable} of {total} cores"
     try:
         if keras.backend.backend() == "jax":
             import jax
@@ -70,18 +66,6 @@ def device_description() -> str:
             gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
         else:
             gpus = []
-        if gpus:
-            desc += f"; accelerators: {', '.join(gpus)}"
     except Exception:  # pragma: no cover
-        pass
-    return desc
-
-
-def _cores_used() -> str:
-    """``"2 cores"``, or ``"1 of 2 cores"`` when the process is pinned (``taskset``)."""
-    total = os.cpu_count() or 1
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        usable = total
-    return f"{total} cores" if usable >= total else f"{usable} of {total} cores"
+        gpus = []
+    return desc + (f"; accelerators: {', '.join(gpus)}" if gpus else "")

@@ -1,14 +1,14 @@
 """Keep TensorFlow's C++ log lines (``I0000 ...``, the oneDNN notice, ``cuInit``) out of every output.
 
-``TF_CPP_MIN_LOG_LEVEL=3`` hides what is logged after absl starts; the lines logged before (the
-oneDNN notice, ``cudart_stub``) ignore it, so the first ``import tensorflow`` runs with file
-descriptor 2 captured, and every captured line that is not a TensorFlow log line is written back.
-Both apply only when the user has not set ``TF_CPP_MIN_LOG_LEVEL``. ``install()`` (called by
-``setup()`` and the lab's command line) imports nothing heavy.
+``TF_CPP_MIN_LOG_LEVEL=3`` hides what is logged after absl starts; the lines logged before (the oneDNN notice,
+``cudart_stub``) ignore it, so the first ``import tensorflow`` runs with file descriptor 2 captured and every other
+captured line is written back. Both only when the user has not set ``TF_CPP_MIN_LOG_LEVEL``. ``install()``
+(called by ``setup()`` and the lab's command line) imports nothing heavy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -16,19 +16,16 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
 
-__all__ = ["install", "is_tensorflow_log_line", "filter_tensorflow_log"]
+__all__ = ["install", "is_tensorflow_log_line"]
 
 LEVEL_VARIABLE = "TF_CPP_MIN_LOG_LEVEL"
 QUIET_LEVEL = "3"  # FATAL only: cuInit's failure on a machine without CUDA is logged as ERROR
 
 # absl/glog prefix: severity, MMDD, time, thread id, file:line]
 _LOG_LINE = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w./-]+:\d+\] ")
-_NOISE = (
-    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
-    "To enable the following instructions:",  # second line of cpu_feature_guard's notice
-)
+_NOISE = ("WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
+          "To enable the following instructions:")  # the second line of cpu_feature_guard's notice
 
 
 def is_tensorflow_log_line(line: str) -> bool:
@@ -36,17 +33,10 @@ def is_tensorflow_log_line(line: str) -> bool:
     return bool(_LOG_LINE.match(line)) or line.startswith(_NOISE)
 
 
-def filter_tensorflow_log(lines: Iterable[str]) -> list[str]:
-    """``lines`` without TensorFlow's C++ log lines, everything else in order."""
-    return [line for line in lines if not is_tensorflow_log_line(line)]
-
-
 def _flush_std_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(AttributeError, ValueError, OSError):
             stream.flush()
-        except (AttributeError, ValueError, OSError):
-            pass
 
 
 class _QuietLoader(importlib.abc.Loader):
@@ -63,8 +53,7 @@ class _QuietLoader(importlib.abc.Loader):
         try:
             saved = os.dup(2)
         except OSError:  # no fd 2 at all (a detached process): nothing to protect
-            self._loader.exec_module(module)
-            return
+            return self._loader.exec_module(module)
         with tempfile.TemporaryFile(mode="w+b") as capture:
             os.dup2(capture.fileno(), 2)
             try:
@@ -74,10 +63,10 @@ class _QuietLoader(importlib.abc.Loader):
                 os.dup2(saved, 2)
                 os.close(saved)
                 capture.seek(0)
-                text = capture.read().decode("utf-8", errors="replace")
-                kept = filter_tensorflow_log(text.splitlines(keepends=True))
+                lines = capture.read().decode("utf-8", errors="replace").splitlines(keepends=True)
+                kept = "".join(line for line in lines if not is_tensorflow_log_line(line))
                 if kept:
-                    sys.stderr.write("".join(kept))
+                    sys.stderr.write(kept)
                     _flush_std_streams()
 
     def __getattr__(self, name):  # get_resource_reader, is_package, ...: the real loader's
@@ -90,17 +79,11 @@ class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path, target=None):
         if fullname != "tensorflow":
             return None
-        _remove_hook()
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None:
-            spec = importlib.util.find_spec(fullname)
+        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowFinder)]
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path) or importlib.util.find_spec(fullname)
         if spec is not None and spec.loader is not None:
             spec.loader = _QuietLoader(spec.loader)
         return spec
-
-
-def _remove_hook() -> None:
-    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowFinder)]
 
 
 def install() -> bool:
@@ -109,8 +92,6 @@ def install() -> bool:
         return False
     os.environ[LEVEL_VARIABLE] = QUIET_LEVEL
     os.environ["_RESIZER_TF_QUIET"] = "1"  # child processes (xdist, kernels) inherit the choice
-    if "tensorflow" not in sys.modules and not any(
-        isinstance(f, _QuietTensorFlowFinder) for f in sys.meta_path
-    ):
+    if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlowFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlowFinder())
     return True

@@ -1,4 +1,4 @@
-"""``resizer_lib._threads``: the thread pool helper."""
+"""The thread pool of the data pipeline (``resizer_lib.data.pipeline``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from resizer_lib._threads import default_workers, map_threads
+from resizer_lib.data.pipeline import default_workers, map_threads
 
 pytestmark = pytest.mark.multibackend
 

@@ -1,8 +1,6 @@
-"""Image files to ``uint8 (H, W, 3)``: validate, decode (EXIF orientation; grey, palette, CMYK,
-16-bit scaled and alpha over white, all to 8-bit RGB) and resize, within one grey level of
-``tf.image.resize``: ``bilinear`` / ``nearest`` in Pillow, the other kernels of
-``resizer_lib.interpolation`` in NumPy. One decoder for both data paths, so both give the same pixels.
-"""
+"""Image files to ``uint8 (H, W, 3)``: validate, decode (EXIF orientation; grey, palette, CMYK, 16-bit scaled and
+alpha over white, all to 8-bit RGB: one decoder for every loader) and resize within one grey level of
+``tf.image.resize`` (``bilinear`` / ``nearest`` in Pillow, the other kernels of ``interpolation`` in NumPy)."""
 
 from __future__ import annotations
 
@@ -15,12 +13,12 @@ from resizer_lib.interpolation import taps
 
 __all__ = ["IMAGE_EXTENSIONS", "check_image_file", "decode_image", "load_image", "open_rgb"]
 
-_SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
+_PILLOW_FILTERS = {"bilinear": "BILINEAR", "nearest": "NEAREST"}
 
 
 def check_image_file(path: str | os.PathLike) -> str | None:
-    """``None`` if ``path`` decodes (whole file; JPEGs at 1/8 scale, every byte read), else why:
-    ``"empty"``, ``"not_an_image"``, ``"too_large"`` (decompression bomb) or ``"corrupt"``."""
+    """``None`` if ``path`` decodes (whole file; JPEGs at 1/8 scale, every byte read), else why: ``"empty"``,
+    ``"not_an_image"``, ``"too_large"`` (decompression bomb) or ``"corrupt"``."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -51,90 +49,46 @@ def open_rgb(path: str | os.PathLike):
     with Image.open(path) as im:
         im.load()
         ImageOps.exif_transpose(im, in_place=True)  # no copy when already upright
-        return _rgb(im)
+        if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):  # grey: 16-bit scaled to 0..255, float as is
+            grey = np.asarray(im).astype(np.float32) * np.float32(1.0 if im.mode == "F" else 255.0 / 65535.0)
+            grey = np.clip(np.rint(grey), 0, 255).astype(np.uint8)
+            return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))
+        if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:  # alpha over white
+            rgba = im.convert("RGBA")
+            return Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
+        return im if im.mode == "RGB" else im.convert("RGB")
 
 
-def _rgb(im):
-    """A Pillow image of any mode -> mode ``"RGB"``."""
+def load_image(path: str | os.PathLike, image_size: tuple[int, int], interpolation: str = "bilinear",
+               antialias: bool = True, crop_to_aspect_ratio: bool = False) -> np.ndarray:
+    """Decode, then resize to ``uint8 (h, w, 3)`` with any of ``interpolations("loading")``, after the largest
+    centred crop of the aspect of ``(h, w)`` with ``crop_to_aspect_ratio`` (as ``keras.layers.Resizing``). The
+    array may be read-only: copy it before writing."""
     from PIL import Image
 
-    if im.mode in _SIXTEEN_BIT_MODES:  # 16-bit grey: scale 0..65535 -> 0..255 (convert clips)
-        grey = np.asarray(im).astype(np.float32) * np.float32(255.0 / 65535.0)
-        return _grey_to_rgb(grey)
-    if im.mode == "F":  # float grey: values taken as 0..255
-        return _grey_to_rgb(np.asarray(im))
-    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
-        rgba = im.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")
-    return im if im.mode == "RGB" else im.convert("RGB")
-
-
-def _grey_to_rgb(grey: np.ndarray):
-    from PIL import Image
-
-    grey = np.clip(np.rint(grey), 0, 255).astype(np.uint8)
-    return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))
-
-
-def load_image(
-    path: str | os.PathLike,
-    image_size: tuple[int, int],
-    interpolation: str = "bilinear",
-    antialias: bool = True,
-    crop_to_aspect_ratio: bool = False,
-) -> np.ndarray:
-    """Decode, then resize to ``uint8 (h, w, 3)`` with any of ``interpolations("loading")``.
-
-    ``crop_to_aspect_ratio`` first takes the largest centred crop of the aspect of ``(h, w)``
-    (as ``keras.layers.Resizing``). The array may be read-only: copy it before writing.
-    """
     h, w = image_size
     picture = open_rgb(path)
-    if crop_to_aspect_ratio:
-        top, left, crop_h, crop_w = _crop_box(picture.height, picture.width, h / w)
+    if crop_to_aspect_ratio:  # Keras' rule: the largest centred crop with height / width = h / w
+        crop_h = max(min(picture.height, int(picture.width * (h / w))), 1)
+        crop_w = max(min(picture.width, int(picture.height / (h / w))), 1)
+        top, left = (picture.height - crop_h) // 2, (picture.width - crop_w) // 2
         picture = picture.crop((left, top, left + crop_w, top + crop_h))
     if picture.size == (w, h):
         return np.asarray(picture)
-    if interpolation in _PILLOW_FILTERS:
-        return np.asarray(_pillow_resize(picture, (h, w), interpolation, antialias))
-    return _resize_uint8(np.asarray(picture), image_size, interpolation, antialias)
-
-
-def _resize_uint8(image: np.ndarray, image_size: tuple[int, int], interpolation: str,
-                  antialias: bool) -> np.ndarray:
-    """``uint8 (H, W, C)`` -> ``uint8 (h, w, C)`` with ``interpolation.taps``, one axis at a time."""
-    h, w = image_size
-    out = _resize_axis(image, h, 0, interpolation, antialias)
+    if interpolation in _PILLOW_FILTERS:  # Pillow's C code: resize widens the kernel, an affine transform does not
+        resample = getattr(Image.Resampling, _PILLOW_FILTERS[interpolation])
+        if antialias:
+            return np.asarray(picture.resize((w, h), resample))
+        scale = (picture.width / w, 0.0, 0.0, 0.0, picture.height / h, 0.0)
+        return np.asarray(picture.transform((w, h), Image.Transform.AFFINE, scale, resample))
+    out = _resize_axis(np.asarray(picture), h, 0, interpolation, antialias)
     out = _resize_axis(out, w, 1, interpolation, antialias)
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
-def _pillow_resize(picture, size: tuple[int, int], interpolation: str, antialias: bool):
-    """Pillow's C code: ``resize`` widens the kernel when downscaling (``antialias=True``), an
-    affine ``transform`` does not (``antialias=False``)."""
-    from PIL import Image
-
-    h, w = size
-    resample = getattr(Image.Resampling, _PILLOW_FILTERS[interpolation])
-    if antialias:
-        return picture.resize((w, h), resample)
-    scale = (picture.width / w, 0.0, 0.0, 0.0, picture.height / h, 0.0)
-    return picture.transform((w, h), Image.Transform.AFFINE, scale, resample)
-
-
-_PILLOW_FILTERS = {"bilinear": "BILINEAR", "nearest": "NEAREST"}
-
-
-def _crop_box(height: int, width: int, ratio: float) -> tuple[int, int, int, int]:
-    """``(top, left, h, w)`` of the largest centred crop with h / w = ``ratio`` (Keras' rule)."""
-    crop_h = max(min(height, int(width * ratio)), 1)
-    crop_w = max(min(width, int(height / ratio)), 1)
-    return (height - crop_h) // 2, (width - crop_w) // 2, crop_h, crop_w
-
-
 def _resize_axis(image: np.ndarray, size: int, axis: int, interpolation: str, antialias: bool):
-    """Resample ``image`` along ``axis`` to ``size`` samples (float32, or unchanged if equal)."""
+    """Resample ``image`` along ``axis`` to ``size`` samples with ``interpolation.taps`` (float32, or unchanged if
+    equal)."""
     n_in = image.shape[axis]
     if n_in == size:
         return image

@@ -1,16 +1,15 @@
 """The course's data in one call: ``load_dataset(source, image_size, batch_size, seed, backend)``.
 
-``source``: ``"synthetic"`` (offline, ``synthetic``), ``"cats_vs_dogs"`` (TFDS, ``tfds_source``)
-or an image folder (``folder``). ``backend="numpy"`` gives each split as ``(uint8 (N, H, W, 3),
-int32 (N,))``, ``"tf"`` a ``tf.data.Dataset`` of such batches, ``"auto"`` ``"tf"`` on the
-TensorFlow backend; the rest is in ``DataOptions``. ``DataSplits.counts``::
+``source``: ``"synthetic"`` (offline, ``synthetic``), ``"cats_vs_dogs"`` (TFDS, ``tfds_source``) or an image folder
+(``folder``). ``backend="numpy"`` gives each split as ``(uint8 (N, H, W, 3), int32 (N,))``, ``"tf"`` a
+``tf.data.Dataset`` of such batches, ``"auto"`` ``"tf"`` on the TensorFlow backend; the rest is in ``DataOptions``.
+``DataSplits.counts``::
 
     {"train": 2692, "val": 476,                 # examples in .train / .val (after limit)
      "found": {"train": 2692, "val": 476},      # usable examples before any limit
      "skipped": {"train": {"corrupt": 1, "not_an_image_file": 2}, "val": {}}}
 
-``skipped`` reasons: ``not_an_image_file``, ``empty``, ``not_an_image``, ``corrupt``,
-``too_large``, ``unreadable``.
+``skipped`` reasons: ``not_an_image_file``, ``empty``, ``not_an_image``, ``corrupt``, ``too_large``, ``unreadable``.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ import numpy as np
 
 from resizer_lib._batching import one_hot
 from resizer_lib._checks import check_int, check_size
-from resizer_lib._threads import default_workers
 from resizer_lib.data import pipeline, synthetic, tfds_source
 from resizer_lib.data.folder import check_folder, scan_folder
 from resizer_lib.data.imaging import load_image
@@ -36,8 +34,7 @@ from resizer_lib.data.synthetic import SYNTHETIC_CLASS_NAMES, make_synthetic
 from resizer_lib.interpolation import check_interpolation
 
 __all__ = ["BACKENDS", "DATASET_NAMES", "SPLITS", "SYNTHETIC_CLASS_NAMES", "DataOptions", "DataSplits",
-           "load_dataset", "make_synthetic", "one_hot", "resolve_backend",
-           "resolve_source"]
+           "load_dataset", "make_synthetic", "one_hot", "resolve_backend", "resolve_source"]
 
 DATASET_NAMES = ("synthetic", "cats_vs_dogs")
 BACKENDS = ("auto", "tf", "numpy")
@@ -51,17 +48,14 @@ _SYNTHETIC_KEYS = ("amplitude", "noise_std", "coverage")
 class DataOptions:
     """What most calls of ``load_dataset`` leave alone: ``options=DataOptions(...)`` or a dict.
 
-    Attributes:
-        interpolation: resize kernel for photos (``interpolation.interpolations("loading")``).
-        antialias: widen the kernel when downscaling (as Pillow and ``tf.image.resize(...,
-            antialias=True)``); ``False`` is ``keras.utils.image_dataset_from_directory``'s.
-        crop_to_aspect_ratio: centre-crop to the aspect ratio of ``image_size`` first.
-        val_fraction: validation share of a folder without a ``val/`` folder, in ``(0, 1)``.
-        synthetic: extra ``make_synthetic`` arguments (``amplitude``, ``noise_std``, ``coverage``).
-        data_dir: the TFDS data folder (default ``$TFDS_DATA_DIR``, else the repo's ``data/``).
-        max_in_memory_bytes: the largest split held as NumPy arrays (larger: an error saying
-            what to do), and cached decoded by ``tf.data``.
-        num_workers: decoding threads (default: the CPU count, at most 8).
+    ``interpolation``: the photos' resize kernel (``interpolations("loading")``); ``antialias``: widen it when
+    downscaling, as Pillow and ``tf.image.resize(..., antialias=True)`` (``False``:
+    ``keras.utils.image_dataset_from_directory``'s); ``crop_to_aspect_ratio``: centre-crop to the aspect of
+    ``image_size`` first; ``val_fraction``: in ``(0, 1)``, the validation share of a folder without ``val/``;
+    ``synthetic``: extra ``make_synthetic`` arguments (``amplitude``, ``noise_std``, ``coverage``); ``data_dir``:
+    the TFDS folder (default ``$TFDS_DATA_DIR``, else the repo's ``data/``); ``max_in_memory_bytes``: the largest
+    split held as NumPy arrays (larger: an error saying what to do) and cached decoded by ``tf.data``;
+    ``num_workers``: decoding threads (default: the CPU count, at most 8).
     """
 
     interpolation: str = "bilinear"
@@ -96,8 +90,8 @@ class DataOptions:
 
 @dataclass
 class DataSplits:
-    """The result of ``load_dataset``: ``train`` and ``val`` as the module docstring says, class
-    ``i`` is ``class_names[i]``; ``labels`` is ``"one_hot"`` after ``with_one_hot()``."""
+    """The result of ``load_dataset``: ``train`` and ``val`` as the module docstring says, class ``i`` is
+    ``class_names[i]``; ``labels`` is ``"one_hot"`` after ``with_one_hot()``."""
 
     train: Any
     val: Any
@@ -140,32 +134,29 @@ class DataSplits:
 
 
 def resolve_source(source: str | os.PathLike | None = None, announce: bool = True) -> str:
-    """``source``, else ``$RESIZER_DATA``, else ``"synthetic"`` (nothing is downloaded unasked):
-    a name in ``DATASET_NAMES`` or a folder path, else ``ValueError``. ``announce`` prints one
-    line saying which data and how to choose another."""
+    """``source``, else ``$RESIZER_DATA``, else ``"synthetic"`` (nothing is downloaded unasked): a name in
+    ``DATASET_NAMES`` or a folder path, else ``ValueError``. ``announce`` prints one line saying which data and
+    how to choose another."""
     env = os.environ.get("RESIZER_DATA", "").strip()
     if source is not None:
-        chosen, where = _check_source(source, "source"), "the source argument"
+        chosen, where = _check_source(source, "source"), "chosen by the source argument"
     elif env:
-        chosen, where = _check_source(env, "RESIZER_DATA"), "RESIZER_DATA"
+        chosen, where = _check_source(env, "RESIZER_DATA"), "chosen by RESIZER_DATA"
     else:
-        chosen, where = "synthetic", None
-    if announce:
-        print(_describe_choice(chosen, where), flush=True)
-    return chosen
-
-
-def _describe_choice(source: str, where: str | None) -> str:
-    if source == "synthetic":
+        chosen, where = "synthetic", "the default"
+    if not announce:
+        return chosen
+    if chosen == "synthetic":
         what = "the offline synthetic stripes (generated, no download)"
-    elif source == "cats_vs_dogs":
+    elif chosen == "cats_vs_dogs":
         state = ("cached on this machine" if tfds_source.is_cached("cats_vs_dogs") else
                  f"not cached: a one-time download of {tfds_source.DOWNLOAD_SIZE} with a progress bar")
         what = f"cats_vs_dogs from TensorFlow Datasets ({state})"
     else:
-        what = f"the image folder {source}"
-    how = "the default" if where is None else f"chosen by {where}"
-    return f"resizer_lib data: {what}; {how}. Choose with RESIZER_DATA=synthetic|cats_vs_dogs|<image folder>."
+        what = f"the image folder {chosen}"
+    print(f"resizer_lib data: {what}; {where}. Choose with RESIZER_DATA=synthetic|cats_vs_dogs|<image folder>.",
+          flush=True)
+    return chosen
 
 
 def _check_source(source: object, where: str) -> str:
@@ -185,10 +176,9 @@ def resolve_backend(backend: str = "auto") -> str:
         raise ValueError(f"backend must be one of {list(BACKENDS)}; got {backend!r}")
     if backend == "numpy" or (backend == "auto" and keras.backend.backend() != "tensorflow"):
         return "numpy"
-    has_tf = importlib.util.find_spec("tensorflow") is not None
-    if backend == "tf" and not has_tf:
+    if importlib.util.find_spec("tensorflow") is None:  # "auto" on the TensorFlow backend has it
         raise ValueError("backend='tf' needs TensorFlow, which is not installed; use backend='numpy'")
-    return "tf" if has_tf else "numpy"
+    return "tf"
 
 
 def load_dataset(
@@ -203,133 +193,86 @@ def load_dataset(
 ) -> DataSplits:
     """Load the train and validation splits of ``source`` (see the module docstring).
 
-    Args:
-        source: ``"synthetic"``, ``"cats_vs_dogs"``, a folder path, or ``None`` for
-            ``resolve_source()`` (which then prints its one line).
-        image_size: ``(H, W)`` (or an int) every image is resized to (synthetic: made at).
-        batch_size: batch size of the ``tf.data`` form.
-        seed: the file order, a folder's train/val split, the shuffles and the synthetic
-            pixels all follow it.
-        backend: ``"auto"``, ``"tf"`` or ``"numpy"``.
-        limit: examples per split, an int or ``{"train": n, "val": m}`` (``None``: all). A
-            folder or cats_vs_dogs gives at most that many, a seeded random sample; the
-            synthetic set is made with exactly that many (default 1,024 / 256).
-        options: a ``DataOptions`` (or a dict of its fields) for everything else.
+    ``source``: ``"synthetic"``, ``"cats_vs_dogs"``, a folder path, or ``None`` for ``resolve_source()`` (which
+    then prints its one line). ``image_size``: ``(H, W)`` (or an int) every image is resized to (synthetic: made
+    at). ``batch_size``: of the ``tf.data`` form. ``seed``: the file order, a folder's train/val split, the shuffles
+    and the synthetic pixels follow it. ``limit``: examples per split, an int or ``{"train": n, "val": m}``
+    (``None``: all); a folder or cats_vs_dogs gives at most that many, a seeded random sample, the synthetic set
+    exactly that many (default 1,024 / 256). ``options``: a ``DataOptions`` (or a dict of its fields).
 
-    Raises:
-        ValueError: a bad argument, an unknown source, a folder without usable images, or a
-            split too large for NumPy arrays; the message names it and the fix.
-        RuntimeError: cats_vs_dogs is neither cached nor downloadable (no network).
+    ``ValueError`` (naming the bad argument and the fix) for a bad argument, an unknown source, a folder without
+    usable images, or a split too large for NumPy arrays; ``RuntimeError`` when cats_vs_dogs is neither cached nor
+    downloadable (no network).
     """
     size = check_size(image_size, "image_size")
     check_int(batch_size, "batch_size", 1)
     check_int(seed, "seed", 0)
-    limits = _check_limit(limit)
-    opts = _check_options(options)
+    limits, opts = _check_limit(limit), _check_options(options)
     backend = resolve_backend(backend)
     source = resolve_source(source, announce=source is None)
-    common = dict(size=size, batch_size=batch_size, seed=seed, backend=backend, opts=opts)
+    examples, skipped = {}, {s: {} for s in SPLITS}
     if source == "cats_vs_dogs":
-        return _load_tfds(limits, **common)
-    if source == "synthetic":
-        found = {s: limits[s] or SYNTHETIC_SIZES[s] for s in SPLITS}
-        examples = {s: _synthetic_examples(found[s], s, size, seed, opts) for s in SPLITS}
-        return _assemble(examples, list(SYNTHETIC_CLASS_NAMES), found, {s: {} for s in SPLITS},
-                         "synthetic", **common)
-    scan = scan_folder(source, opts.val_fraction, seed, opts.num_workers)
-    found = {s: len(scan.splits[s].paths) for s in SPLITS}
-    examples = {s: _folder_examples(scan.splits[s], limits[s], size, opts) for s in SPLITS}
-    skipped = {s: dict(scan.splits[s].skipped) for s in SPLITS}
-    return _assemble(examples, scan.class_names, found, skipped, source, **common)
-
-
-def _synthetic_examples(n: int, split: str, size, seed: int, opts: DataOptions) -> pipeline.Examples:
-    """Images ``0..n-1`` of the split (validation: from ``_VAL_OFFSET``, so never seen in training)."""
-    offset = 0 if split == "train" else _VAL_OFFSET
-    labels = np.array([synthetic.synthetic_label(offset + i, seed) for i in range(n)], dtype=np.int32)
-
-    def load(i: int) -> np.ndarray:
-        return synthetic.synthetic_image(offset + i, size, seed, label=int(labels[i]), **opts.synthetic)
-
-    return pipeline.Examples(labels, load, size)
-
-
-def _folder_examples(part, limit: int | None, size, opts: DataOptions) -> pipeline.Examples:
-    """The first ``limit`` files of a scanned split (already in a seeded random order)."""
-    paths = part.paths[:limit]
-    return pipeline.Examples(part.labels[: len(paths)],
-                             lambda i: load_image(paths[i], size, **opts.resize), size)
-
-
-def _assemble(examples, class_names, found, skipped, source, *, size, batch_size, seed, backend,
-              opts) -> DataSplits:
-    """NumPy arrays or ``tf.data`` batches of ``examples`` (split -> ``Examples``)."""
-    data = {}
-    for split, ex in examples.items():
-        nbytes = _fits(split, len(ex), size, source, backend, opts)
-        if backend == "numpy":
-            data[split] = pipeline.to_numpy(ex, opts.num_workers or default_workers())
+        class_names, splits = tfds_source.CATS_VS_DOGS_CLASS_NAMES, tfds_source.CATS_VS_DOGS_SPLITS
+        datasets = dict(zip(SPLITS, tfds_source.load_cats_vs_dogs(splits, opts.data_dir), strict=True))
+        found = {s: int(datasets[s].cardinality()) for s in SPLITS}
+        if min(found.values()) < 0:
+            raise RuntimeError(f"TFDS did not report the size of the splits {splits}")
+    elif source == "synthetic":
+        class_names, found = SYNTHETIC_CLASS_NAMES, {s: limits[s] or SYNTHETIC_SIZES[s] for s in SPLITS}
+        for s in SPLITS:  # validation images from index _VAL_OFFSET on: never seen in training
+            offset = 0 if s == "train" else _VAL_OFFSET
+            labels = np.array([synthetic.synthetic_label(offset + i, seed) for i in range(found[s])], np.int32)
+            examples[s] = pipeline.Examples(labels, lambda i, o=offset, y=labels: synthetic.synthetic_image(
+                o + i, size, seed, label=int(y[i]), **opts.synthetic), size)
+    else:
+        scan = scan_folder(source, opts.val_fraction, seed, opts.num_workers)
+        class_names, found = scan.class_names, {s: len(scan.splits[s].paths) for s in SPLITS}
+        for s in SPLITS:  # the first ``limit`` files of a split, already in a seeded random order
+            paths, skipped[s] = scan.splits[s].paths[: limits[s]], dict(scan.splits[s].skipped)
+            examples[s] = pipeline.Examples(scan.splits[s].labels[: len(paths)],
+                                            lambda i, paths=paths: load_image(paths[i], size, **opts.resize), size)
+    data, n = {}, {s: min(found[s], limits[s] or found[s]) for s in SPLITS}
+    for s in SPLITS:
+        cache, shuffle_seed = _fits(s, n[s], size, source, backend, opts), seed if s == "train" else None
+        if source == "cats_vs_dogs" and backend == "numpy":
+            data[s] = pipeline.tfds_to_numpy(datasets[s].take(n[s]), n[s], size, opts.resize)
+        elif source == "cats_vs_dogs":
+            data[s] = pipeline.tfds_to_tf(datasets[s].take(n[s]), size, opts.resize, batch_size, shuffle_seed, cache)
+        elif backend == "numpy":
+            data[s] = pipeline.to_numpy(examples[s], opts.num_workers or pipeline.default_workers())
         else:
-            shuffle_seed = seed if split == "train" else None
-            data[split] = pipeline.to_tf(ex, batch_size, shuffle_seed, nbytes <= opts.max_in_memory_bytes)
-    counts = {s: len(examples[s]) for s in SPLITS} | {"found": found, "skipped": skipped}
-    return DataSplits(data["train"], data["val"], list(class_names), counts, source, size, backend,
-                      batch_size)
+            data[s] = pipeline.to_tf(examples[s], batch_size, shuffle_seed, cache)
+    counts = n | {"found": found, "skipped": skipped}
+    return DataSplits(data["train"], data["val"], list(class_names), counts, source, size, backend, batch_size)
 
 
-def _load_tfds(limits, *, size, batch_size, seed, backend, opts) -> DataSplits:
-    splits = tfds_source.CATS_VS_DOGS_SPLITS
-    datasets = tfds_source.load_cats_vs_dogs(splits, opts.data_dir)
-    data, found, counts = {}, {}, {}
-    for split, name, ds in zip(SPLITS, splits, datasets, strict=True):
-        found[split] = int(ds.cardinality())
-        if found[split] < 0:
-            raise RuntimeError(f"TFDS did not report the size of split {name!r}")
-        n = counts[split] = min(found[split], limits[split] or found[split])
-        nbytes = _fits(split, n, size, "cats_vs_dogs", backend, opts)
-        if backend == "numpy":
-            data[split] = pipeline.tfds_to_numpy(ds.take(n), n, size, opts.resize)
-        else:
-            data[split] = pipeline.tfds_to_tf(ds.take(n), size, opts.resize, batch_size,
-                                              seed if split == "train" else None,
-                                              nbytes <= opts.max_in_memory_bytes)
-    counts |= {"found": found, "skipped": {s: {} for s in SPLITS}}
-    return DataSplits(data["train"], data["val"], list(tfds_source.CATS_VS_DOGS_CLASS_NAMES), counts,
-                      "cats_vs_dogs", size, backend, batch_size)
-
-
-def _fits(split: str, n: int, size, source: str, backend: str, opts: DataOptions) -> int:
-    """The bytes of ``n`` images ``uint8 (H, W, 3)``; ``ValueError`` if arrays would not fit."""
+def _fits(split: str, n: int, size, source: str, backend: str, opts: DataOptions) -> bool:
+    """Whether ``n`` images ``uint8 (H, W, 3)`` fit in ``max_in_memory_bytes``; ``ValueError`` if NumPy arrays
+    would not."""
     nbytes = n * size[0] * size[1] * 3
     if backend == "numpy" and nbytes > opts.max_in_memory_bytes:
         raise ValueError(
-            f"The {split} split of {source} ({n} images of {size[0]}x{size[1]}x3) needs "
-            f"{nbytes / 2**30:.1f} GiB as NumPy arrays, over max_in_memory_bytes="
-            f"{opts.max_in_memory_bytes}. Pass a smaller limit or image_size, backend='tf' "
-            f"(streams), or options=DataOptions(max_in_memory_bytes=...)."
-        )
-    return nbytes
+            f"The {split} split of {source} ({n} images of {size[0]}x{size[1]}x3) needs {nbytes / 2**30:.1f} GiB "
+            f"as NumPy arrays, over max_in_memory_bytes={opts.max_in_memory_bytes}. Pass a smaller limit or "
+            f"image_size, backend='tf' (streams), or options=DataOptions(max_in_memory_bytes=...).")
+    return nbytes <= opts.max_in_memory_bytes
 
 
 def _check_options(options) -> DataOptions:
     if options is None or isinstance(options, DataOptions):
         return options or DataOptions()
-    if isinstance(options, Mapping):
-        names = [f.name for f in dataclasses.fields(DataOptions)]
-        unknown = sorted(set(options) - set(names))
-        if unknown:
-            raise ValueError(f"Unknown options {unknown}; DataOptions has {names}")
-        return DataOptions(**options)
-    raise ValueError(f"options must be a DataOptions or a dict of its fields; got {options!r}")
+    if not isinstance(options, Mapping):
+        raise ValueError(f"options must be a DataOptions or a dict of its fields; got {options!r}")
+    names = [f.name for f in dataclasses.fields(DataOptions)]
+    unknown = sorted(set(options) - set(names))
+    if unknown:
+        raise ValueError(f"Unknown options {unknown}; DataOptions has {names}")
+    return DataOptions(**options)
 
 
 def _check_limit(limit) -> dict[str, int | None]:
     if limit is None or isinstance(limit, (int, np.integer)) and not isinstance(limit, bool):
-        value = None if limit is None else check_int(limit, "limit", 1)
-        return {split: value for split in SPLITS}
+        return dict.fromkeys(SPLITS, None if limit is None else check_int(limit, "limit", 1))
     if isinstance(limit, Mapping) and set(limit) <= set(SPLITS):
-        return {s: None if limit.get(s) is None else check_int(limit[s], f"limit[{s!r}]", 1)
-                for s in SPLITS}
-    raise ValueError(
-        f"limit must be None, a positive integer, or a dict with keys 'train'/'val'; got {limit!r}"
-    )
+        return {s: None if limit.get(s) is None else check_int(limit[s], f"limit[{s!r}]", 1) for s in SPLITS}
+    raise ValueError(f"limit must be None, a positive integer, or a dict with keys 'train'/'val'; got {limit!r}")

@@ -1,10 +1,10 @@
 """The offline "synthetic" dataset: smooth random pictures whose class lives in a faint stripe.
 
-Backgrounds, shapes and noise do not depend on the class; a period-2 stripe of ``amplitude``
-grey levels does: class 0 ``"vertical"`` alternates ``+a, -a`` column by column, class 1
-``"horizontal"`` row by row. A 2x bilinear resize (half-pixel centres, no antialias) averages
-each 2x2 block, where the stripe sums to zero: the class evidence is erased *exactly*. Image
-``i`` depends only on ``(seed, i)``; each pair ``(2k, 2k + 1)`` holds one of each class.
+Backgrounds, shapes and noise do not depend on the class; a period-2 stripe of ``amplitude`` grey levels does:
+class 0 ``"vertical"`` alternates ``+a, -a`` column by column, class 1 ``"horizontal"`` row by row. A 2x bilinear
+resize (half-pixel centres, no antialias) averages each 2x2 block, where the stripe sums to zero: the class
+evidence is erased *exactly*. Image ``i`` depends only on ``(seed, i)``; each pair ``(2k, 2k + 1)`` holds one of
+each class.
 """
 
 from __future__ import annotations
@@ -28,42 +28,32 @@ _LABEL_STREAM = 1  # seed-sequence tags: labels and images use independent strea
 _IMAGE_STREAM = 2
 
 
-def make_synthetic(
-    num_images: int,
-    image_size: int | Sequence[int] = (96, 96),
-    seed: int = 0,
-    amplitude: int = DEFAULT_AMPLITUDE,
-    noise_std: float = DEFAULT_NOISE_STD,
-    coverage: float = 1.0,
-    offset: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Generate ``num_images`` synthetic images and their labels, deterministically.
+def make_synthetic(num_images: int, image_size: int | Sequence[int] = (96, 96), seed: int = 0,
+                   amplitude: int = DEFAULT_AMPLITUDE, noise_std: float = DEFAULT_NOISE_STD, coverage: float = 1.0,
+                   offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``num_images`` synthetic images and their labels, deterministically: ``(uint8 (N, H, W, 3), int32 (N,))``
+    with ``0 = "vertical"``, ``1 = "horizontal"`` (``SYNTHETIC_CLASS_NAMES``).
 
-    Args:
-        num_images: ``N >= 0``.
-        image_size: ``(H, W)`` or an int for a square. Even sizes make a 2x resize erase the
-            class signal exactly.
-        seed: a non-negative int; the same seed gives identical arrays.
-        amplitude: stripe amplitude in grey levels (``0`` gives the class-free backgrounds).
-        noise_std: standard deviation of the (uniform) pixel noise, in grey levels.
-        coverage: fraction of the image area the stripes cover (``(0, 1]``), in a random
-            rectangle aligned to even pixel coordinates.
-        offset: index of the first image; train and validation sets use disjoint ranges.
-
-    Returns:
-        ``(images, labels)``: ``uint8 (N, H, W, 3)`` in ``0..255`` and ``int32 (N,)`` with
-        ``0 = "vertical"``, ``1 = "horizontal"`` (see ``SYNTHETIC_CLASS_NAMES``).
+    ``image_size``: ``(H, W)`` or an int (even sizes: a 2x resize erases the class exactly); the same ``seed`` gives
+    identical arrays; ``amplitude``: of the stripes, in grey levels (``0``: the class-free backgrounds);
+    ``noise_std``: of the uniform pixel noise, in grey levels; ``coverage``: the share of the area the stripes
+    cover, ``(0, 1]``, in a random rectangle on even pixel coordinates; ``offset``: the first image's index
+    (train and validation sets use disjoint ranges).
     """
     h, w = check_size(image_size, "image_size")
     num_images = check_int(num_images, "num_images", minimum=0)
-    _check_params(seed, amplitude, noise_std, coverage, offset)
+    check_int(seed, "seed", minimum=0)
+    check_int(offset, "offset", minimum=0)
+    if check_int(amplitude, "amplitude", minimum=0) > 100:
+        raise ValueError(f"amplitude must be between 0 and 100 grey levels; got {amplitude!r}")
+    if not isinstance(noise_std, (int, float)) or isinstance(noise_std, bool) or noise_std < 0:
+        raise ValueError(f"noise_std must be a number >= 0 (grey levels); got {noise_std!r}")
+    if not isinstance(coverage, (int, float)) or not 0 < coverage <= 1:
+        raise ValueError(f"coverage must be a fraction in (0, 1]; got {coverage!r}")
     images = np.empty((num_images, h, w, 3), dtype=np.uint8)
-    labels = np.empty((num_images,), dtype=np.int32)
+    labels = np.array([synthetic_label(offset + i, seed) for i in range(num_images)], dtype=np.int32)
     for i in range(num_images):
-        labels[i] = synthetic_label(offset + i, seed)
-        images[i] = synthetic_image(
-            offset + i, (h, w), seed, amplitude, noise_std, coverage, label=labels[i]
-        )
+        images[i] = synthetic_image(offset + i, (h, w), seed, amplitude, noise_std, coverage, label=labels[i])
     return images, labels
 
 
@@ -73,39 +63,29 @@ def synthetic_label(index: int, seed: int = 0) -> int:
     return int((index % 2) ^ int(pair_rng.random() < 0.5))
 
 
-def synthetic_image(
-    index: int,
-    image_size: tuple[int, int],
-    seed: int = 0,
-    amplitude: int = DEFAULT_AMPLITUDE,
-    noise_std: float = DEFAULT_NOISE_STD,
-    coverage: float = 1.0,
-    label: int | None = None,
-) -> np.ndarray:
+def synthetic_image(index: int, image_size: tuple[int, int], seed: int = 0, amplitude: int = DEFAULT_AMPLITUDE,
+                    noise_std: float = DEFAULT_NOISE_STD, coverage: float = 1.0, label: int | None = None):
     """One synthetic image ``uint8 (H, W, 3)``; the unchecked core of ``make_synthetic``."""
     h, w = image_size
     label = synthetic_label(index, seed) if label is None else label
     rng = np.random.default_rng([seed, index, _IMAGE_STREAM])
     picture = _background(rng, h, w)
     _draw_shapes(rng, picture)
-    if noise_std > 0:
-        noise = rng.random(picture.shape, dtype=np.float32)  # uniform: cheaper than normal
+    if noise_std > 0:  # uniform: cheaper than normal
+        noise = rng.random(picture.shape, dtype=np.float32)
         picture += (noise - np.float32(0.5)) * np.float32(noise_std * np.sqrt(12.0))
-    # Round and clip *before* the stripes, so that base +- amplitude never clips: the pattern
-    # then averages to exactly zero over every 2x2 block.
-    np.clip(np.rint(picture, out=picture), amplitude, 255 - amplitude, out=picture)
-    base = picture.astype(np.int16)
+    # round and clip *before* the stripes, so that base +- amplitude never clips: the pattern then averages to
+    # exactly zero over every 2x2 block
+    base = np.clip(np.rint(picture, out=picture), amplitude, 255 - amplitude, out=picture).astype(np.int16)
     mask = _stripe_mask(rng, h, w, coverage)
-    base += (_stripes(rng, h, w, amplitude, label) * mask)[:, :, None]
-    return base.astype(np.uint8)
+    return (base + (_stripes(rng, h, w, amplitude, label) * mask)[:, :, None]).astype(np.uint8)
 
 
 def _background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     """A smooth colour field ``float32 (H, W, 3)``: a random 4x4 grid, bilinearly interpolated."""
     grid = rng.uniform(*_BACKGROUND_RANGE, size=(_GRID, _GRID, 3)).astype(np.float32)
-    rows, cols = _interp_matrix(h), _interp_matrix(w)  # (H, G), (W, G)
-    per_row = np.tensordot(rows, grid, axes=1)  # (H, G, 3)
-    return np.matmul(cols, per_row)  # (W, G) @ (H, G, 3) -> (H, W, 3)
+    per_row = np.tensordot(_interp_matrix(h), grid, axes=1)  # (H, G) . (G, G, 3) -> (H, G, 3)
+    return np.matmul(_interp_matrix(w), per_row)  # (W, G) @ (H, G, 3) -> (H, W, 3)
 
 
 def _interp_matrix(n: int) -> np.ndarray:
@@ -136,14 +116,11 @@ def _draw_shapes(rng: np.random.Generator, picture: np.ndarray) -> None:
 
 
 def _stripe_mask(rng: np.random.Generator, h: int, w: int, coverage: float) -> np.ndarray:
-    """``int16 (H, W)`` 0/1 mask: a random rectangle of about ``coverage`` of the area.
-
-    Its corners sit on even coordinates, so every 2x2 block is entirely in or out.
-    """
-    mask = np.zeros((h, w), dtype=np.int16)
+    """``int16 (H, W)`` 0/1 mask: a random rectangle of about ``coverage`` of the area, its corners on even
+    coordinates (every 2x2 block is entirely in or out)."""
     if coverage >= 1.0:
-        mask[:] = 1
-        return mask
+        return np.ones((h, w), dtype=np.int16)
+    mask = np.zeros((h, w), dtype=np.int16)
     side = np.sqrt(coverage)
     mh, mw = max(2, 2 * round(side * h / 2)), max(2, 2 * round(side * w / 2))
     top = 2 * int(rng.integers(0, max(h - mh, 0) // 2 + 1))
@@ -155,19 +132,5 @@ def _stripe_mask(rng: np.random.Generator, h: int, w: int, coverage: float) -> n
 def _stripes(rng: np.random.Generator, h: int, w: int, amplitude: int, label: int) -> np.ndarray:
     """``int16 (H, W)`` period-2 pattern with a random phase: columns for 0, rows for 1."""
     phase = int(rng.integers(2))
-    if label == 0:
-        line = amplitude * (1 - 2 * ((np.arange(w) + phase) % 2))
-        return np.broadcast_to(line[None, :], (h, w)).astype(np.int16)
-    line = amplitude * (1 - 2 * ((np.arange(h) + phase) % 2))
-    return np.broadcast_to(line[:, None], (h, w)).astype(np.int16)
-
-
-def _check_params(seed, amplitude, noise_std, coverage, offset) -> None:
-    check_int(seed, "seed", minimum=0)
-    check_int(offset, "offset", minimum=0)
-    if check_int(amplitude, "amplitude", minimum=0) > 100:
-        raise ValueError(f"amplitude must be between 0 and 100 grey levels; got {amplitude!r}")
-    if not isinstance(noise_std, (int, float)) or isinstance(noise_std, bool) or noise_std < 0:
-        raise ValueError(f"noise_std must be a number >= 0 (grey levels); got {noise_std!r}")
-    if not isinstance(coverage, (int, float)) or not 0 < coverage <= 1:
-        raise ValueError(f"coverage must be a fraction in (0, 1]; got {coverage!r}")
+    line = amplitude * (1 - 2 * ((np.arange(w if label == 0 else h) + phase) % 2))
+    return np.broadcast_to(line[None, :] if label == 0 else line[:, None], (h, w)).astype(np.int16)
