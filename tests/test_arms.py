@@ -28,7 +28,7 @@ def test_augmented_arms_stay_compiled_on_jax():
 
 
 def test_a_model_that_cannot_compile_on_jax_is_announced():
-    from resizer_lib.training import not_jit_safe_layers, warn_if_not_compiled
+    from resizer_lib.training.arms import not_jit_safe_layers, warn_if_not_compiled
 
     inputs = keras.Input((16, 16, 3))
     x = keras.layers.RandomTranslation(0.1, 0.1, name="keras_shift")(inputs)
