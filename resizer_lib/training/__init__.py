@@ -1,7 +1,6 @@
-"""Paired experiments: every arm of a seed starts from identical backbone weights (checked by a
-checksum) and sees the same batches; each finished ``(arm, seed)`` run is stored as JSON, so a
-rerun resumes. ``compare(config)`` answers *does the learnable resizer help?*. ``__all__`` is
-the contract.
+"""Paired experiments: every arm of a seed starts from identical backbone weights (checked by a checksum)
+and sees the same batches; each finished ``(arm, seed)`` run is stored as JSON, so a rerun resumes.
+``compare(config)`` answers *does the learnable resizer help?*. ``__all__`` is the contract.
 """
 
 from __future__ import annotations

@@ -1,15 +1,14 @@
-"""Recipes and arms: the optimizer of a recipe, the model of an arm, its jit checks."""
+"""Recipes and arms: the optimizer of a recipe, the model of an arm."""
 
 from __future__ import annotations
 
 import keras
 
-from resizer_lib._walk import walk_layers
 from resizer_lib.models.augment import RandomShift
 from resizer_lib.models.classifier import build_classifier
 from resizer_lib.training.config import RECIPES, SHIFTS, ExperimentConfig
 
-__all__ = ["build_arm", "classifier_of", "make_optimizer", "not_jit_safe_layers", "warn_if_not_compiled"]
+__all__ = ["build_arm", "classifier_of", "make_optimizer", "with_augmentation"]
 
 
 def make_optimizer(recipe: str, steps: int, learning_rate: float | None = None):
@@ -51,28 +50,10 @@ def with_augmentation(model: keras.Model, seed: int, shift: str = "bilinear") ->
         raise ValueError(f"Unknown shift {shift!r}; choose one of {list(SHIFTS)}")
     inputs = keras.Input(model.input_shape[1:], name="image")
     x = keras.layers.RandomFlip("horizontal", seed=seed, name="aug_flip")(inputs)
-    x = RandomShift(0.05, 0.05, interpolation=interpolation, seed=seed + 1, name="aug_shift")(x)  # jit-safe on JAX
+    # RandomShift (jit-safe on JAX), not Keras' RandomTranslation: one layer with supports_jit=False
+    # turns compilation off for the whole model, which on JAX trains tens of times slower
+    x = RandomShift(0.05, 0.05, interpolation=interpolation, seed=seed + 1, name="aug_shift")(x)
     return keras.Model(inputs, model(x), name=model.name)
-
-
-def not_jit_safe_layers(model: keras.Model) -> list[str]:
-    """Names of the layers (nested models included) that declare ``supports_jit=False``."""
-    return [layer.name for layer in [model, *walk_layers(model)] if not getattr(layer, "supports_jit", True)]
-
-
-def warn_if_not_compiled(model: keras.Model) -> bool:
-    """On JAX, warn when a model compiled with jit will nevertheless train op by op (tens of
-    times slower, and silent): Keras turns compilation off for the whole model when one layer
-    says ``supports_jit=False``. Returns whether it warned."""
-    names = not_jit_safe_layers(model) if keras.backend.backend() == "jax" and not model.jit_compile else []
-    if names:
-        import warnings
-
-        warnings.warn(f"{model.name} will train op by op on JAX (much slower): layers {names} declare "
-                      "supports_jit=False, which turns compilation off for the whole model. For Keras' "
-                      "RandomTranslation/RandomRotation/RandomZoom use resizer_lib.augment's RandomShift/"
-                      "RandomTurn/RandomZoomJit.", stacklevel=2)
-    return bool(names)
 
 
 def classifier_of(model: keras.Model) -> keras.Model:

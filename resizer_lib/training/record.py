@@ -1,8 +1,7 @@
 """The run record: what one finished ``(arm, seed)`` run leaves, ``<out>/<name>/runs/<arm>_seed<k>.json``.
 
-A record is a JSON object. Records of every version read (those without ``record_version`` are
-version 0) and keys a later version adds are kept as they are; a record that lacks a field a
-study needs is refused, naming the file.
+A JSON object. Records of every version read (no ``record_version``: version 0), keys of later versions
+are kept as they are, and a record that lacks a field a study needs is refused, naming the file.
 """
 
 from __future__ import annotations
@@ -22,12 +21,11 @@ __all__ = ["RECORD_VERSION", "assert_identical_initial_weights", "check_record",
            "finish_record", "load_run", "save_run", "weights_checksum"]
 
 RECORD_VERSION = 1  # adds precise-BN accuracy (final.*_recalibrated, precise_bn)
-# every record has these; ``final`` holds val_accuracy and val_loss (and val_accuracy_last3)
-REQUIRED = ("arm", "seed", "history", "final", "params", "initial_backbone_checksum",
-            "final_weights_checksum", "train_seconds")
-# added later, so older records may lack them; the file's key order is REQUIRED, then these
-OPTIONAL = ("fingerprint", "finished_utc", "device", "software", "precise_bn", "val_predictions",
-            "record_version")
+# every record has these (``final``: val_accuracy, val_loss, val_accuracy_last3, ...); older records
+# may lack the OPTIONAL ones. A file holds them in this order, then any others.
+REQUIRED = ("arm", "seed", "history", "final", "params", "initial_backbone_checksum", "final_weights_checksum",
+            "train_seconds")
+OPTIONAL = ("fingerprint", "finished_utc", "device", "software", "precise_bn", "val_predictions", "record_version")
 _FINAL_KEYS = ("val_accuracy", "val_loss")
 
 

@@ -1,8 +1,7 @@
 """The runner: ``train_run`` trains one ``(arm, seed)``, ``compare`` a whole paired study.
 
-``train_run`` is three steps, which the lab's warm start reuses: the seed's batches
-(``seed_batches``), the compiled model (``compile_for_study``), and the resumable fit followed
-by both measurements, moving and precise-BN (``fit_and_record``).
+``train_run`` is three steps, which the lab's warm start reuses: the seed's batches (``seed_batches``),
+the compiled model (``compile_for_study``), the resumable fit and its measurements (``fit_and_record``).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import numpy as np
 
 from resizer_lib.models.classifier import backbone_weights
 from resizer_lib.runtime import backend_version, device_description, resolve_jit
-from resizer_lib.training.arms import build_arm, classifier_of, make_optimizer, warn_if_not_compiled
+from resizer_lib.training.arms import build_arm, classifier_of, make_optimizer
 from resizer_lib.training.batches import EpochBatches, EpochSetter, RandomStateBackup
 from resizer_lib.training.config import ExperimentConfig
 from resizer_lib.training.precise_bn import evaluate_recalibrated, predicted_classes
@@ -75,13 +74,9 @@ def compile_for_study(model: keras.Model, config: ExperimentConfig, steps: int, 
 
 def train_run(config: ExperimentConfig, arm: str, seed: int, data: dict, run_dir: Path,
               callbacks: Sequence[keras.callbacks.Callback] = (), strategy=None) -> dict:
-    """Train one ``(arm, seed)`` and return its record (``fit_and_record``'s fields, ``arm``,
-    ``seed``, ``initial_backbone_checksum``).
-
-    ``data`` holds ``x_train (N, H, W, 3) uint8``, ``y_train (N,)``, ``x_val``, ``y_val`` and
-    ``class_names``. ``run_dir`` holds the CSV log and the ``BackupAndRestore`` state, so an
-    interrupted run resumes from its last finished epoch.
-    """
+    """Train one ``(arm, seed)`` and return its record: ``fit_and_record``'s fields, ``arm``, ``seed``,
+    ``initial_backbone_checksum``. ``data``: ``x_train (N, H, W, 3) uint8``, ``y_train (N,)``, ``x_val``,
+    ``y_val``, ``class_names``; ``run_dir``: the log and backup an interrupted run resumes from."""
     keras.utils.set_random_seed(seed)
     train, val = seed_batches(config, data, seed)
     with dtype_policy(config.mixed_precision):
@@ -89,8 +84,6 @@ def train_run(config: ExperimentConfig, arm: str, seed: int, data: dict, run_dir
             model = build_arm(config, arm, len(data["class_names"]), seed)
             initial = weights_checksum(backbone_weights(classifier_of(model)))
             compile_for_study(model, config, len(train) * config.epochs)
-        if not config.run_eagerly and config.jit is not False:
-            warn_if_not_compiled(model)
         record = fit_and_record(model, config, arm, seed, data, (train, val), run_dir,
                                 epochs=config.epochs, callbacks=callbacks, strategy=strategy)
     return {"arm": arm, "seed": seed, **record, "initial_backbone_checksum": initial}
@@ -112,14 +105,13 @@ def _history_from_csv(path: Path) -> dict[str, list[float]]:
 def fit_and_record(model: keras.Model, config: ExperimentConfig, arm: str, seed: int, data: dict,
                    batches: tuple[EpochBatches, EpochBatches], run_dir: Path, epochs: int, first_epoch: int = 0,
                    callbacks: Sequence[keras.callbacks.Callback] = (), strategy=None) -> dict:
-    """Fit the compiled ``model`` for ``epochs`` epochs on ``batches`` (``seed_batches``; fit's
-    epoch ``e`` takes epoch ``first_epoch + e`` of the seed's order), resumably, then measure it.
+    """Fit the compiled ``model`` ``epochs`` epochs on ``batches`` (``seed_batches``; fit's epoch ``e``
+    takes epoch ``first_epoch + e`` of the seed's order), resumably from ``run_dir``, then measure it.
 
-    ``run_dir`` holds the CSV log and the epoch backup (``<arm>_seed<k>``). ``final`` holds the
-    validation accuracy and loss with the moving BatchNorm statistics (``val_accuracy``, what
-    every study reports first) and with statistics re-estimated on 512 training images
-    (``val_accuracy_recalibrated``, see ``precise_bn``). Returns ``history``, ``final``,
-    ``precise_bn``, ``val_predictions``, ``params``, ``final_weights_checksum``,
+    ``final`` holds the validation accuracy and loss with the moving BatchNorm statistics
+    (``val_accuracy``, what every study reports first) and with statistics re-estimated on 512
+    training images (``val_accuracy_recalibrated``, see ``precise_bn``). Returns ``history``,
+    ``final``, ``precise_bn``, ``val_predictions``, ``params``, ``final_weights_checksum``,
     ``train_seconds`` and ``model`` (the trained model).
     """
     train, val = batches
@@ -152,10 +144,8 @@ def fit_and_record(model: keras.Model, config: ExperimentConfig, arm: str, seed:
         "precise_bn": {k: precise[k] for k in ("images", "layers", "seconds")},
         # per validation image, in order: for per-photo tests between arms (McNemar, bootstrap)
         "val_predictions": {"moving": predicted, "recalibrated": precise["val_predictions"]},
-        "params": int(model.count_params()),
-        "final_weights_checksum": weights_checksum(model.get_weights()),
-        "train_seconds": round(seconds, 2),
-        "model": model,
+        "params": int(model.count_params()), "final_weights_checksum": weights_checksum(model.get_weights()),
+        "train_seconds": round(seconds, 2), "model": model,
     }
 
 
@@ -202,8 +192,7 @@ def load_experiment_data(config: ExperimentConfig) -> dict:
 
     ds = load_dataset(config.data, image_size=config.image_size, batch_size=config.batch_size,
                       seed=config.data_seed, backend="numpy", limit={"train": config.num_train, "val": config.num_val})
-    (x_train, y_train), (x_val, y_val) = ds.train, ds.val
-    return {"x_train": x_train, "y_train": y_train, "x_val": x_val, "y_val": y_val,
+    return {"x_train": ds.train[0], "y_train": ds.train[1], "x_val": ds.val[0], "y_val": ds.val[1],
             "class_names": list(ds.class_names), "counts": ds.counts, "source": config.data}
 
 

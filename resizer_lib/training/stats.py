@@ -56,18 +56,16 @@ def _check(values: Sequence[float], name: str) -> list[float]:
 def mean_std(values: Sequence[float]) -> tuple[float, float]:
     """Mean and sample standard deviation (``ddof=1``; 0.0 for a single value)."""
     vals = _check(values, "values")
-    n = len(vals)
-    mean = sum(vals) / n
-    if n == 1:
-        return mean, 0.0
-    return mean, math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1))
+    n, mean = len(vals), sum(vals) / len(vals)
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1)) if n > 1 else 0.0
 
 
 def mean_ci(values: Sequence[float], level: float = 0.95) -> Interval:
     """Mean of ``values`` with its t-distribution confidence interval (``scipy.stats.t``)."""
     vals = _check(values, "values")
     if not 0.0 < float(level) < 1.0:
-        raise ValueError(f"level must be a probability strictly between 0 and 1 (0.95 for a 95% interval); got {level!r}")
+        raise ValueError(f"level must be a probability strictly between 0 and 1 (0.95 for a 95% "
+                         f"interval); got {level!r}")
     mean, std = mean_std(vals)
     n, level = len(vals), float(level)
     if n == 1:
@@ -103,7 +101,6 @@ def summarise(runs: list[dict], arms, metric: str = METRIC) -> dict:
         sa, sb = _scores(runs, a, metric), _scores(runs, b, metric)
         seeds = sorted(set(sa) & set(sb))
         ci = paired_difference([sa[s] for s in seeds], [sb[s] for s in seeds])
-        pairs.append({"a": a, "b": b, "seeds": seeds,
-                      "differences": [sa[s] - sb[s] for s in seeds], **ci.to_dict()})
+        pairs.append({"a": a, "b": b, "seeds": seeds, "differences": [sa[s] - sb[s] for s in seeds], **ci.to_dict()})
     return {"metric": metric, "arms": per_arm, "pairs": pairs}
 
