@@ -23,10 +23,9 @@ SHIFTS = ("bilinear", "whole")
 class ExperimentConfig:
     """Everything that defines a study. Fields marked *bookkeeping* do not change results.
 
-    Arms: ``"learned"``, ``"more_layers"`` (same blocks after a naive resize), ``"muller"``,
-    ``"full_res"`` (no downsampling: the resolution control), ``"antialiased"`` (bilinear with
-    antialiasing: the fair naive baseline) or any interpolation name
-    (``"bilinear"``, ``"bicubic"``, ...: a fixed resize).
+    Arms: ``"learned"``, ``"more_layers"`` (same blocks after a naive resize), ``"muller"``, ``"full_res"``
+    (no downsampling: the resolution control), ``"antialiased"`` (bilinear with antialiasing: the fair
+    naive baseline) or any interpolation name (``"bilinear"``, ``"bicubic"``, ...: a fixed resize).
     """
 
     name: str = "experiment"  # bookkeeping: file names under out_dir

@@ -1,8 +1,7 @@
 """Statistics for paired experiments: mean ± std and t-based 95% intervals (``scipy.stats``).
 
-Arms are compared per seed: over ``n`` seeds the differences ``d_i = a_i - b_i`` give
-``mean(d) ± t_{0.975, n-1} s_d / sqrt(n)`` (``s_d`` with ``ddof=1``). With one seed there is no
-interval: the bounds are NaN.
+Arms are compared per seed: over ``n`` seeds the differences ``d_i = a_i - b_i`` give ``mean(d) ±
+t_{0.975, n-1} s_d / sqrt(n)`` (``s_d`` with ``ddof=1``). With one seed there is no interval: the bounds are NaN.
 """
 
 from __future__ import annotations
