@@ -22,7 +22,7 @@ import numpy as np
 
 from resizer_lab.photo_tests import mcnemar, paired_bootstrap
 from resizer_lib.files import BrokenRecord, read_json, write_json_atomic, write_text_atomic
-from resizer_lib.training.stats import METRIC, mean_std, paired
+from resizer_lib.training.stats import METRIC, mean_std
 from resizer_lib.viz.tables import markdown_table
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "write_outputs",
     "load_results",
     "load_runs",
+    "paired",
 ]
 
 def run_study(config, strategy=None, callbacks=(), data=None) -> dict:
@@ -157,6 +158,17 @@ def _summary_tables(summary: dict, seeds: list[int]) -> list[str]:
                           "mean": f"{100 * mean:+.1f} points", "95% CI": ci})
     return [markdown_table(arm_rows), "",
             markdown_table(pair_rows) if pair_rows else "(one arm: no paired differences)"]
+
+
+def paired(summary: dict, a: str, b: str) -> dict:
+    """The paired difference ``a − b`` of a ``summarise`` result, whichever order it was stored in:
+    ``{"mean", "low", "high", "n"}`` (fractions; ``low``/``high`` the 95% CI, NaN for one seed)."""
+    for pair in summary["pairs"]:
+        if (pair["a"], pair["b"]) == (a, b):
+            return {"mean": pair["mean"], "low": pair["low"], "high": pair["high"], "n": pair["n"]}
+        if (pair["a"], pair["b"]) == (b, a):
+            return {"mean": -pair["mean"], "low": -pair["high"], "high": -pair["low"], "n": pair["n"]}
+    raise ValueError(f"No pair {a!r} − {b!r}; the arms are {list(summary['arms'])}")
 
 
 def _provenance_line(results: dict) -> str:

@@ -29,7 +29,7 @@ recognised). Under the fair protocol the trained bilinear model's record is also
 study's own bilinear run (same configuration, same training): it is written to
 ``<out>/<name>/runs/bilinear_seed<k>.json`` when that file is absent, so ``compare`` reuses it.
 
-Each run is recorded like a ``compare`` run (``RunRecord``: final accuracy with moving and
+Each run is recorded like a ``compare`` run (``save_run``: final accuracy with moving and
 precise-BN statistics, per-photo predictions), plus ``start`` (the validation accuracy before
 the extra epochs) and ``warm_start`` (the base weights, their checksum, the epochs), in
 ``<out>/warm_start_<name>/runs/<arm>_seed<k>.json``; finished runs are skipped on a rerun.
@@ -40,7 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -49,15 +48,15 @@ import keras
 
 from resizer_lib.files import read_json, write_json_atomic
 from resizer_lib.models.classifier import backbone_weights, copy_backbone_weights
-from resizer_lib.runtime import device_description, software_description
 from resizer_lib.training.arms import build_arm, classifier_of
 from resizer_lib.training.config import ExperimentConfig
 from resizer_lib.training.record import (
-    RECORD_VERSION,
-    RunRecord,
     assert_identical_initial_weights,
+    check_record,
     data_fingerprint,
+    finish_record,
     load_run,
+    save_run,
     weights_checksum,
 )
 from resizer_lib.training.runner import (
@@ -175,9 +174,7 @@ def base_weights(config: ExperimentConfig, seed: int, data: dict, weights_dir: P
     record = train_run(config, "bilinear", seed, data, weights_dir / "train")
     model = record.pop("model")
     _save_weights_atomic(model, path)
-    record |= {"fingerprint": fingerprint, "finished_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-               "device": device_description(), "software": software_description(),
-               "record_version": RECORD_VERSION}
+    record = finish_record(record, fingerprint)
     write_json_atomic(sidecar, record)
     return {"path": path, "record": record}
 
@@ -313,7 +310,7 @@ def _share_base_run(config: ExperimentConfig, seed: int, base: dict) -> None:
     path = Path(config.out_dir) / config.name / "runs" / f"bilinear_seed{seed}.json"
     if not record or "history" not in record or path.exists():
         return
-    RunRecord.from_dict(record, source=str(base["path"])).save(path)
+    save_run(check_record(record, str(base["path"])), path)
     print(f"[warm_start_{config.name}] the trained bilinear model of seed {seed} is also the study's "
           f"bilinear run: {path}", flush=True)
 
@@ -321,14 +318,9 @@ def _share_base_run(config: ExperimentConfig, seed: int, base: dict) -> None:
 def _finish(record: dict, fingerprint: str, base: dict, extra_epochs: int, config: ExperimentConfig,
             warm_lr: float | None = None) -> dict:
     """Add the bookkeeping of a finished warm-start run to ``record`` (its model removed)."""
-    record.pop("model", None)
     base_record = base["record"] or {}
+    record = finish_record(record, fingerprint)
     record |= {
-        "fingerprint": fingerprint,
-        "finished_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-        "device": device_description(),
-        "software": software_description(),
-        "record_version": RECORD_VERSION,
         "warm_start": {
             "protocol": _PROTOCOL if warm_lr is None else _FAIR_PROTOCOL,
             "base_epochs": config.epochs,
@@ -387,7 +379,7 @@ def warm_start(config: ExperimentConfig, extra_epochs: int = DEFAULT_EXTRA_EPOCH
                       f"bilinear model)", flush=True)
                 record = train_warm_arm(config, arm, seed, data, base["path"], run_dir, extra_epochs, warm_lr)
                 record = _finish(record, fingerprint, base, extra_epochs, config, warm_lr)
-                RunRecord.from_dict(record, source=str(paths[arm])).save(paths[arm])
+                save_run(record, paths[arm])
                 records[arm] = record
         seed_runs = [records[arm] for arm in arms]
         assert_identical_initial_weights(seed_runs)

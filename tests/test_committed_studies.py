@@ -11,22 +11,13 @@ from __future__ import annotations
 
 import pytest
 
+from resizer_lab.reports import paired
 from resizer_lib.training.studies import load_study
 
 pytestmark = pytest.mark.multibackend
 
 PLAIN = {("learned", "bilinear"), ("learned", "antialiased"), ("muller", "bilinear")}
 VIEWS = ("moving", "recalibrated")
-
-
-def paired(summary: dict, a: str, b: str) -> dict:
-    """``a − b`` of a summary's pairs, whichever order the summary stores the pair in."""
-    for p in summary["pairs"]:
-        if (p["a"], p["b"]) == (a, b):
-            return {"mean": p["mean"], "low": p["low"], "high": p["high"], "n": p["n"]}
-        if (p["a"], p["b"]) == (b, a):
-            return {"mean": -p["mean"], "low": -p["high"], "high": -p["low"], "n": p["n"]}
-    raise AssertionError(f"no pair {a} − {b} in the summary")
 
 
 def includes_zero(d: dict) -> bool:

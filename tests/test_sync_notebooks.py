@@ -127,6 +127,16 @@ def test_the_course_is_in_sync():
     assert sync.main([]) == 0
 
 
+def test_the_packaged_copies_are_the_committed_results():
+    """What a notebook reads in Colab is byte for byte what results/ holds in the checkout."""
+    from resizer_lib.training.studies import study_names
+
+    assert study_names() == sorted(sync.SOURCES)
+    for name, (source, copy) in sync.packaged_copies(ROOT / "results").items():
+        assert source.is_file(), f"results/ lost {source.name}"
+        assert copy.read_bytes() == source.read_bytes(), f"{name}: run `make sync`"
+
+
 def test_a_notebook_that_reads_outside_its_folder_is_named(tmp_path):
     text = sync.synced_source(OLD, "09_lesson", RELEASE) + '\n# %%\nstudy = open("../results/a.json")  # no\n'
     (tmp_path / "09_lesson.py").write_text(text)

@@ -234,10 +234,27 @@ def notebook_problems(folder: Path, release: Release, write: bool) -> list[str]:
     return problems
 
 
-def study_problems(results: Path, write: bool) -> list[str]:
-    sys.path.insert(0, str(ROOT))
-    from resizer_lib.training.studies import packaged_copies
+# the studies the package ships (resizer_lib/study_data/<name>.json, read by load_study) -> their
+# file under results/, the source of truth in a checkout
+SOURCES = {
+    "synthetic_quick": "synthetic_quick.json",
+    "photos_small_cnn_128to64": "photos_small_cnn_128to64.json",
+    "photos_small_cnn_128to64_keras_io": "photos_small_cnn_128to64_keras_io.json",
+    "photos_densenet121_300to150_gpu": "photos_densenet121_300to150_gpu.json",
+    "photos_densenet121_300to150_gpu_4arms": "photos_densenet121_300to150_gpu_4arms.json",
+    "photos_densenet121_300to150_gpu_batchnorm": "photos_densenet121_300to150_gpu/batchnorm.json",
+    "map_small_cnn": "map_small_cnn.json",  # the factor map (map-report), partial until complete
+    "warm_start_small_cnn": "warm_start_small_cnn.json",  # the warm start (map-report on its runs)
+}
 
+
+def packaged_copies(results: Path, package: Path = ROOT / "resizer_lib" / "study_data") -> dict[str, tuple[Path, Path]]:
+    """``{name: (source under results/, its copy in the package)}`` for every entry of ``SOURCES``:
+    the pairs ``make sync`` copies and ``make lint`` compares."""
+    return {name: (Path(results) / rel, Path(package) / f"{name}.json") for name, rel in SOURCES.items()}
+
+
+def study_problems(results: Path, write: bool) -> list[str]:
     problems = []
     pairs = packaged_copies(results)
     for name, (source, copy) in pairs.items():
@@ -252,7 +269,7 @@ def study_problems(results: Path, write: bool) -> list[str]:
     folder = next(iter(pairs.values()))[1].parent if pairs else None
     for stray in sorted(folder.glob("*.json")) if folder and folder.is_dir() else []:
         if stray.stem not in pairs:
-            problems.append(f"{stray} is not listed in resizer_lib.training.studies.SOURCES")
+            problems.append(f"{stray} is not listed in tools/sync_notebooks.py's SOURCES")
     return problems
 
 

@@ -1,15 +1,14 @@
-"""Recipes and arms: the optimizer of a recipe, the model of an arm, its jit checks."""
+"""Recipes and arms: the optimizer of a recipe, the model of an arm."""
 
 from __future__ import annotations
 
 import keras
 
-from resizer_lib._walk import walk_layers
 from resizer_lib.models.augment import RandomShift
 from resizer_lib.models.classifier import build_classifier
-from resizer_lib.training.config import RECIPES, ExperimentConfig
+from resizer_lib.training.config import RECIPES, SHIFTS, ExperimentConfig
 
-__all__ = ["build_arm", "classifier_of", "make_optimizer", "not_jit_safe_layers", "warn_if_not_compiled"]
+__all__ = ["build_arm", "classifier_of", "make_optimizer", "with_augmentation"]
 
 
 def make_optimizer(recipe: str, steps: int, learning_rate: float | None = None):
@@ -24,78 +23,37 @@ def make_optimizer(recipe: str, steps: int, learning_rate: float | None = None):
     if recipe == "adamw_cosine":
         peak = learning_rate or 1e-3
         warmup = max(1, steps // 20)
-        schedule = keras.optimizers.schedules.CosineDecay(
-            0.0, decay_steps=max(1, steps - warmup), warmup_target=peak, warmup_steps=warmup
-        )
+        schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=max(1, steps - warmup),
+                                                          warmup_target=peak, warmup_steps=warmup)
         return keras.optimizers.AdamW(learning_rate=schedule, weight_decay=1e-4)
     raise ValueError(f"Unknown recipe {recipe!r}; choose one of {list(RECIPES)}")
 
 
 def build_arm(config: ExperimentConfig, arm: str, num_classes: int, seed: int) -> keras.Model:
-    """The classifier for one arm; the backbone's initial weights depend only on ``seed``."""
-    target = config.image_size if arm == "full_res" else config.target_size
-    resizer = None if arm == "full_res" else arm
-    model = build_classifier(
-        config.backbone,
-        input_size=config.image_size,
-        target_size=target,
-        resizer=resizer,
-        num_classes=num_classes,
-        seed=seed,
-        spec=config.resizer_spec(),
-        name=f"{config.backbone}_{arm}",
-    )
-    if config.augment:
-        model = with_augmentation(model, seed, shift=config.shift)
-    return model
-
-
-# the translation's interpolation per ``ExperimentConfig.shift``: nearest neighbour moves every
-# pixel by a whole number of pixels (the fractional shift rounded), so no frequency is filtered
-_SHIFT_INTERPOLATION = {"bilinear": "bilinear", "whole": "nearest"}
+    """The classifier for one arm (uint8 ``(B, H, W, 3)`` -> ``(B, num_classes)``); the backbone's
+    initial weights depend only on ``seed``."""
+    full = arm == "full_res"
+    model = build_classifier(config.backbone, input_size=config.image_size,
+                             target_size=config.image_size if full else config.target_size,
+                             resizer=None if full else arm, num_classes=num_classes, seed=seed,
+                             spec=config.resizer_spec(), name=f"{config.backbone}_{arm}")
+    return with_augmentation(model, seed, shift=config.shift) if config.augment else model
 
 
 def with_augmentation(model: keras.Model, seed: int, shift: str = "bilinear") -> keras.Model:
-    """Random flips and small translations (up to 5% of each side) in front of the model,
-    active in training only. ``shift="whole"``: translations by whole pixels, which keep the
-    image's finest detail; ``"bilinear"`` (the studies before the fix): fractional shifts
-    interpolated bilinearly, which soften it (see ``config.SHIFTS``)."""
-    if shift not in _SHIFT_INTERPOLATION:
-        raise ValueError(f"Unknown shift {shift!r}; choose one of {list(_SHIFT_INTERPOLATION)}")
+    """Random flips and translations (up to 5% of each side) in front of ``model``, active in
+    training only. ``shift="whole"`` translates by whole pixels (nearest neighbour), which keeps
+    the image's finest detail; ``"bilinear"`` (the studies before the fix) interpolates
+    fractional shifts, which softens it (see ``config.SHIFTS``)."""
+    interpolation = {"bilinear": "bilinear", "whole": "nearest"}.get(shift)
+    if interpolation is None:
+        raise ValueError(f"Unknown shift {shift!r}; choose one of {list(SHIFTS)}")
     inputs = keras.Input(model.input_shape[1:], name="image")
     x = keras.layers.RandomFlip("horizontal", seed=seed, name="aug_flip")(inputs)
-    x = RandomShift(0.05, 0.05, interpolation=_SHIFT_INTERPOLATION[shift], seed=seed + 1,
-                    name="aug_shift")(x)  # jit-safe on JAX
+    # RandomShift (jit-safe on JAX), not Keras' RandomTranslation: one layer with supports_jit=False
+    # turns compilation off for the whole model, which on JAX trains tens of times slower
+    x = RandomShift(0.05, 0.05, interpolation=interpolation, seed=seed + 1, name="aug_shift")(x)
     return keras.Model(inputs, model(x), name=model.name)
-
-
-def not_jit_safe_layers(model: keras.Model) -> list[str]:
-    """Names of the layers (nested models included) that declare ``supports_jit=False``."""
-    return [layer.name for layer in [model, *walk_layers(model)] if not getattr(layer, "supports_jit", True)]
-
-
-def warn_if_not_compiled(model: keras.Model) -> bool:
-    """On JAX, warn when a model compiled with jit will nevertheless train op by op.
-
-    Keras turns compilation off for the whole model when one layer says
-    ``supports_jit=False``; on JAX that is tens of times slower, and silent. Returns whether it
-    warned.
-    """
-    if keras.backend.backend() != "jax" or model.jit_compile:
-        return False
-    names = not_jit_safe_layers(model)
-    if not names:
-        return False
-    import warnings
-
-    warnings.warn(
-        f"{model.name} will train op by op on JAX (much slower): layers {names} declare "
-        "supports_jit=False, which turns compilation off for the whole model. For Keras' "
-        "RandomTranslation/RandomRotation/RandomZoom use resizer_lib.augment's RandomShift/"
-        "RandomTurn/RandomZoomJit.",
-        stacklevel=2,
-    )
-    return True
 
 
 def classifier_of(model: keras.Model) -> keras.Model:

@@ -12,12 +12,13 @@ from resizer_lib._batching import batch_rows, epoch_order, one_hot
 
 __all__ = ["EpochBatches", "EpochSetter", "RandomStateBackup"]
 
+
 class EpochBatches(keras.utils.PyDataset):
     """Shuffled one-hot batches whose order depends only on ``(seed, epoch)``.
 
     Yields ``(images (B, H, W, 3) uint8, one_hot (B, K) float32)``. With ``endless=True`` it is
     an infinite stream indexed by the global batch number ``i``: batch ``i`` belongs to epoch
-    ``epoch_offset + i // batches_per_epoch``. Keras creates (and prefetches) the next epoch's
+    ``epoch_offset + i // len(self)``. Keras creates (and prefetches) the next epoch's
     iterator before any callback runs, so the order must not depend on callback timing; this
     makes every arm of a seed see the same batches, and a resumed run see the same batches as
     an uninterrupted one (``EpochSetter`` sets ``epoch_offset`` to the epoch fit starts at).
@@ -28,35 +29,30 @@ class EpochBatches(keras.utils.PyDataset):
         self.images, self.labels = images, np.asarray(labels)
         self.batch_size, self.num_classes = batch_size, num_classes
         self.seed, self.shuffle, self.endless = seed, shuffle, endless
-        self.epoch_offset = 0
-
-    @property
-    def batches_per_epoch(self) -> int:
-        return math.ceil(len(self.labels) / self.batch_size)
+        self.epoch_offset = 0  # the epoch of the seed's order that batch 0 belongs to (set by EpochSetter)
 
     @property
     def num_batches(self):
-        return None if self.endless else self.batches_per_epoch
+        return None if self.endless else len(self)
 
     def __len__(self) -> int:
-        return self.batches_per_epoch
+        """Batches per epoch."""
+        return math.ceil(len(self.labels) / self.batch_size)
 
     def order(self, epoch: int) -> np.ndarray:
         """The permutation of example indices used in ``epoch`` (``_batching.epoch_order``)."""
         return epoch_order(len(self.labels), self.seed, epoch, self.shuffle)
 
     def __getitem__(self, index):
-        epoch, b = divmod(int(index), self.batches_per_epoch)
+        epoch, b = divmod(int(index), len(self))
         idx = batch_rows(self.order(self.epoch_offset + epoch), b, self.batch_size)
         return self.images[idx], one_hot(self.labels[idx], self.num_classes)
 
 
 class RandomStateBackup(keras.callbacks.Callback):
-    """Saves and restores the layers' random-generator states next to ``BackupAndRestore``.
-
-    Keras' weight files skip ``SeedGenerator`` states (dropout, random augmentation), so without
-    this a resumed run would draw different dropout masks than an uninterrupted one.
-    """
+    """Saves and restores the layers' random-generator states next to ``BackupAndRestore``: Keras'
+    weight files skip ``SeedGenerator`` states (dropout, random augmentation), so without this a
+    resumed run would draw different dropout masks than an uninterrupted one."""
 
     def __init__(self, path: Path):
         super().__init__()
@@ -73,20 +69,16 @@ class RandomStateBackup(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {f"s{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(self._states())}
-        np.savez(self.path, **arrays)
+        np.savez(self.path, **{f"s{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(self._states())})
 
     def on_train_end(self, logs=None):
         self.path.unlink(missing_ok=True)
 
 
 class EpochSetter(keras.callbacks.Callback):
-    """Aligns the batch stream with the epoch ``fit`` starts at (> 0 after a resume).
-
-    ``first_epoch``: the epoch of the seed's order that fit's epoch 0 takes; a run that
-    continues another (the warm start) passes the epochs already trained, so fit's epoch ``e``
-    sees the batches of epoch ``first_epoch + e``.
-    """
+    """Aligns the batch stream with the epoch ``fit`` starts at (> 0 after a resume). ``first_epoch``:
+    the epoch of the seed's order that fit's epoch 0 takes; a run that continues another (the warm
+    start) passes the epochs already trained, so fit's epoch ``e`` sees epoch ``first_epoch + e``."""
 
     def __init__(self, batches: EpochBatches, first_epoch: int = 0):
         super().__init__()

@@ -11,24 +11,21 @@ from resizer_lib.interpolation import interpolations
 from resizer_lib.models.classifier import MULLER_ARM, NAMED_RESIZES, RESIZER_ARMS
 from resizer_lib.models.spec import ResizerSpec
 
-__all__ = ["ARM_CONTROLS", "RECIPES", "SHIFTS", "ExperimentConfig"]
+__all__ = ["RECIPES", "SHIFTS", "ExperimentConfig"]
 
 RECIPES = ("adamw_cosine", "keras_io")
-# the augmentation's translations: "bilinear" interpolates fractional shifts (which filters each
-# axis with [1 - d, d] and halves, on average, the contrast at 0.5 cycles/pixel); "whole" moves
-# by whole pixels (nearest neighbour), which leaves every frequency intact
+# the augmentation's translations: "bilinear" interpolates fractional shifts (filtering each axis with
+# [1 - d, d] halves, on average, the contrast at 0.5 cycles/pixel); "whole" moves by whole pixels
 SHIFTS = ("bilinear", "whole")
-ARM_CONTROLS = ("full_res",)  # the backbone trained directly at the input resolution
 
 
 @dataclass
 class ExperimentConfig:
     """Everything that defines a study. Fields marked *bookkeeping* do not change results.
 
-    Arms: ``"learned"``, ``"more_layers"`` (same blocks after a naive resize), ``"muller"``,
-    ``"full_res"`` (no downsampling: the resolution control), ``"antialiased"`` (bilinear with
-    antialiasing: the fair naive baseline) or any interpolation name
-    (``"bilinear"``, ``"bicubic"``, ...: a fixed resize).
+    Arms: ``"learned"``, ``"more_layers"`` (same blocks after a naive resize), ``"muller"``, ``"full_res"``
+    (no downsampling: the resolution control), ``"antialiased"`` (bilinear with antialiasing: the fair
+    naive baseline) or any interpolation name (``"bilinear"``, ``"bicubic"``, ...: a fixed resize).
     """
 
     name: str = "experiment"  # bookkeeping: file names under out_dir
@@ -63,11 +60,10 @@ class ExperimentConfig:
     def __post_init__(self):
         self.image_size = check_size(self.image_size, "image_size")
         self.target_size = check_size(self.target_size, "target_size")
-        self.arms = tuple(self.arms)
-        self.seeds = tuple(int(s) for s in self.seeds)
+        self.arms, self.seeds = tuple(self.arms), tuple(int(s) for s in self.seeds)
         if not self.arms:
             raise ValueError("arms is empty; choose from 'bilinear', 'learned', 'more_layers', 'full_res'")
-        valid = (*RESIZER_ARMS, MULLER_ARM, *ARM_CONTROLS, *NAMED_RESIZES, *interpolations("layer"))
+        valid = (*RESIZER_ARMS, MULLER_ARM, "full_res", *NAMED_RESIZES, *interpolations("layer"))
         for arm in self.arms:
             if arm not in valid:
                 raise ValueError(f"Unknown arm {arm!r}; choose from {list(valid)}")
@@ -79,25 +75,22 @@ class ExperimentConfig:
             raise ValueError(f"zero_init must be True or False; got {self.zero_init!r}")
         if self.recipe not in RECIPES:
             raise ValueError(f"Unknown recipe {self.recipe!r}; choose one of {list(RECIPES)}")
-        for name in ("epochs", "batch_size"):
-            check_int(getattr(self, name), name)
+        check_int(self.epochs, "epochs")
+        check_int(self.batch_size, "batch_size")
         if not self.seeds:
             raise ValueError("seeds is empty; give at least one seed (five or more for a CI)")
         if len(set(self.seeds)) != len(self.seeds):
             raise ValueError(f"seeds has duplicates: {self.seeds}")
 
     def resizer_spec(self) -> ResizerSpec:
-        """The resizer's hyper-parameters of this study (``filters``, ``num_res_blocks``,
-        ``interpolation``, ``bn_momentum``, ``zero_init``; no antialiasing)."""
-        return ResizerSpec(filters=self.filters, num_res_blocks=self.num_res_blocks,
-                           interpolation=self.interpolation, bn_momentum=self.bn_momentum,
-                           zero_init=self.zero_init)
+        """The resizer's hyper-parameters of this study (no antialiasing)."""
+        return ResizerSpec(filters=self.filters, num_res_blocks=self.num_res_blocks, interpolation=self.interpolation,
+                           bn_momentum=self.bn_momentum, zero_init=self.zero_init)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["image_size"], d["target_size"] = list(self.image_size), list(self.target_size)
-        d["arms"], d["seeds"] = list(self.arms), list(self.seeds)
-        return d
+        """The fields as JSON values (tuples as lists), in declaration order."""
+        return asdict(self) | {"image_size": list(self.image_size), "target_size": list(self.target_size),
+                               "arms": list(self.arms), "seeds": list(self.seeds)}
 
     def fingerprint(self, data_digest: str = "") -> str:
         """Hash of the fields that change results (not name, out_dir, verbosity, seeds, arms),
@@ -116,5 +109,6 @@ class ExperimentConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> ExperimentConfig:
+        """The config of ``to_dict``'s output (keys it does not know are ignored)."""
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})

@@ -1,7 +1,6 @@
-"""Precise BatchNorm (Wu & Johnson, 2021): every run is also evaluated with BatchNorm statistics
-re-estimated on a fixed, seeded sample of ``PRECISE_BN_IMAGES`` training images, weights frozen;
-the moving statistics are put back afterwards.
-"""
+"""Precise BatchNorm (Wu & Johnson, 2021): every run is also evaluated with BatchNorm statistics re-estimated
+on a fixed, seeded sample of ``PRECISE_BN_IMAGES`` training images, weights frozen; the moving statistics
+are put back afterwards."""
 
 from __future__ import annotations
 
@@ -29,8 +28,7 @@ def precise_bn_sample(num_images: int, seed: int, size: int = PRECISE_BN_IMAGES)
 def predicted_classes(model: keras.Model, val) -> list[int]:
     """The predicted class of every example of ``val`` (batches of ``(x, y)``), in order: what a
     per-photo comparison of two arms (McNemar, a paired bootstrap) needs."""
-    probabilities = model.predict(val, verbose=0)
-    return [int(k) for k in np.argmax(probabilities, axis=-1)]
+    return [int(k) for k in np.argmax(model.predict(val, verbose=0), axis=-1)]
 
 
 def evaluate_recalibrated(model: keras.Model, images: np.ndarray, val, seed: int,
@@ -44,8 +42,7 @@ def evaluate_recalibrated(model: keras.Model, images: np.ndarray, val, seed: int
     """
     classifier = classifier_of(model)  # without an augmentation wrapper in front
     layers = batchnorm_layers(classifier)
-    saved = [(keras.ops.convert_to_numpy(b.moving_mean), keras.ops.convert_to_numpy(b.moving_variance))
-             for b in layers]
+    saved = [(keras.ops.convert_to_numpy(b.moving_mean), keras.ops.convert_to_numpy(b.moving_variance)) for b in layers]
     start = time.perf_counter()
     try:
         idx = precise_bn_sample(len(images), seed, size)

@@ -1,8 +1,7 @@
 """Statistics for paired experiments: mean ± std and t-based 95% intervals (``scipy.stats``).
 
-Arms are compared per seed: over ``n`` seeds the differences ``d_i = a_i - b_i`` give
-``mean(d) ± t_{0.975, n-1} s_d / sqrt(n)`` (``s_d`` with ``ddof=1``). With one seed there is no
-interval: the bounds are NaN.
+Arms are compared per seed: over ``n`` seeds the differences ``d_i = a_i - b_i`` give ``mean(d) ±
+t_{0.975, n-1} s_d / sqrt(n)`` (``s_d`` with ``ddof=1``). With one seed there is no interval: the bounds are NaN.
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ from itertools import combinations
 
 from scipy import stats
 
-__all__ = ["METRIC", "RECALIBRATED", "Interval", "mean_std", "mean_ci", "paired_difference",
-           "summarise", "summarise_recalibrated", "paired"]
+__all__ = ["METRIC", "RECALIBRATED", "Interval", "mean_std", "mean_ci", "paired_difference", "summarise"]
 
 METRIC = "val_accuracy"  # final-epoch validation accuracy: never the best epoch
 RECALIBRATED = "val_accuracy_recalibrated"  # the same, with precise-BN statistics
@@ -57,26 +55,18 @@ def _check(values: Sequence[float], name: str) -> list[float]:
 def mean_std(values: Sequence[float]) -> tuple[float, float]:
     """Mean and sample standard deviation (``ddof=1``; 0.0 for a single value)."""
     vals = _check(values, "values")
-    n = len(vals)
-    mean = sum(vals) / n
-    if n == 1:
-        return mean, 0.0
-    return mean, math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1))
-
-
-def _check_level(level: float) -> float:
-    if not 0.0 < float(level) < 1.0:
-        raise ValueError(f"level must be a probability strictly between 0 and 1 (0.95 for a 95% "
-                         f"interval); got {level!r}")
-    return float(level)
+    n, mean = len(vals), sum(vals) / len(vals)
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1)) if n > 1 else 0.0
 
 
 def mean_ci(values: Sequence[float], level: float = 0.95) -> Interval:
     """Mean of ``values`` with its t-distribution confidence interval (``scipy.stats.t``)."""
     vals = _check(values, "values")
-    level = _check_level(level)
+    if not 0.0 < float(level) < 1.0:
+        raise ValueError(f"level must be a probability strictly between 0 and 1 (0.95 for a 95% "
+                         f"interval); got {level!r}")
     mean, std = mean_std(vals)
-    n = len(vals)
+    n, level = len(vals), float(level)
     if n == 1:
         return Interval(mean, math.nan, math.nan, 0.0, 1, level)
     if std == 0.0:  # every value equal: the interval is the point (scipy would give NaN)
@@ -98,14 +88,6 @@ def _scores(runs: list[dict], arm: str, metric: str) -> dict[int, float]:
     return {r["seed"]: r["final"][metric] for r in runs if r["arm"] == arm}
 
 
-def summarise_recalibrated(runs: list[dict], arms) -> dict | None:
-    """``summarise`` of the precise-BN accuracy, or ``None`` when a run lacks it (runs trained
-    before the runner measured it): never a summary of some of the runs."""
-    if not runs or any(RECALIBRATED not in r["final"] for r in runs):
-        return None
-    return summarise(runs, arms, metric=RECALIBRATED)
-
-
 def summarise(runs: list[dict], arms, metric: str = METRIC) -> dict:
     """Per arm: mean, std, n, per-seed scores. Per pair (a, b): ``a - b`` paired by seed, 95% CI."""
     per_arm = {}
@@ -118,17 +100,6 @@ def summarise(runs: list[dict], arms, metric: str = METRIC) -> dict:
         sa, sb = _scores(runs, a, metric), _scores(runs, b, metric)
         seeds = sorted(set(sa) & set(sb))
         ci = paired_difference([sa[s] for s in seeds], [sb[s] for s in seeds])
-        pairs.append({"a": a, "b": b, "seeds": seeds,
-                      "differences": [sa[s] - sb[s] for s in seeds], **ci.to_dict()})
+        pairs.append({"a": a, "b": b, "seeds": seeds, "differences": [sa[s] - sb[s] for s in seeds], **ci.to_dict()})
     return {"metric": metric, "arms": per_arm, "pairs": pairs}
 
-
-def paired(summary: dict, a: str, b: str) -> dict:
-    """The paired difference ``a − b`` of a ``summarise`` result, whichever order it was stored in:
-    ``{"mean", "low", "high", "n"}`` (fractions; ``low``/``high`` the 95% CI, NaN for one seed)."""
-    for pair in summary["pairs"]:
-        if (pair["a"], pair["b"]) == (a, b):
-            return {"mean": pair["mean"], "low": pair["low"], "high": pair["high"], "n": pair["n"]}
-        if (pair["a"], pair["b"]) == (b, a):
-            return {"mean": -pair["mean"], "low": -pair["high"], "high": -pair["low"], "n": pair["n"]}
-    raise ValueError(f"No pair {a!r} − {b!r}; the arms are {list(summary['arms'])}")

@@ -13,6 +13,8 @@ import time
 import keras
 import numpy as np
 
+from resizer_lib._checks import check_int
+
 __all__ = ["StepTimer"]
 
 
@@ -22,11 +24,8 @@ class StepTimer(keras.callbacks.Callback):
 
     def __init__(self, warmup: int = 1):
         super().__init__()
-        if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
-            raise ValueError(f"warmup must be an integer >= 0 (steps left out per run); got {warmup!r}")
-        self.warmup = warmup
-        self.steps: dict[str, list[list[float]]] = {}
-        self._start = 0.0
+        self.warmup = check_int(warmup, "warmup (the steps left out per run)", minimum=0)
+        self.steps, self._start = {}, 0.0  # steps: {model name: [[seconds of each step] per run]}
 
     def on_train_begin(self, logs=None):
         self.steps.setdefault(self.model.name, []).append([])

@@ -54,7 +54,7 @@ def test_markdown_report_numbers_come_from_the_runs():
 
 
 def test_paired_reads_a_difference_in_either_order():
-    from resizer_lib.training.stats import paired
+    from resizer_lab.reports import paired
 
     summary = fake_results({"bilinear": [0.6, 0.65, 0.7], "learned": [0.8, 0.7, 0.9]})["summary"]
     forward, backward = paired(summary, "learned", "bilinear"), paired(summary, "bilinear", "learned")
