@@ -69,7 +69,7 @@ def resizer_stages(resizer: Any, images: Any, training: bool = False) -> list[St
 def sublayers(resizer: Any) -> list[keras.layers.Layer]:
     """The resizer's layers in forward order (stem, residual blocks, tail, output conv)."""
     layer = find_resizer_layer(resizer)
-    blocks = [sub for block in layer.res_blocks for sub in block]
+    blocks = [getattr(block, part) for block in layer.res_blocks for part in block.PARTS]
     return [
         layer.stem_conv7,
         layer.stem_act1,
