@@ -54,9 +54,8 @@ class LearnableResizer(layers.Layer):
         super().__init__(**kwargs)
         self.target_size = check_size(target_size, "target_size")
         self.spec = ResizerSpec(filters, num_res_blocks, interpolation, antialias, bn_momentum, zero_init)
-        self.filters, self.num_res_blocks = self.spec.filters, self.spec.num_res_blocks
-        self.interpolation, self.antialias = self.spec.interpolation, self.spec.antialias
-        self.bn_momentum, self.zero_init = self.spec.bn_momentum, self.spec.zero_init
+        for field, value in self.spec.to_dict().items():  # layer.filters, layer.num_res_blocks, ...
+            setattr(self, field, value)
         self.channels = check_int(channels, "channels")
         self.resize_first = bool(resize_first)
         f, m = self.filters, self.bn_momentum
@@ -115,19 +114,15 @@ class LearnableResizer(layers.Layer):
         return naive + self.out_conv7(self.residual(bottleneck, training=training))
 
     def get_config(self):
-        return super().get_config() | dict(
-            target_size=list(self.target_size), filters=self.filters, num_res_blocks=self.num_res_blocks,
-            interpolation=self.interpolation, channels=self.channels, antialias=self.antialias,
-            resize_first=self.resize_first, bn_momentum=self.bn_momentum, zero_init=self.zero_init)
+        return super().get_config() | dict(target_size=list(self.target_size), channels=self.channels,
+                                           resize_first=self.resize_first, **self.spec.to_dict())
 
 
 class ResidualBlock(layers.Layer):
     """One residual block, ``x + BN(conv3x3(lrelu(BN(conv3x3(x)))))``: ``(B, h, w, F) -> (B, h, w, F)``.
 
-    A ``.keras`` file holds its ten variables as one group: Keras saves the layers that a layer
-    holds in plain attributes and flat lists on every version. Files written before, with the
-    blocks as lists of layers inside a list (which only Keras 3.15 saves), load as well.
-    """
+    Saved as one group of ten variables, on every Keras version. Files from before, with each
+    block a list of layers inside a list (which only Keras >= 3.15 saves), load as well."""
 
     PARTS = ("conv_a", "bn_a", "act", "conv_b", "bn_b")
     _LEGACY = ("conv2d", "batch_normalization", "conv2d_1", "batch_normalization_1")  # those files' names
@@ -224,8 +219,6 @@ def resizer_param_count(channels: int = 3, filters: int = 16, num_res_blocks: in
     + 2 x BN(F); Conv3x3 F->F (no bias) + BN(F); Conv7x7 F->C (+bias). Each BN holds 4F numbers.
     """
     c, f, n = channels, filters, num_res_blocks
-    stem = (49 * c * f + f) + (f * f + f) + 4 * f
-    blocks = n * (2 * 9 * f * f + 2 * 4 * f)
-    tail = 9 * f * f + 4 * f
-    out = 49 * f * c + c
+    stem, blocks = (49 * c * f + f) + (f * f + f) + 4 * f, n * (2 * 9 * f * f + 2 * 4 * f)
+    tail, out = 9 * f * f + 4 * f, 49 * f * c + c
     return stem + blocks + tail + out
