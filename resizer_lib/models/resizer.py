@@ -144,7 +144,7 @@ class ResidualBlock(layers.Layer):
         y = self.act(self.bn_a(self.conv_a(x), training=training))
         return x + self.bn_b(self.conv_b(y), training=training)
 
-    def __dir__(self):  # Keras' saving walks dir(): the parts are saved here, as one group
+    def __dir__(self):  # Keras' saving walks dir(): it skips the parts, which this layer saves as one group
         return [name for name in super().__dir__() if name not in self.PARTS]
 
     def save_own_variables(self, store):
