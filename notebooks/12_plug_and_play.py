@@ -346,42 +346,47 @@ plt.show()
 # ## Inside ConvMixer: what the patch embeddings and kernels learned
 # ConvMixer's first layer has 256 filters of size $2 \times 2 \times 3$. Each is the patch
 # pattern that lights up one channel. Its depth-wise layers have 256 kernels of $5 \times 5$,
-# one per channel. Below, each filter is **normalised on its own** to $[0, 1]$; normalised
-# together, a few strong filters would fill the range and most would look flat grey. Three
-# columns: the shared initial weights, after training behind the bilinear resize, and after
-# training behind the learned resizer.
+# one per channel. `kernels` reads them out of a classifier. `mosaic` tiles them into one image,
+# each filter **normalised on its own** to $[0, 1]$: normalised together, a few strong filters
+# would fill the range and most would look flat grey. Three columns: the shared initial weights,
+# after training behind the bilinear resize, and after training behind the learned resizer.
 
 # %%
 from resizer_lib.models import backbone_weights
-from resizer_lib.models.convmixer import (
-    depthwise_kernels,
-    filter_mosaic,
-    patch_embeddings,
-)
 from resizer_lib.training import build_arm, weights_checksum
 
+
+def kernels(model, layer):
+    """The filters of ``layer`` in the classifier's ConvMixer: (N, k, k, C) or, depth-wise, (N, k, k)."""
+    kernel = keras.ops.convert_to_numpy(model.get_layer("convmixer").get_layer(layer).kernel)
+    return np.moveaxis(kernel[..., 0] if "depthwise" in layer else kernel, -1, 0)  # Keras puts N last
+
+
+def mosaic(filters, cols=16):
+    """Each filter scaled to [0, 1] on its own, then tiled, ``cols`` to a row, 1-pixel white gaps."""
+    axes = tuple(range(1, filters.ndim))
+    f = (filters - filters.min(axis=axes, keepdims=True)) / np.ptp(filters, axis=axes, keepdims=True)
+    f = np.pad(f, [(0, 0), (1, 0), (1, 0)] + [(0, 0)] * (f.ndim - 3), constant_values=1.0)
+    (n, k), rest = f.shape[:2], f.shape[3:]
+    return f.reshape(n // cols, cols, k, k, *rest).swapaxes(1, 2).reshape(n // cols * k, cols * k, *rest)
+
+
 cm_config = ExperimentConfig(**(base.to_dict() | {"backbone": "convmixer"}))
-seed = base.seeds[-1]
-cm_runs = {r["arm"]: r for r in runs["convmixer"] if r["seed"] == seed}
-initial = build_arm(cm_config, "bilinear", 2, seed)  # rebuilt: the same seed, the same start
+cm_runs = {r["arm"]: r for r in runs["convmixer"] if r["seed"] == base.seeds[-1]}
+initial = build_arm(cm_config, "bilinear", 2, base.seeds[-1])  # rebuilt: the same seed, the same start
 print("rebuilt start = the runs' start:",
       weights_checksum(backbone_weights(initial)) == cm_runs["bilinear"]["initial_backbone_checksum"])
-trained = {"initial": initial, "bilinear": cm_runs["bilinear"]["model"],
-           "learned": cm_runs["learned"]["model"]}
+trained = {"initial": initial, "bilinear": cm_runs["bilinear"]["model"], "learned": cm_runs["learned"]["model"]}
 
-last = 7
+panels = {"patch_embed": "patch embeddings (2x2x3)", "mixer0_depthwise": "depth-wise kernels, block 0",
+          "mixer7_depthwise": "depth-wise kernels, block 7"}
 fig, axes = plt.subplots(3, 3, figsize=(12, 9.5))
 for col, (label, model) in enumerate(trained.items()):
-    panels = [(patch_embeddings(model), "patch embeddings (2x2x3)"),
-              (depthwise_kernels(model, block=0), "depth-wise kernels, block 0"),
-              (depthwise_kernels(model, block=last), f"depth-wise kernels, block {last}")]
-    for row, (filters, title) in enumerate(panels):
-        ax = axes[row, col]
-        ax.imshow(filter_mosaic(filters, ncols=16), cmap="gray", vmin=0, vmax=1)
+    for ax, (layer, title) in zip(axes[:, col], panels.items(), strict=True):
+        ax.imshow(mosaic(kernels(model, layer)), cmap="gray", vmin=0, vmax=1)
         ax.set_title(f"{label}: {title}", fontsize=9)
         ax.set_axis_off()
 fig.tight_layout()
-
 
 # %% [markdown]
 # After a short training the filters still look much like their random start: the learned part
@@ -392,7 +397,7 @@ fig.tight_layout()
 
 # %%
 for arm in ["bilinear", "learned"]:
-    delta = patch_embeddings(trained[arm], normalise=False) - patch_embeddings(initial, normalise=False)
+    delta = kernels(trained[arm], "patch_embed") - kernels(initial, "patch_embed")
     within = delta - delta.mean(axis=(1, 2), keepdims=True)  # (256, 2, 2, 3) minus per-patch mean
     print(f"{arm:8s}: {np.sum(within**2) / np.sum(delta**2):.0%} of the patch-embedding update "
           f"is pattern inside the patch, the rest is a flat colour")

@@ -47,7 +47,7 @@ from pathlib import Path
 import keras
 
 from resizer_lib.files import read_json, write_json_atomic
-from resizer_lib.models.classifier import backbone_weights, copy_backbone_weights
+from resizer_lib.models.classifier import backbone_weights
 from resizer_lib.training.arms import build_arm, classifier_of
 from resizer_lib.training.config import ExperimentConfig
 from resizer_lib.training.record import (
@@ -200,6 +200,14 @@ def warm_start_model(config: ExperimentConfig, arm: str, seed: int, num_classes:
         model = build_arm(config, arm, num_classes, seed)
     copy_backbone_weights(classifier_of(trained), classifier_of(model))
     return model
+
+
+def copy_backbone_weights(source: keras.Model, target: keras.Model) -> None:
+    """Copy the backbone weights of classifier ``source`` into classifier ``target`` (same backbone)."""
+    backbone = [layer for layer in target.layers if isinstance(layer, keras.Model)]
+    if len(backbone) != 1:
+        raise ValueError(f"{target.name} does not hold exactly one backbone model (found {len(backbone)})")
+    backbone[0].set_weights(backbone_weights(source))
 
 
 class _ScaledAdamW(keras.optimizers.AdamW):

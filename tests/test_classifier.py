@@ -6,12 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.models import (
-    backbone_weights,
-    build_classifier,
-    copy_backbone_weights,
-    small_cnn,
-)
+from resizer_lib.models import backbone_weights, build_classifier, small_cnn
 from resizer_lib.models.resizer import LearnableResizer
 
 pytestmark = pytest.mark.multibackend
@@ -62,14 +57,6 @@ def test_same_seed_gives_identical_backbone_weights_in_every_arm():
         assert _same(backbone_weights(model), ref), arm
     other = build_classifier("small_cnn", (32, 32), (16, 16), "bilinear", seed=8)
     assert not _same(backbone_weights(other), ref)
-
-
-def test_copy_backbone_weights_makes_them_identical():
-    a = build_classifier("small_cnn", (32, 32), (16, 16), "learned", seed=1)
-    b = build_classifier("small_cnn", (32, 32), (16, 16), "bilinear", seed=2)
-    assert not _same(backbone_weights(a), backbone_weights(b))
-    copy_backbone_weights(a, b)
-    assert _same(backbone_weights(a), backbone_weights(b))
 
 
 def test_no_resizer_needs_input_at_target():

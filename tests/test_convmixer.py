@@ -1,4 +1,4 @@
-"""ConvMixer: exact parameter count, shapes at any size, the residual, filter pictures, errors."""
+"""ConvMixer: exact parameter count, shapes at any size, the residual, errors."""
 
 from __future__ import annotations
 
@@ -6,16 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from resizer_lib.models import BACKBONES, build_classifier, small_cnn
-from resizer_lib.models.convmixer import (
-    build_convmixer,
-    convmixer_param_count,
-    depthwise_kernels,
-    filter_mosaic,
-    find_convmixer,
-    normalise_per_filter,
-    patch_embeddings,
-)
+from resizer_lib.models import BACKBONES, build_classifier
+from resizer_lib.models.convmixer import build_convmixer, convmixer_param_count
 
 pytestmark = pytest.mark.multibackend
 
@@ -83,53 +75,13 @@ def test_convmixer_is_a_classifier_backbone_at_any_target_size():
     assert naive.count_params() == 602_890 - 8 * 257
     assert learned.count_params() == naive.count_params() + 12_163
     np.testing.assert_array_equal(  # same seed: same backbone weights in both arms
-        patch_embeddings(learned, normalise=False), patch_embeddings(naive, normalise=False))
+        *(m.get_layer("convmixer").get_layer("patch_embed").kernel.numpy() for m in (learned, naive)))
     odd = build_classifier("convmixer", (40, 40), (15, 21), "learned", num_classes=3, seed=0)
     assert tuple(learned(x, training=False).shape) == (2, 2)
     assert odd.output_shape == (None, 3)
     assert odd.count_params() == learned.count_params() + 257  # size-independent, one more class
     with pytest.raises(ValueError, match="weights"):
         build_classifier("convmixer", (40, 40), (32, 32), "learned", weights="imagenet")
-
-
-def test_filter_pictures_from_a_classifier():
-    model = build_classifier("convmixer", (20, 20), (10, 10), "learned", num_classes=2, seed=0)
-    emb, dw = patch_embeddings(model), depthwise_kernels(model, block=7)
-    assert emb.shape == (256, 2, 2, 3) and dw.shape == (256, 5, 5)
-    for filters in (emb, dw):
-        flat = filters.reshape(len(filters), -1)
-        np.testing.assert_allclose(flat.min(axis=1), 0.0)
-        np.testing.assert_allclose(flat.max(axis=1), 1.0)
-    raw = depthwise_kernels(model, block=7, normalise=False)
-    kernel = keras.ops.convert_to_numpy(find_convmixer(model).get_layer("mixer7_depthwise").kernel)
-    np.testing.assert_array_equal(raw[3], kernel[:, :, 3, 0])
-    with pytest.raises(ValueError, match="block must be"):
-        depthwise_kernels(model, block=8)
-    with pytest.raises(ValueError, match="no ConvMixer"):
-        find_convmixer(small_cnn((8, 8, 3), 2))
-
-
-def test_normalise_per_filter_scales_each_filter_alone():
-    f = np.stack([np.arange(4.0).reshape(2, 2), 100 * np.arange(4.0).reshape(2, 2), np.ones((2, 2))])
-    out = normalise_per_filter(f)
-    np.testing.assert_allclose(out[0], out[1])  # 100x larger filter, same picture
-    np.testing.assert_allclose(out[0].ravel(), [0, 1 / 3, 2 / 3, 1], rtol=1e-6)
-    np.testing.assert_allclose(out[2], 0.5)  # constant: mid-grey, not NaN
-    with pytest.raises(ValueError, match="filters must"):
-        normalise_per_filter(np.ones(3))
-
-
-def test_filter_mosaic_places_filters_in_a_grid():
-    filters = np.arange(5, dtype="float32")[:, None, None] * np.ones((5, 3, 3), "float32")
-    m = filter_mosaic(filters, ncols=2, pad=1, fill=-1.0)
-    assert m.shape == (3 * 4 + 1, 2 * 4 + 1)
-    assert (m[1:4, 1:4] == 0).all() and (m[5:8, 5:8] == 3).all() and (m[9:12, 1:4] == 4).all()
-    assert (m[9:12, 5:8] == -1).all() and (m[0] == -1).all()  # empty cell and gaps: fill
-    assert filter_mosaic(np.zeros((3, 2, 2, 3)), ncols=16).shape == (4, 10, 3)
-    with pytest.raises(ValueError, match="filters must"):
-        filter_mosaic(np.zeros((4, 4)))
-    with pytest.raises(ValueError, match="ncols"):
-        filter_mosaic(filters, ncols=0)
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ def test_residual_blocks_are_chained():
     b = layer._resize(layer.stem(keras.ops.convert_to_tensor(x), training=False))
     chained = keras.ops.convert_to_numpy(layer.residual(b, training=False))
     # zero block 0's output conv: the chain now starts from b itself at block 1
-    conv_b = layer.res_blocks[0][3]
+    conv_b = layer.res_blocks[0].conv_b
     conv_b.set_weights([np.zeros_like(w) for w in conv_b.get_weights()])
     changed = keras.ops.convert_to_numpy(layer.residual(b, training=False))
     assert not np.allclose(chained, changed)
@@ -133,6 +133,32 @@ def test_keras_file_round_trip_gives_identical_outputs(tmp_path):
     assert isinstance(layer, LearnableResizer)
     assert (layer.target_size, layer.filters, layer.num_res_blocks, layer.channels) == ((10, 14), 3, 2, 1)
     assert layer.interpolation == "bicubic"
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".weights.h5"])
+def test_a_round_trip_keeps_every_weight_of_every_residual_block(tmp_path, suffix):
+    """Keras 3.13 and 3.14 save no layer held in a list inside a list: the blocks are layers of their
+    own, so every Keras version saves and reloads all of them (each variable, by its path)."""
+    keras.utils.set_random_seed(2)
+    model = build_resizer((8, 6), filters=3, num_res_blocks=3, bn_momentum=0.5)
+    x = _images((2, 15, 13, 3), seed=2)
+    model(x, training=True)
+    path = tmp_path / f"resizer{suffix}"
+    if suffix == ".keras":
+        model.save(path)
+        loaded = keras.saving.load_model(path)
+    else:
+        model.save_weights(path)
+        keras.utils.set_random_seed(9)  # other initial weights, which the file must replace
+        loaded = build_resizer((8, 6), filters=3, num_res_blocks=3, bn_momentum=0.5)
+        loaded.load_weights(path)
+    saved = {v.path: keras.ops.convert_to_numpy(v) for v in model.weights}
+    again = {v.path: keras.ops.convert_to_numpy(v) for v in loaded.weights}
+    assert saved.keys() == again.keys() and sum("res2" in p for p in saved) == 10
+    assert all(np.array_equal(saved[p], again[p]) for p in saved), [p for p in saved
+                                                                    if not np.array_equal(saved[p], again[p])]
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(model(x, training=False)),
+                                  keras.ops.convert_to_numpy(loaded(x, training=False)))
 
 
 @pytest.mark.parametrize("mode", interpolations("training"))
@@ -192,13 +218,29 @@ def test_wrong_input_rank_and_channels_are_refused():
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def test_a_resizer_saved_by_version_0_1_0_loads_with_the_same_outputs():
-    """``resizer_saved_v0_1_0.keras`` was saved (TensorFlow backend) before the resizer's
-    LeakyReLUs became ``FusableLeakyReLU``: it must keep loading, to the same numbers."""
-    model = keras.saving.load_model(FIXTURES / "resizer_saved_v0_1_0.keras")
-    io = np.load(FIXTURES / "resizer_saved_v0_1_0_io.npz")
+@pytest.mark.parametrize("name", ["resizer_saved_v0_1_0", "resizer_saved_keras_3_15_two_blocks"])
+def test_a_resizer_saved_by_version_0_1_0_loads_with_the_same_outputs(name):
+    """Files saved (TensorFlow backend, Keras 3.15) before the residual blocks became layers of
+    their own, with each block's layers in a nested list; the first also before the resizer's
+    LeakyReLUs became ``FusableLeakyReLU``. They must keep loading, to the same numbers, on every
+    Keras version."""
+    model = keras.saving.load_model(FIXTURES / f"{name}.keras")
+    io = np.load(FIXTURES / f"{name}_io.npz")
     out = keras.ops.convert_to_numpy(model(io["x"], training=False))
     np.testing.assert_allclose(out, io["y"], rtol=0, atol=2e-5)
+
+
+def test_a_file_that_lost_its_residual_blocks_is_refused(tmp_path):
+    """Version 0.1 on Keras 3.13 and 3.14 saved no residual block: loading such a file says so."""
+    import h5py
+
+    source = build_resizer((6, 5), filters=3, num_res_blocks=2)
+    path = tmp_path / "lost.weights.h5"
+    source.save_weights(path)
+    with h5py.File(path, "a") as f:
+        del f["layers/learnable_resizer/res_blocks"]
+    with pytest.raises(ValueError, match="no weights for residual block 'res0'"):
+        build_resizer((6, 5), filters=3, num_res_blocks=2).load_weights(path)
 
 
 @pytest.mark.slow

@@ -11,11 +11,6 @@ BIN=${BIN:-.venv/bin}
 STAGE=${STAGE:-build/bounds}
 PINS=tools/bounds/lowest.txt
 TESTS=(tests/test_notebook.py tests/test_widgets.py tests/test_resizer.py)
-# Known, and left out here until the resizer's saved state is fixed: on Keras 3.13 and 3.14 (so on
-# Colab's 3.13.2) a LearnableResizer saved to .keras reloads with some residual-block weights in
-# the wrong places; Keras 3.15 reloads it exactly.
-KNOWN=(tests/test_resizer.py::test_keras_file_round_trip_gives_identical_outputs
-       tests/test_resizer.py::test_a_resizer_saved_by_version_0_1_0_loads_with_the_same_outputs)
 NOTEBOOK=notebooks/09_learnable_resizer.ipynb
 START=$SECONDS
 
@@ -41,9 +36,8 @@ echo "bounds stage: $("$VPY" -V 2>&1) with $(grep -v '^#' "$PINS" | tr '\n' ' ')
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cp -r tests "$WORK/tests" && cp "$NOTEBOOK" "$WORK/"
-echo "bounds stage: left out, failing below Keras 3.15: ${KNOWN[*]}"
 (cd "$WORK" && env -u PYTHONPATH -u PYTHONDONTWRITEBYTECODE RESIZER_PROFILE=smoke KERAS_BACKEND=tensorflow MPLBACKEND=Agg \
     "$VPY" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning \
-    -m "not slow and not browser" "${KNOWN[@]/#/--deselect=}" \
+    -m "not slow and not browser" \
     "${TESTS[@]}" --nbval-lax --nbval-current-env "$(basename "$NOTEBOOK")")
 echo "bounds stage: passed on the lowest versions pyproject.toml allows ($((SECONDS - START)) s)"

@@ -55,8 +55,9 @@ def resizer_stages(resizer: Any, images: Any, training: bool = False) -> list[St
 def sublayers(resizer: Any) -> list[keras.layers.Layer]:
     """The resizer's layers in forward order (stem, residual blocks, tail, output conv)."""
     layer = find_resizer_layer(resizer)
+    blocks = [getattr(block, part) for block in layer.res_blocks for part in block.PARTS]
     return [layer.stem_conv7, layer.stem_act1, layer.stem_conv1, layer.stem_act2, layer.stem_bn,
-            *(sub for block in layer.res_blocks for sub in block), layer.tail_conv3, layer.tail_bn, layer.out_conv7]
+            *blocks, layer.tail_conv3, layer.tail_bn, layer.out_conv7]
 
 
 def multiply_adds(input_size: int | Sequence[int], target_size: int | Sequence[int], channels: int = 3,

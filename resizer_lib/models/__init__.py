@@ -1,11 +1,8 @@
 """The models (backend-agnostic Keras 3). The classifier's names are re-exported here, lazily
 (``resizer_lib.models.build_classifier`` is the public path), so ``models.spec`` stays Keras-free."""
 
-from __future__ import annotations
-
-__all__ = ["BACKBONES", "MULLER_ARM", "NAMED_RESIZES", "RESIZER_ARMS", "backbone_weights",
-           "build_backbone", "build_classifier", "copy_backbone_weights", "get_backbone",
-           "small_cnn"]
+__all__ = ["BACKBONES", "MULLER_ARM", "NAMED_RESIZES", "RESIZER_ARMS", "backbone_weights", "build_backbone",
+           "build_classifier", "small_cnn"]
 
 
 def __getattr__(name: str):

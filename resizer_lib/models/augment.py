@@ -1,12 +1,9 @@
 """Data augmentation as Keras preprocessing layers (no ``ImageDataGenerator``).
 
-``build_augmentation(...)`` returns a ``keras.Sequential`` that maps ``(B, H, W, 3)`` images
-in ``0..255`` (any float or int dtype) to float32 images of the same shape, still in
-``0..255``. Inside a model it is active only when ``training=True`` (as every Keras random
-layer). In a ``tf.data`` pipeline use ``augment_dataset(ds, aug)`` (or ``augment_batch`` in
-your own map): it applies the layers one by one, which Keras runs with TensorFlow ops inside
-``tf.data`` on every backend; calling the ``Sequential`` itself in a map works only on the
-TensorFlow backend.
+``build_augmentation(...)`` is a ``keras.Sequential``: ``(B, H, W, 3)`` images in ``0..255`` (any
+dtype) to float32 images of the same shape and range, active only when ``training=True``. In a
+``tf.data`` map use ``augment_dataset`` (or ``augment_batch``): it applies the layers one by one,
+which Keras runs with TensorFlow ops on every backend (the ``Sequential`` itself: TensorFlow only).
 """
 
 from __future__ import annotations
@@ -14,34 +11,18 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-__all__ = [
-    "RandomShift",
-    "RandomTurn",
-    "RandomZoomJit",
-    "augment_batch",
-    "augment_dataset",
-    "build_augmentation",
-]
+__all__ = ["RandomShift", "RandomTurn", "RandomZoomJit", "augment_batch", "augment_dataset", "build_augmentation"]
 
-_FLIP_MODES = {
-    True: "horizontal",
-    "horizontal": "horizontal",
-    "vertical": "vertical",
-    "horizontal_and_vertical": "horizontal_and_vertical",
-}
-_VALUE_RANGE = (0, 255)
+_FLIPS = ("horizontal", "vertical", "horizontal_and_vertical")
+_RANGE = (0, 255)
 
 
 class _CompilesOnJax:
-    """Mixin for Keras random image layers that declare ``supports_jit=False``.
-
-    Keras marks ``RandomTranslation``, ``RandomRotation`` and ``RandomZoom`` as not jit-safe
-    (for TensorFlow's XLA), and one such layer makes ``compile(jit_compile="auto")`` train the
-    *whole* model op by op. On JAX that is tens of times slower (measured on an H200:
-    DenseNet-121 did not finish one epoch in 7 minutes). Their ops are ``keras.ops`` with
-    static shapes and compile on JAX, giving the same draws (tested), so on JAX these
-    subclasses declare themselves jit-safe; on other backends they are the Keras layers.
-    """
+    """Keras marks ``RandomTranslation``, ``RandomRotation`` and ``RandomZoom`` ``supports_jit=False``,
+    and one such layer makes ``compile(jit_compile="auto")`` train the *whole* model op by op: on JAX
+    tens of times slower (an H200 did not finish one DenseNet-121 epoch in 7 minutes). Their ops
+    compile on JAX with the same draws (tested), so on JAX these twins declare themselves jit-safe;
+    on other backends they are the Keras layers."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,16 +44,9 @@ class RandomZoomJit(_CompilesOnJax, layers.RandomZoom):
     """``keras.layers.RandomZoom`` that JAX compiles: ``(B, H, W, C) -> (B, H, W, C)``."""
 
 
-def build_augmentation(
-    flip: bool | str = True,
-    rotation: float | None = 0.05,
-    crop: float | None = None,
-    brightness: float | None = None,
-    contrast: float | None = None,
-    hue: float | None = None,
-    seed: int = 0,
-    name: str = "augmentation",
-) -> keras.Sequential:
+def build_augmentation(flip: bool | str = True, rotation: float | None = 0.05, crop: float | None = None,
+                       brightness: float | None = None, contrast: float | None = None, hue: float | None = None,
+                       seed: int = 0, name: str = "augmentation") -> keras.Sequential:
     """Random augmentation ``(B, H, W, 3) -> (B, H, W, 3)`` for images in ``0..255``.
 
     Args:
@@ -88,46 +62,29 @@ def build_augmentation(
 
     ``None`` (or ``0``) leaves an effect out; with everything off the model is the identity.
     """
+    if flip and flip not in (True, *_FLIPS):
+        raise ValueError(f"flip must be True, False, or one of {list(_FLIPS)}; got {flip!r}")
     seeds = iter(range(seed, seed + 100))
     steps: list[layers.Layer] = [layers.Identity(name="identity")]  # keeps an empty model valid
     if flip:
-        steps.append(layers.RandomFlip(_flip_mode(flip), seed=next(seeds), name="flip"))
+        steps.append(layers.RandomFlip(flip if flip in _FLIPS else "horizontal", seed=next(seeds), name="flip"))
     if _check_fraction(rotation, "rotation", upper=0.5):
-        steps.append(
-            RandomTurn(rotation, fill_mode="reflect", seed=next(seeds), name="rotate")
-        )
-    if _check_fraction(crop, "crop", upper=1.0, closed=False):
-        zoom = (-crop, 0.0)  # negative height factor: zoom in, i.e. crop then resize back
-        steps.append(
-            RandomZoomJit(zoom, fill_mode="reflect", seed=next(seeds), name="crop_zoom")
-        )
-        shift = crop / 2
-        steps.append(
-            RandomShift(shift, shift, fill_mode="reflect", seed=next(seeds), name="crop_shift")
-        )
+        steps.append(RandomTurn(rotation, fill_mode="reflect", seed=next(seeds), name="rotate"))
+    if _check_fraction(crop, "crop", upper=1.0, closed=False):  # zoom in by up to crop, then shift
+        steps.append(RandomZoomJit((-crop, 0.0), fill_mode="reflect", seed=next(seeds), name="crop_zoom"))
+        steps.append(RandomShift(crop / 2, crop / 2, fill_mode="reflect", seed=next(seeds), name="crop_shift"))
     if _check_fraction(brightness, "brightness", upper=1.0):
-        steps.append(
-            layers.RandomBrightness(
-                brightness, value_range=_VALUE_RANGE, seed=next(seeds), name="brightness"
-            )
-        )
+        steps.append(layers.RandomBrightness(brightness, value_range=_RANGE, seed=next(seeds), name="brightness"))
     if _check_fraction(contrast, "contrast", upper=1.0):
-        steps.append(
-            layers.RandomContrast(
-                contrast, value_range=_VALUE_RANGE, seed=next(seeds), name="contrast"
-            )
-        )
+        steps.append(layers.RandomContrast(contrast, value_range=_RANGE, seed=next(seeds), name="contrast"))
     if _check_fraction(hue, "hue", upper=1.0):
-        steps.append(layers.RandomHue(hue, value_range=_VALUE_RANGE, seed=next(seeds), name="hue"))
+        steps.append(layers.RandomHue(hue, value_range=_RANGE, seed=next(seeds), name="hue"))
     return keras.Sequential(steps, name=name)
 
 
 def augment_batch(augmentation: keras.Sequential, images, training: bool = True):
-    """Apply ``augmentation`` layer by layer: ``(B, H, W, 3) -> float32 (B, H, W, 3)``.
-
-    Usable in a ``tf.data`` map on any Keras backend (Keras preprocessing layers switch to
-    TensorFlow ops there), and eagerly.
-    """
+    """Apply ``augmentation`` layer by layer: ``(B, H, W, 3) -> float32 (B, H, W, 3)``, eagerly or in a
+    ``tf.data`` map on any Keras backend."""
     for layer in augmentation.layers:
         if not isinstance(layer, layers.Identity):
             images = layer(images, training=training)
@@ -142,27 +99,16 @@ def augment_dataset(dataset, augmentation: keras.Sequential):
     import tensorflow as tf
 
     def step(images, labels):
-        images = augment_batch(augmentation, tf.cast(images, tf.float32), training=True)
-        return images, labels
+        return augment_batch(augmentation, tf.cast(images, tf.float32), training=True), labels
 
     return dataset.map(step, num_parallel_calls=tf.data.AUTOTUNE)
-
-
-def _flip_mode(flip: object) -> str:
-    if flip not in _FLIP_MODES:
-        raise ValueError(
-            f"flip must be True, False, or one of {list(_FLIP_MODES)[1:]}; got {flip!r}"
-        )
-    return _FLIP_MODES[flip]
 
 
 def _check_fraction(value: object, name: str, upper: float, closed: bool = True) -> bool:
     """``False`` for ``None``/0; ``True`` for a number in ``(0, upper]``; else ``ValueError``."""
     if value is None:
         return False
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    ok = ok and 0 <= value and (value <= upper if closed else value < upper)
-    if not ok:
-        bracket = "]" if closed else ")"
-        raise ValueError(f"{name} must be None or a number in [0, {upper}{bracket}; got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= upper \
+            or (value == upper and not closed):
+        raise ValueError(f"{name} must be None or a number in [0, {upper}{']' if closed else ')'}; got {value!r}")
     return value > 0

@@ -21,22 +21,14 @@ class FusableLeakyReLU(layers.LeakyReLU):
     """
 
     def call(self, inputs):
+        slope = self.negative_slope
         if keras.backend.backend() != "tensorflow":
-            return ops.leaky_relu(inputs, self.negative_slope)
-        return _leaky_relu_output_gradient(inputs, self.negative_slope)
+            return ops.leaky_relu(inputs, slope)
+        import tensorflow as tf
 
+        @tf.custom_gradient
+        def forward(x):
+            y = tf.nn.leaky_relu(x, alpha=slope)
+            return y, lambda upstream: tf.raw_ops.LeakyReluGrad(gradients=upstream, features=y, alpha=slope)
 
-def _leaky_relu_output_gradient(x, slope: float):
-    """TensorFlow only: ``leaky_relu(x)`` with its gradient computed from the output."""
-    import tensorflow as tf
-
-    @tf.custom_gradient
-    def forward(t):
-        y = tf.nn.leaky_relu(t, alpha=slope)
-
-        def grad(upstream):
-            return tf.raw_ops.LeakyReluGrad(gradients=upstream, features=y, alpha=slope)
-
-        return y, grad
-
-    return forward(x)
+        return forward(inputs)

@@ -28,10 +28,8 @@ __all__ = ["MullerResizer", "gaussian_taps"]
 
 def gaussian_taps(kernel_size: int, stddev: float) -> list[float]:
     """The 1-D Gaussian filter ``(kernel_size,)``, normalised to sum 1."""
-    radius = kernel_size // 2
-    taps = [math.exp(-(i * i) / (2.0 * stddev * stddev)) for i in range(-radius, radius + 1)]
-    total = sum(taps)
-    return [t / total for t in taps]
+    taps = [math.exp(-(i * i) / (2.0 * stddev * stddev)) for i in range(-(kernel_size // 2), kernel_size // 2 + 1)]
+    return [t / sum(taps) for t in taps]
 
 
 @keras.saving.register_keras_serializable(package="resizer_lib")
@@ -47,9 +45,8 @@ class MullerResizer(layers.Layer):
         antialias: antialias the resizes (off in the paper).
     """
 
-    def __init__(self, target_size: int | Sequence[int] = (224, 224), num_layers: int = 2,
-                 kernel_size: int = 5, stddev: float = 1.0, interpolation: str = "bilinear",
-                 antialias: bool = False, **kwargs):
+    def __init__(self, target_size: int | Sequence[int] = (224, 224), num_layers: int = 2, kernel_size: int = 5,
+                 stddev: float = 1.0, interpolation: str = "bilinear", antialias: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.target_size = check_size(target_size, "target_size")
         self.num_layers = check_int(num_layers, "num_layers")
@@ -67,13 +64,12 @@ class MullerResizer(layers.Layer):
             raise ValueError(f"MullerResizer expects (B, H, W, C) with a known C; got {tuple(input_shape)}")
         self.channels = int(input_shape[-1])
         self.layer_weights, self.layer_biases = [], []
-        for k in range(1, self.num_layers + 1):
+        for k in range(1, self.num_layers + 1):  # in this order: saved files list them so
             self.layer_weights.append(self.add_weight(name=f"weight_{k}", shape=(), initializer="zeros"))
             self.layer_biases.append(self.add_weight(name=f"bias_{k}", shape=(), initializer="zeros"))
 
     def _resize(self, x):
-        return ops.image.resize(x, self.target_size, interpolation=self.interpolation,
-                                antialias=self.antialias)
+        return ops.image.resize(x, self.target_size, interpolation=self.interpolation, antialias=self.antialias)
 
     def _blur(self, x):
         """Separable Gaussian per channel, zero padding: ``(B, H, W, C) -> (B, H, W, C)``."""
@@ -97,8 +93,6 @@ class MullerResizer(layers.Layer):
         return (input_shape[0], *self.target_size, input_shape[-1])
 
     def get_config(self):
-        config = super().get_config()
-        config.update(target_size=list(self.target_size), num_layers=self.num_layers,
-                      kernel_size=self.kernel_size, stddev=self.stddev,
-                      interpolation=self.interpolation, antialias=self.antialias)
-        return config
+        return super().get_config() | dict(target_size=list(self.target_size), num_layers=self.num_layers,
+                                           kernel_size=self.kernel_size, stddev=self.stddev,
+                                           interpolation=self.interpolation, antialias=self.antialias)

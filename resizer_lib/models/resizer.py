@@ -31,16 +31,7 @@ from resizer_lib.interpolation import check_interpolation
 from resizer_lib.models.leaky_relu import FusableLeakyReLU  # a CPU graph-fusion fix; same maths
 from resizer_lib.models.spec import ResizerSpec, resolve_spec
 
-__all__ = [
-    "FixedResize",
-    "ResizerSpec",
-    "LearnableResizer",
-    "FusableLeakyReLU",
-    "build_resizer",
-    "check_size",
-    "resolve_spec",
-    "resizer_param_count",
-]
+__all__ = ["FixedResize", "LearnableResizer", "ResidualBlock", "build_resizer", "resizer_param_count"]
 
 
 @keras.saving.register_keras_serializable(package="resizer_lib")
@@ -56,77 +47,51 @@ class LearnableResizer(layers.Layer):
         resize_first: the "more layers" control: resize first, then run the same blocks.
     """
 
-    def __init__(
-        self,
-        target_size: int | Sequence[int] = (150, 150),
-        filters: int = ResizerSpec.filters,
-        num_res_blocks: int = ResizerSpec.num_res_blocks,
-        interpolation: str = ResizerSpec.interpolation,
-        channels: int = 3,
-        antialias: bool = ResizerSpec.antialias,
-        resize_first: bool = False,
-        bn_momentum: float = ResizerSpec.bn_momentum,
-        zero_init: bool = ResizerSpec.zero_init,
-        **kwargs,
-    ):
+    def __init__(self, target_size: int | Sequence[int] = (150, 150), filters: int = ResizerSpec.filters,
+                 num_res_blocks: int = ResizerSpec.num_res_blocks, interpolation: str = ResizerSpec.interpolation,
+                 channels: int = 3, antialias: bool = ResizerSpec.antialias, resize_first: bool = False,
+                 bn_momentum: float = ResizerSpec.bn_momentum, zero_init: bool = ResizerSpec.zero_init, **kwargs):
         super().__init__(**kwargs)
         self.target_size = check_size(target_size, "target_size")
         self.spec = ResizerSpec(filters, num_res_blocks, interpolation, antialias, bn_momentum, zero_init)
-        self.filters, self.num_res_blocks = self.spec.filters, self.spec.num_res_blocks
-        self.interpolation, self.antialias = self.spec.interpolation, self.spec.antialias
-        self.bn_momentum, self.zero_init = self.spec.bn_momentum, self.spec.zero_init
+        for field, value in self.spec.to_dict().items():  # layer.filters, layer.num_res_blocks, ...
+            setattr(self, field, value)
         self.channels = check_int(channels, "channels")
         self.resize_first = bool(resize_first)
-        f = self.filters
+        f, m = self.filters, self.bn_momentum
         self.stem_conv7 = layers.Conv2D(f, 7, padding="same", name="stem_conv7x7")
         self.stem_act1 = FusableLeakyReLU(negative_slope=0.2, name="stem_lrelu1")
         self.stem_conv1 = layers.Conv2D(f, 1, padding="same", name="stem_conv1x1")
         self.stem_act2 = FusableLeakyReLU(negative_slope=0.2, name="stem_lrelu2")
-        m = self.bn_momentum
         self.stem_bn = layers.BatchNormalization(momentum=m, name="stem_bn")
-        self.res_blocks = [_residual_block_layers(f, i, m) for i in range(self.num_res_blocks)]
+        self.res_blocks = [ResidualBlock(f, m, name=f"res{i}") for i in range(self.num_res_blocks)]
         self.tail_conv3 = layers.Conv2D(f, 3, padding="same", use_bias=False, name="tail_conv3x3")
         self.tail_bn = layers.BatchNormalization(momentum=m, name="tail_bn")
         zeros = {"kernel_initializer": "zeros", "bias_initializer": "zeros"} if self.zero_init else {}
         self.out_conv7 = layers.Conv2D(self.channels, 7, padding="same", name="out_conv7x7", **zeros)
 
-    # -- shapes -----------------------------------------------------------------------------
     def build(self, input_shape):
         if len(input_shape) != 4:
-            raise ValueError(
-                f"LearnableResizer expects a batch of images (B, H, W, C), rank 4; "
-                f"got input shape {tuple(input_shape)} (rank {len(input_shape)})"
-            )
+            raise ValueError(f"LearnableResizer expects a batch of images (B, H, W, C), rank 4; "
+                             f"got input shape {tuple(input_shape)} (rank {len(input_shape)})")
         if input_shape[-1] is not None and input_shape[-1] != self.channels:
-            raise ValueError(
-                f"LearnableResizer was built for channels={self.channels} but the input has "
-                f"{input_shape[-1]} channels (shape {tuple(input_shape)}); pass "
-                f"channels={input_shape[-1]} to build_resizer"
-            )
+            raise ValueError(f"LearnableResizer was built for channels={self.channels} but the input has "
+                             f"{input_shape[-1]} channels (shape {tuple(input_shape)}); pass "
+                             f"channels={input_shape[-1]} to build_resizer")
         h, w = self.target_size
-        full = (None, None, None, self.channels)
-        if self.resize_first:
-            full = (None, h, w, self.channels)
-        feat_full = full[:3] + (self.filters,)
-        feat = (None, h, w, self.filters)
+        full = (None, h, w, self.channels) if self.resize_first else (None, None, None, self.channels)
+        feat_full, feat = full[:3] + (self.filters,), (None, h, w, self.filters)
         self.stem_conv7.build(full)
         self.stem_conv1.build(feat_full)
         self.stem_bn.build(feat_full)
-        for block in self.res_blocks:
-            for layer in block:
-                layer.build(feat)
-        self.tail_conv3.build(feat)
-        self.tail_bn.build(feat)
-        self.out_conv7.build(feat)
+        for layer in (*self.res_blocks, self.tail_conv3, self.tail_bn, self.out_conv7):
+            layer.build(feat)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], *self.target_size, self.channels)
 
-    # -- forward ----------------------------------------------------------------------------
     def _resize(self, x):
-        return ops.image.resize(
-            x, self.target_size, interpolation=self.interpolation, antialias=self.antialias
-        )
+        return ops.image.resize(x, self.target_size, interpolation=self.interpolation, antialias=self.antialias)
 
     def stem(self, x, training=None):
         """Full-resolution features ``(B, H, W, C) -> (B, H, W, F)``."""
@@ -137,12 +102,9 @@ class LearnableResizer(layers.Layer):
     def residual(self, bottleneck, training=None):
         """Chained residual blocks and the tail ``(B, h, w, F) -> (B, h, w, F)``."""
         x = bottleneck
-        for conv_a, bn_a, act, conv_b, bn_b in self.res_blocks:
-            y = act(bn_a(conv_a(x), training=training))
-            y = bn_b(conv_b(y), training=training)
-            x = x + y  # chained: each block feeds the next
-        x = self.tail_bn(self.tail_conv3(x), training=training)
-        return x + bottleneck
+        for block in self.res_blocks:  # chained: each block feeds the next
+            x = block(x, training=training)
+        return self.tail_bn(self.tail_conv3(x), training=training) + bottleneck
 
     def call(self, inputs, training=None):
         x = ops.cast(inputs, self.compute_dtype)
@@ -152,19 +114,58 @@ class LearnableResizer(layers.Layer):
         return naive + self.out_conv7(self.residual(bottleneck, training=training))
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            target_size=list(self.target_size),
-            filters=self.filters,
-            num_res_blocks=self.num_res_blocks,
-            interpolation=self.interpolation,
-            channels=self.channels,
-            antialias=self.antialias,
-            resize_first=self.resize_first,
-            bn_momentum=self.bn_momentum,
-            zero_init=self.zero_init,
-        )
-        return config
+        return super().get_config() | dict(target_size=list(self.target_size), channels=self.channels,
+                                           resize_first=self.resize_first, **self.spec.to_dict())
+
+
+class ResidualBlock(layers.Layer):
+    """One residual block, ``x + BN(conv3x3(lrelu(BN(conv3x3(x)))))``: ``(B, h, w, F) -> (B, h, w, F)``.
+
+    Saved as one group of ten variables, on every Keras version. Files from before, with each
+    block a list of layers inside a list (which only Keras >= 3.15 saves), load as well."""
+
+    PARTS = ("conv_a", "bn_a", "act", "conv_b", "bn_b")
+    _LEGACY = ("conv2d", "batch_normalization", "conv2d_1", "batch_normalization_1")  # those files' names
+
+    def __init__(self, filters: int = 16, momentum: float = 0.99, **kwargs):
+        super().__init__(**kwargs)
+        p = f"{self.name}_"
+        self.conv_a = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_a")
+        self.bn_a = layers.BatchNormalization(momentum=momentum, name=p + "bn_a")
+        self.act = FusableLeakyReLU(negative_slope=0.2, name=p + "lrelu")
+        self.conv_b = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_b")
+        self.bn_b = layers.BatchNormalization(momentum=momentum, name=p + "bn_b")
+
+    def build(self, input_shape):
+        for name in self.PARTS:
+            getattr(self, name).build(input_shape)
+
+    def call(self, x, training=None):
+        y = self.act(self.bn_a(self.conv_a(x), training=training))
+        return x + self.bn_b(self.conv_b(y), training=training)
+
+    def __dir__(self):  # Keras' saving walks dir(): it skips the parts, which this layer saves as one group
+        return [name for name in super().__dir__() if name not in self.PARTS]
+
+    def save_own_variables(self, store):
+        for i, variable in enumerate(self.weights):
+            store[str(i)] = variable
+
+    def load_own_variables(self, store):
+        if len(store.keys()) == 0 and hasattr(store, "_h5_entry_path"):  # an earlier file: one group per part
+            head, tail = store._h5_entry_path.rsplit("/", 1)  # .../res_blocks/residual_block_1
+            legacy = f"{head}/{tail.replace('residual_block', 'container')}"
+            if len(store.get(f"{legacy}/{self._LEGACY[0]}").keys()) == 0:
+                raise ValueError(f"the file holds no weights for residual block {self.name!r}: Keras 3.13 and "
+                                 "3.14 did not save the blocks of resizer_lib 0.1's resizer; train it again")
+            for part, name in zip((self.conv_a, self.bn_a, self.conv_b, self.bn_b), self._LEGACY, strict=True):
+                part.load_own_variables(store.get(f"{legacy}/{name}"))
+            return
+        if len(store.keys()) != len(self.weights):
+            raise ValueError(f"residual block {self.name!r} holds {len(self.weights)} variables but the file "
+                             f"gives {len(store.keys())}: load the file into the resizer that saved it")
+        for i, variable in enumerate(self.weights):
+            variable.assign(store[str(i)])
 
 
 @keras.saving.register_keras_serializable(package="resizer_lib")
@@ -184,41 +185,18 @@ class FixedResize(layers.Layer):
 
     def call(self, inputs):
         x = ops.cast(inputs, self.compute_dtype)
-        return ops.image.resize(
-            x, self.target_size, interpolation=self.interpolation, antialias=self.antialias
-        )
+        return ops.image.resize(x, self.target_size, interpolation=self.interpolation, antialias=self.antialias)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], *self.target_size, input_shape[-1])
 
     def get_config(self):
-        config = super().get_config()
-        config.update(target_size=list(self.target_size), interpolation=self.interpolation,
-                      antialias=self.antialias)
-        return config
+        return super().get_config() | dict(target_size=list(self.target_size), interpolation=self.interpolation,
+                                           antialias=self.antialias)
 
 
-def _residual_block_layers(filters: int, index: int, momentum: float = 0.99) -> list[layers.Layer]:
-    """Conv3x3 (no bias) -> BN -> LeakyReLU -> Conv3x3 (no bias) -> BN; the skip is in call."""
-    p = f"res{index}_"
-    return [
-        layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_a"),
-        layers.BatchNormalization(momentum=momentum, name=p + "bn_a"),
-        FusableLeakyReLU(negative_slope=0.2, name=p + "lrelu"),
-        layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_b"),
-        layers.BatchNormalization(momentum=momentum, name=p + "bn_b"),
-    ]
-
-
-def build_resizer(
-    target_size: int | Sequence[int],
-    spec: ResizerSpec | None = None,
-    *,
-    channels: int = 3,
-    resize_first: bool = False,
-    name: str = "learnable_resizer",
-    **spec_fields,
-) -> keras.Model:
+def build_resizer(target_size: int | Sequence[int], spec: ResizerSpec | None = None, *, channels: int = 3,
+                  resize_first: bool = False, name: str = "learnable_resizer", **spec_fields) -> keras.Model:
     """A functional model ``(B, None, None, channels) -> (B, h, w, channels)`` around the layer.
 
     The hyper-parameters are a ``ResizerSpec`` or its fields as keywords (``filters=8``,
@@ -241,8 +219,6 @@ def resizer_param_count(channels: int = 3, filters: int = 16, num_res_blocks: in
     + 2 x BN(F); Conv3x3 F->F (no bias) + BN(F); Conv7x7 F->C (+bias). Each BN holds 4F numbers.
     """
     c, f, n = channels, filters, num_res_blocks
-    stem = (49 * c * f + f) + (f * f + f) + 4 * f
-    blocks = n * (2 * 9 * f * f + 2 * 4 * f)
-    tail = 9 * f * f + 4 * f
-    out = 49 * f * c + c
+    stem, blocks = (49 * c * f + f) + (f * f + f) + 4 * f, n * (2 * 9 * f * f + 2 * 4 * f)
+    tail, out = 9 * f * f + 4 * f, 49 * f * c + c
     return stem + blocks + tail + out

@@ -14,20 +14,19 @@ __all__ = ["ResizerSpec", "resolve_spec"]
 @dataclass(frozen=True)
 class ResizerSpec:
     """The learnable resizer's hyper-parameters (``LearnableResizer``, ``build_classifier``,
-    ``ExperimentConfig`` and the command line all take them from here).
+    ``ExperimentConfig`` and the lab's command line all take them from here).
 
     Args:
         filters: width ``F`` of the internal feature maps (>= 1).
         num_res_blocks: number of chained residual blocks at the target size (>= 1).
-        interpolation: resize mode for the naive path and the bottleneck; must have a
-            gradient on the active backend (see ``interpolations("training")``).
+        interpolation: resize mode of the naive path and the bottleneck, with a gradient on the
+            active backend (``interpolations("training")``).
         antialias: antialias the two resizes when downsampling (off in the paper).
         bn_momentum: momentum of the BatchNorm moving statistics (Keras default 0.99; the
             course's studies use 0.9, which lets them settle within a short CPU run).
-        zero_init: start the last convolution (kernel and bias) at zero, so that the resizer's
-            output is exactly the naive resize until the first training step, while the
-            gradient to that convolution is not zero: the way to insert it into a model
-            already trained with the naive resize without changing what that model predicts
+        zero_init: start the last convolution (kernel and bias) at zero: the output is exactly
+            the naive resize until the first step, yet that convolution's gradient is not zero.
+            So it enters a model trained with the naive resize without changing its predictions
             (as zero-initialised residual branches, ReZero or ControlNet's zero convolutions).
     """
 
@@ -43,8 +42,8 @@ class ResizerSpec:
         object.__setattr__(self, "num_res_blocks", check_int(self.num_res_blocks, "num_res_blocks"))
         object.__setattr__(self, "interpolation", check_interpolation(self.interpolation, "training"))
         object.__setattr__(self, "antialias", bool(self.antialias))
-        if isinstance(self.bn_momentum, bool) or not isinstance(self.bn_momentum, (int, float)) \
-                or not 0.0 <= float(self.bn_momentum) < 1.0:
+        m = self.bn_momentum
+        if isinstance(m, bool) or not isinstance(m, (int, float)) or not 0.0 <= float(m) < 1.0:
             raise ValueError(f"bn_momentum must be a number in [0, 1); got {self.bn_momentum!r}")
         object.__setattr__(self, "bn_momentum", float(self.bn_momentum))
         if not isinstance(self.zero_init, bool):

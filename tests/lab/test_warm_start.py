@@ -12,7 +12,7 @@ import pytest
 from data_fixtures import tiny_data
 
 from resizer_lab import warm_start as ws
-from resizer_lib.models.classifier import backbone_weights
+from resizer_lib.models.classifier import backbone_weights, build_classifier
 from resizer_lib.training import ExperimentConfig, build_arm, classifier_of, weights_checksum
 
 pytestmark = pytest.mark.multibackend
@@ -279,3 +279,11 @@ def test_the_slow_arm_needs_the_fair_schedule(tmp_path):
     with pytest.raises(ValueError, match="learned_zero_slow belongs to the fair protocol"):
         ws.warm_start(tiny_config(tmp_path), weights_dir=tmp_path / "w", data=tiny_data(),
                       arms=("bilinear", "learned_zero_slow"))
+
+
+def test_copy_backbone_weights_makes_them_identical():
+    a = build_classifier("small_cnn", (32, 32), (16, 16), "learned", seed=1)
+    b = build_classifier("small_cnn", (32, 32), (16, 16), "bilinear", seed=2)
+    assert not np.array_equal(backbone_weights(a)[0], backbone_weights(b)[0])
+    ws.copy_backbone_weights(a, b)
+    assert all(np.array_equal(x, y) for x, y in zip(backbone_weights(a), backbone_weights(b), strict=True))
