@@ -14,7 +14,7 @@ from resizer_lib.course.cnn_basics import DepthwiseMaxPooling2D
 from resizer_lib.models.augment import RandomShift, RandomTurn, RandomZoomJit
 from resizer_lib.models.leaky_relu import FusableLeakyReLU
 from resizer_lib.models.muller import MullerResizer
-from resizer_lib.models.resizer import FixedResize, LearnableResizer
+from resizer_lib.models.resizer import FixedResize, LearnableResizer, ResidualBlock
 
 pytestmark = pytest.mark.multibackend
 
@@ -42,6 +42,8 @@ CASES = {
                                     (2, 16, 16, 3), (2, 4, 4, 3)),
     "MullerResizer": Case(MullerResizer, {"target_size": (5, 4), "num_layers": 2},
                           (2, 10, 8, 3), (2, 5, 4, 3), has_weights=True),
+    "ResidualBlock": Case(ResidualBlock, {"filters": 3, "momentum": 0.9}, (2, 5, 4, 3), (2, 5, 4, 3),
+                          has_weights=True),
     "FusableLeakyReLU": Case(FusableLeakyReLU, {"negative_slope": 0.3}, (2, 4, 4, 2), (2, 4, 4, 2)),
     "DepthwiseMaxPooling2D": Case(DepthwiseMaxPooling2D, {"pool_size": 2}, (2, 4, 4, 6), (2, 4, 4, 3)),
     "RandomShift": Case(RandomShift, {"height_factor": 0.1, "width_factor": 0.1, "seed": 1},

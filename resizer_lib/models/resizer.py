@@ -118,6 +118,7 @@ class LearnableResizer(layers.Layer):
                                            resize_first=self.resize_first, **self.spec.to_dict())
 
 
+@keras.saving.register_keras_serializable(package="resizer_lib")
 class ResidualBlock(layers.Layer):
     """One residual block, ``x + BN(conv3x3(lrelu(BN(conv3x3(x)))))``: ``(B, h, w, F) -> (B, h, w, F)``.
 
@@ -135,10 +136,17 @@ class ResidualBlock(layers.Layer):
         self.act = FusableLeakyReLU(negative_slope=0.2, name=p + "lrelu")
         self.conv_b = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=p + "conv_b")
         self.bn_b = layers.BatchNormalization(momentum=momentum, name=p + "bn_b")
+        self.filters, self.momentum = filters, momentum
+
+    def get_config(self):
+        return super().get_config() | {"filters": self.filters, "momentum": self.momentum}
 
     def build(self, input_shape):
         for name in self.PARTS:
             getattr(self, name).build(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
 
     def call(self, x, training=None):
         y = self.act(self.bn_a(self.conv_a(x), training=training))
