@@ -98,7 +98,8 @@ bounds:
 
 browser:
 	bash tools/setup_browser.sh
-	RESIZER_PROFILE=smoke $(BIN)/python -m pytest -q -m browser tests/test_browser.py
+	# its two tests (JupyterLab 4 and ipywidgets 8; JupyterLab 3 and Colab's ipywidgets 7) side by side
+	RESIZER_PROFILE=smoke $(BIN)/python -m pytest -q -n 2 -m browser tests/test_browser.py
 
 # The course as a website (a book) in build/site/: every notebook executed under $(PROFILE) (cached in
 # build/site-cache/: re-run only when its code or resizer_lib changes), without the licensed photos.
