@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import types
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -86,3 +88,16 @@ def rgb() -> np.ndarray:
     y, x = np.mgrid[0:40, 0:48]
     img = np.stack([x / 47, y / 39, 0.5 + 0.5 * np.sin(x / 2.0) * np.cos(y / 3.0)], axis=-1)
     return (img * 255).astype(np.uint8)
+
+
+@pytest.fixture
+def fake_colab(monkeypatch) -> list[str]:
+    """A stand-in ``google.colab`` in ``sys.modules``: the list records each call of its
+    ``output.enable_custom_widget_manager``."""
+    calls: list[str] = []
+    output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("on"))
+    colab = types.ModuleType("google.colab")
+    colab.output = output
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.output", output)
+    return calls

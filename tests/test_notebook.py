@@ -56,33 +56,23 @@ def test_setup_names_every_package_and_the_widget_front_end(monkeypatch, capsys)
     assert "widgets: ipywidgets" in out and "jupyterlab_widgets" in out  # installed by [lab]
 
 
-def _fake_colab(monkeypatch, ipywidgets: str) -> list[str]:
-    import sys
-    import types
-
+def _ipywidgets_installed(monkeypatch, version: str) -> None:
     from resizer_lib.course import notebook
 
-    calls = []
-    output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("on"))
-    colab = types.ModuleType("google.colab")
-    colab.output = output
-    monkeypatch.setitem(sys.modules, "google.colab", colab)
-    monkeypatch.setitem(sys.modules, "google.colab.output", output)
     real = notebook._installed
-    monkeypatch.setattr(notebook, "_installed",
-                        lambda name: ipywidgets if name == "ipywidgets" else real(name))
-    return calls
+    monkeypatch.setattr(notebook, "_installed", lambda name: version if name == "ipywidgets" else real(name))
 
 
-def test_in_colab_the_custom_widget_manager_is_turned_on_for_ipywidgets_8_only(monkeypatch):
-    calls = _fake_colab(monkeypatch, "8.1.9")
+def test_in_colab_the_custom_widget_manager_is_turned_on_for_ipywidgets_8_only(monkeypatch, fake_colab):
+    _ipywidgets_installed(monkeypatch, "8.1.9")
     assert widget_manager() == "Colab's custom widget manager (enabled, for ipywidgets 8)"
-    assert calls == ["on"]
-    calls = _fake_colab(monkeypatch, "7.7.1")
-    assert widget_manager() == "Colab's own widget manager (ipywidgets 7.7.1)" and calls == []
+    assert fake_colab == ["on"]
+    fake_colab.clear()
+    _ipywidgets_installed(monkeypatch, "7.7.1")
+    assert widget_manager() == "Colab's own widget manager (ipywidgets 7.7.1)" and fake_colab == []
 
 
-def test_in_colab_setup_names_the_tested_runtime_and_what_to_do_on_another(monkeypatch, capsys):
+def test_in_colab_setup_names_the_tested_runtime_and_what_to_do_on_another(monkeypatch, capsys, fake_colab):
     from resizer_lib.course import colab_runtime
     from resizer_lib.course.notebook import colab_runtime_note
 
@@ -101,7 +91,7 @@ def test_in_colab_setup_names_the_tested_runtime_and_what_to_do_on_another(monke
     patch = colab_runtime.PYTHON.rsplit(".", 1)[0] + ".0"  # another patch release: the same
     assert colab_runtime_note(tested.get, python=patch) == same
 
-    _fake_colab(monkeypatch, "7.7.1")
+    _ipywidgets_installed(monkeypatch, "7.7.1")
     monkeypatch.setenv("RESIZER_PROFILE", "smoke")
     setup()
     out = capsys.readouterr().out

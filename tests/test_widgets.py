@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import matplotlib
@@ -162,18 +161,10 @@ def test_enable_colab_widgets_outside_colab():
 
 
 @pytest.mark.parametrize(("version", "enabled"), [("8.1.9", True), ("7.7.1", False)])
-def test_in_colab_only_ipywidgets_8_get_the_custom_manager(monkeypatch, version, enabled):
+def test_in_colab_only_ipywidgets_8_get_the_custom_manager(monkeypatch, fake_colab, version, enabled):
     """Colab renders its own ipywidgets 7 natively; ipywidgets 8 need its custom manager."""
-    import types
-
-    calls = []
-    output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("on"))
-    colab = types.ModuleType("google.colab")
-    colab.output = output
-    monkeypatch.setitem(sys.modules, "google.colab", colab)
-    monkeypatch.setitem(sys.modules, "google.colab.output", output)
     monkeypatch.setattr(ipywidgets, "__version__", version)
-    assert widgets.enable_colab_widgets() is enabled and calls == (["on"] if enabled else [])
+    assert widgets.enable_colab_widgets() is enabled and fake_colab == (["on"] if enabled else [])
 
 
 # -- the app -----------------------------------------------------------------------------------
