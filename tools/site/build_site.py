@@ -249,10 +249,11 @@ def cache_key(nb, profile: str, library: str, versions: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def with_build_cells(nb, library_dir: Path) -> nbformat.NotebookNode:
-    """A copy of ``nb`` with the guard cell first and a static figure after each widget app."""
-    cells = [nbformat.v4.new_code_cell(GUARD_CELL.replace("LIBRARY_DIR", repr(str(library_dir.resolve()))),
-                                       metadata={"tags": [GUARD_TAG]})]
+def with_build_cells(nb, library_dir: Path | None) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with a static figure after each widget app and, where this build runs it
+    (``library_dir``: the library its kernel must import), the guard cell first."""
+    cells = [] if library_dir is None else [nbformat.v4.new_code_cell(
+        GUARD_CELL.replace("LIBRARY_DIR", repr(str(library_dir.resolve()))), metadata={"tags": [GUARD_TAG]})]
     for cell in nb.cells:
         cells.append(cell)
         if is_widget_app(cell):
@@ -319,17 +320,9 @@ def _run_one(job: Job, stage: Path, profile: str, timeout: int) -> tuple[Job, fl
     return job, seconds, ""
 
 
-def with_static_figures(nb) -> nbformat.NotebookNode:
-    """``nb`` with the static-figure cell after each widget app and no guard: for notebooks that
-    another stage executes (``make colab``) and this build then renders (``--executed``)."""
-    copy = with_build_cells(nb, LIBRARY)
-    copy.cells = [c for c in copy.cells if GUARD_TAG not in c.metadata.get("tags", [])]
-    return copy
-
-
 def from_executed(path: Path, executed_dir: Path) -> nbformat.NotebookNode:
     """The page of ``path`` from its copy executed elsewhere (``executed_dir/<name>``, run with
-    its solutions as code and the static figures of ``with_static_figures``): the solution cells
+    its solutions as code and the static figures of ``with_build_cells(nb, None)``): the solution cells
     dropped, the widget outputs as ``without_build_cells`` leaves them, the current prose."""
     copy = executed_dir / path.name
     if not copy.is_file():
@@ -723,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.add_static_figures:
         for path in sorted(args.add_static_figures.glob("*.ipynb")):
-            nbformat.write(with_static_figures(nbformat.read(path, as_version=4)), path)
+            nbformat.write(with_build_cells(nbformat.read(path, as_version=4), None), path)
         return 0
     if args.check_photos:
         problems = photo_problems(args.check_photos)
