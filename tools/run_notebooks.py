@@ -140,8 +140,8 @@ def _run_in_parallel(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
         runs = {path: pool.submit(run_one, path, args.out, args.timeout) for path in args.notebooks}
-        errors = [f"run_notebooks: error in {path}: {run.result()[1]}" for path, run in runs.items()
-                  if run.result()[1]]
+        errors = [f"run_notebooks: error in {path}: {error}" for path, run in runs.items()
+                  if (error := run.result()[1])]
     if errors:
         print("\n".join(errors), file=sys.stderr)
         return 1
