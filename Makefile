@@ -40,8 +40,10 @@ times: setup
 	RESIZER_PROFILE=quick $(BIN)/python tools/run_notebooks.py --out build/notebooks --times results/lesson_times.json notebooks/*.ipynb
 	$(BIN)/python tools/lesson_table.py --write
 
+# Stages joined by "+" run side by side (tools/run_stages.sh): the test stages fill each other's
+# idle time (a worker left alone at the end of a pytest run, a kernel or a server starting).
 test:
-	@bash tools/run_stages.sh setup lint pytest pytest-jax handout colab bounds browser site-test
+	@bash tools/run_stages.sh setup lint+pytest+pytest-jax colab+bounds+handout+browser site-test
 
 lint:
 	$(BIN)/ruff check resizer_lib resizer_lab tests benchmarks notebooks tools
@@ -54,11 +56,13 @@ pytest:
 	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) -m "not browser" tests
 
 # The same tests under JAX: every test marked `multibackend` (the marker says what runs here).
+# Most of this stage's time is XLA compiling each new model: the tests check behaviour, not speed,
+# so XLA's optimisation passes are left off (about a fifth less time on a cold cache).
 pytest-jax:
-	MPLBACKEND=Agg KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n $(WORKERS) -m "multibackend and not slow and not browser" tests
+	MPLBACKEND=Agg KERAS_BACKEND=jax JAX_DISABLE_MOST_OPTIMIZATIONS=1 $(BIN)/python -m pytest -q -n $(WORKERS) -m "multibackend and not slow and not browser" tests
 
-# Every notebook, the two longest first: each runs in one kernel on one worker, so they should not start last.
-LONGEST := notebooks/12_plug_and_play.ipynb notebooks/09_learnable_resizer.ipynb
+# Every notebook, the longest first: each runs in one kernel on one worker, so they should not start last.
+LONGEST := notebooks/12_plug_and_play.ipynb notebooks/11_training_with_and_without.ipynb notebooks/06_transfer_learning.ipynb notebooks/09_learnable_resizer.ipynb
 NOTEBOOKS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard notebooks/*.ipynb)))
 
 # Every cell of every notebook runs once in `make test`, in the `colab` stage: the notebooks with

@@ -23,7 +23,7 @@ if [ -z "$PY" ]; then
 fi
 
 rm -rf "$STAGE" && mkdir -p "$STAGE/wheel"
-"$BIN/python" -m pip wheel --quiet --no-deps . -w "$STAGE/wheel"
+build_wheel "$BIN/python" "$STAGE/wheel"
 "$PY" -m venv "$STAGE/venv"
 VPY=$ROOT/$STAGE/venv/bin/python
 PIP_PYTHON=$BIN/python pinned_install "$VPY" -r "$PINS" -c "$PINS" "pytest>=8.0" "nbval>=0.11"

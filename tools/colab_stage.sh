@@ -46,7 +46,7 @@ fi
 echo "colab stage: $(basename "$PINS") on $("$PY" -V 2>&1) (Colab's: Python $WANT)"
 
 rm -rf "$STAGE" && mkdir -p "$STAGE/wheel"
-"$BIN/python" -m pip wheel --quiet --no-deps . -w "$STAGE/wheel"
+build_wheel "$BIN/python" "$STAGE/wheel"
 WHEEL=$ROOT/$(ls "$STAGE"/wheel/resizer_lib-*.whl)
 FILES=$(unzip -Z1 "$WHEEL")  # (not piped into grep -q, whose early exit fails the pipe)
 grep -qx "resizer_lib/study_data/photos_small_cnn_128to64.json" <<<"$FILES" \

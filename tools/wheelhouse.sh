@@ -38,3 +38,9 @@ python_of() {  # python_of X.Y: a Python X.Y that runs (pyenv's first), or nothi
         if "$candidate" -c '' >/dev/null 2>&1; then command -v "$candidate"; return 0; fi
     done
 }
+
+build_wheel() {  # build_wheel PIP_PYTHON OUT_DIR: this checkout's wheel into OUT_DIR
+    # one build at a time (setuptools builds in the checkout's build/): stages may run side by side
+    mkdir -p build
+    flock build/.wheel.lock "$1" -m pip wheel --quiet --no-deps . -w "$2"
+}

@@ -11,7 +11,8 @@ from resizer_lab import reports
 from resizer_lab.reports import format_table
 from resizer_lib.training.stats import summarise
 
-pytestmark = pytest.mark.multibackend
+# Not `multibackend`: the reports read run records with NumPy; the training that writes them runs
+# on both backends in tests/test_runner.py.
 
 
 
