@@ -525,7 +525,7 @@ def _open_and_run_all(page, url: str, lap: Callable[[str], None]) -> None:
     _wait_kernel_ready(page, KERNEL_START_S)
     lap("kernel")
     _run_all_cells(page)
-    page.locator(".jp-InputPrompt", has_text="*").first.wait_for(timeout=10_000)
+    page.locator(".jp-InputPrompt", has_text="*").first.wait_for(timeout=30_000)
     _wait_idle(page, RUN_ALL_S)
     lap("run all")
     _assert_no_errors(page, "after Run All Cells")
