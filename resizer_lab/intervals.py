@@ -31,6 +31,7 @@ import numpy as np
 from scipy import stats
 
 __all__ = [
+    "MissingRun",
     "TwoWayInterval",
     "correctness",
     "holm",
@@ -228,6 +229,10 @@ def simulate_correctness(rng: np.random.Generator, seeds: int = 5, photos: int =
     return out[0], out[1], float(accuracy_a - accuracy_b)
 
 
+class MissingRun(ValueError):
+    """A run record that a comparison needs does not exist (yet)."""
+
+
 def correctness(runs_dir: str | Path, arm: str, seeds: Sequence[int], labels: Sequence[int],
                 view: str = "moving") -> np.ndarray:
     """``(seeds, photos)`` right/wrong of one arm, from its run records
@@ -237,6 +242,9 @@ def correctness(runs_dir: str | Path, arm: str, seeds: Sequence[int], labels: Se
     rows = []
     for seed in seeds:
         path = Path(runs_dir) / f"{arm}_seed{seed}.json"
+        if not path.is_file():
+            raise MissingRun(f"no run record {path}: the run of arm {arm!r}, seed {seed} has not finished "
+                             f"(run its study again: it resumes; --allow-pending lists it as pending)")
         predicted = np.asarray(json.loads(path.read_text())["val_predictions"][view])
         if predicted.shape != truth.shape:
             raise ValueError(f"{path}: {predicted.size} predictions for {truth.size} labels")
@@ -254,20 +262,38 @@ def _labels(path: str | Path) -> list[int]:
 
 def compare_table(comparisons: Sequence[tuple[str, str]], labels: Sequence[int],
                   seeds: Sequence[int] = range(5), view: str = "moving", level: float = 0.95,
-                  resamples: int = 10_000) -> list[dict]:
+                  resamples: int = 10_000, allow_pending: bool = False) -> list[dict]:
     """One family of paired comparisons ``(a, b)``, each side ``<runs folder>:<arm>``: the
-    two-way interval, its p-value Holm-adjusted over the family, and the pigeonhole bootstrap
-    interval (the earlier, conservative one) beside it. Differences in points."""
+    two-way interval, its p-value adjusted over the family, and the pigeonhole bootstrap
+    interval (the earlier, conservative one) beside it. Differences in points.
+
+    A missing run record raises ``MissingRun``; with ``allow_pending`` the comparison is listed
+    instead (``"pending": True``) and still counted in the family: while any is pending, each
+    finished p-value is adjusted by Bonferroni's ``m * p`` (``m`` the whole family), which is
+    never below Holm's whatever the pending p-values turn out to be; with none pending, by Holm."""
     rows = []
     for a, b in comparisons:
         (runs_a, arm_a), (runs_b, arm_b) = (side.rsplit(":", 1) for side in (a, b))
-        ca = correctness(runs_a, arm_a, seeds, labels, view)
-        cb = correctness(runs_b, arm_b, seeds, labels, view)
+        try:
+            ca = correctness(runs_a, arm_a, seeds, labels, view)
+            cb = correctness(runs_b, arm_b, seeds, labels, view)
+        except MissingRun:
+            if not allow_pending:
+                raise
+            rows.append({"a": a, "b": b, "pending": True})
+            continue
         interval = two_way_interval(ca, cb, level)
         boot = pigeonhole_bootstrap(ca, cb, resamples=resamples, seed=0, level=level)
         rows.append({"a": a, "b": b, "two_way": interval.to_dict(), "pigeonhole": boot})
-    for row, adjusted in zip(rows, holm([r["two_way"]["p_value"] for r in rows]), strict=True):
-        row["p_holm"] = adjusted
+    done = [r for r in rows if not r.get("pending")]
+    p_values = [r["two_way"]["p_value"] for r in done]
+    if len(done) < len(rows):
+        method = f"Bonferroni bound, {len(rows) - len(done)} of {len(rows)} pending"
+        adjusted = [min(1.0, len(rows) * p) for p in p_values]
+    else:
+        method, adjusted = "Holm", holm(p_values) if done else []
+    for row, p in zip(done, adjusted, strict=True):
+        row["p_holm"], row["adjustment"] = p, method
     return rows
 
 
@@ -280,9 +306,13 @@ def _short(side: str) -> str:
 
 def format_table(rows: Sequence[dict]) -> str:
     """``compare_table``'s rows as Markdown (points)."""
-    lines = ["| a − b | mean [95% interval], two-way | SE | d.f. | p | p (Holm) | pigeonhole bootstrap |",
+    adjusted = next((r["adjustment"] for r in rows if "adjustment" in r), "Holm")
+    lines = [f"| a − b | mean [95% interval], two-way | SE | d.f. | p | p ({adjusted}) | pigeonhole bootstrap |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
+        if r.get("pending"):
+            lines.append(f"| {_short(r['a'])} − {_short(r['b'])} | runs not finished | | | | | |")
+            continue
         t, b = r["two_way"], r["pigeonhole"]
         interval = TwoWayInterval(**t).points()
         lines.append(f"| {_short(r['a'])} − {_short(r['b'])} | {interval} | {100 * t['se']:.2f} | {t['df']:.0f} | "
@@ -294,21 +324,32 @@ def format_table(rows: Sequence[dict]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m resizer_lab.intervals --labels L --compare A B [--compare A B ...]``."""
     import argparse
+    import sys
 
     parser = argparse.ArgumentParser(prog="python -m resizer_lab.intervals",
                                      description="Paired per-photo comparisons over seeds and photos: "
                                      "two-way (seed x photo) intervals, Holm-adjusted over the comparisons given.")
     parser.add_argument("--labels", required=True, help="a study's results JSON (its val_labels) or a JSON list")
-    parser.add_argument("--compare", nargs=2, action="append", required=True, metavar=("A", "B"),
+    parser.add_argument("--compare", nargs=2, action="append", default=[], metavar=("A", "B"),
                         help="one comparison a - b, each side <runs folder>:<arm>, e.g. "
                         "results/map_small_cnn_128to64/runs:learned results/map_small_cnn_128to64/runs:bilinear")
+    parser.add_argument("--allow-pending", action="store_true",
+                        help="list a comparison whose runs have not all finished instead of failing (it still "
+                        "counts in the family's adjustment)")
     parser.add_argument("--seeds", default="0,1,2,3,4", help="seeds, comma-separated (default 0-4)")
     parser.add_argument("--view", choices=["moving", "recalibrated"], default="moving",
                         help="BatchNorm statistics of the predictions (default moving)")
     parser.add_argument("--json", help="also write the rows to this JSON file")
     args = parser.parse_args(argv)
+    if not args.compare:
+        parser.error("give at least one --compare A B")
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    rows = compare_table([tuple(c) for c in args.compare], _labels(args.labels), seeds, args.view)
+    try:
+        rows = compare_table([tuple(c) for c in args.compare], _labels(args.labels), seeds, args.view,
+                             allow_pending=args.allow_pending)
+    except (ValueError, OSError) as err:
+        print(f"python -m resizer_lab.intervals: error: {err}", file=sys.stderr)
+        return 2
     print(format_table(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")

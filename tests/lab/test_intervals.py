@@ -11,7 +11,9 @@ import pytest
 from resizer_lab.intervals import (
     compare_table,
     correctness,
+    format_table,
     holm,
+    main,
     pigeonhole_bootstrap,
     pigeonhole_bootstrap_variance,
     simulate_correctness,
@@ -118,3 +120,30 @@ def test_the_committed_2x_map_learned_minus_bilinear():
     [row] = compare_table([(f"{runs}:learned", f"{runs}:bilinear")], labels, resamples=2000)
     assert row["pigeonhole"]["low"] < row["two_way"]["low"] and row["pigeonhole"]["high"] > 0
     assert row["p_holm"] == pytest.approx(row["two_way"]["p_value"])  # a family of one
+
+
+def test_pending_comparisons_count_in_the_family_with_a_bound_never_below_holm(tmp_path):
+    labels = json.loads((RESULTS / "map_small_cnn_128to64.json").read_text())["val_labels"]
+    runs = RESULTS / "map_small_cnn_128to64" / "runs"
+    finished = [(f"{runs}:learned", f"{runs}:bilinear"), (f"{runs}:more_layers", f"{runs}:bilinear")]
+    later = (f"{tmp_path}:learned", f"{tmp_path}:bilinear")
+    rows = compare_table([finished[0], later, finished[1]], labels, resamples=200, allow_pending=True)
+    assert rows[1] == {"a": later[0], "b": later[1], "pending": True}  # in the order given
+    rows = [rows[0], rows[2], rows[1]]
+    p = [r["two_way"]["p_value"] for r in rows[:2]]
+    for row, p_value in zip(rows[:2], p, strict=True):
+        assert row["p_holm"] == pytest.approx(min(1.0, 3 * p_value))
+        assert row["adjustment"] == "Bonferroni bound, 1 of 3 pending"
+    for pending_p in (0.0, 0.5, 1.0):  # whatever the pending comparison gives, Holm is lower
+        assert all(h <= r["p_holm"] + 1e-12 for h, r in zip(holm([*p, pending_p])[:2], rows[:2], strict=True))
+    assert "runs not finished" in format_table(rows)
+
+
+def test_a_missing_run_is_named_with_the_way_forward(tmp_path, capsys):
+    labels = json.loads((RESULTS / "map_small_cnn_128to64.json").read_text())["val_labels"]
+    with pytest.raises(ValueError, match=r"no run record .*learned_seed0.json.*--allow-pending"):
+        correctness(tmp_path, "learned", [0], labels)
+    rc = main(["--labels", str(RESULTS / "map_small_cnn_128to64.json"),
+               "--compare", f"{tmp_path}:learned", f"{tmp_path}:bilinear"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1 and "has not finished" in err[0]
