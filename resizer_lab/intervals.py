@@ -339,7 +339,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", default="0,1,2,3,4", help="seeds, comma-separated (default 0-4)")
     parser.add_argument("--view", choices=["moving", "recalibrated"], default="moving",
                         help="BatchNorm statistics of the predictions (default moving)")
-    parser.add_argument("--json", help="also write the rows to this JSON file")
+    parser.add_argument("--json", help="also write the comparisons (and the seeds, view and labels used) "
+                        "to this JSON file")
     args = parser.parse_args(argv)
     if not args.compare:
         parser.error("give at least one --compare A B")
@@ -352,7 +353,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(format_table(rows))
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
+        summary = {"labels": args.labels, "seeds": seeds, "view": args.view, "level": 0.95,
+                   "interval": "two-way (seed x photo) variance model, t on Satterthwaite's d.f.",
+                   "comparisons": rows}
+        Path(args.json).write_text(json.dumps(summary, indent=1) + "\n")
     return 0
 
 

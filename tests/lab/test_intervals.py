@@ -147,3 +147,17 @@ def test_a_missing_run_is_named_with_the_way_forward(tmp_path, capsys):
                "--compare", f"{tmp_path}:learned", f"{tmp_path}:bilinear"])
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and len(err) == 1 and "has not finished" in err[0]
+
+
+def test_the_command_writes_the_family_with_what_it_used(tmp_path, capsys):
+    study = RESULTS / "map_small_cnn_128to64.json"
+    runs = RESULTS / "map_small_cnn_128to64" / "runs"
+    out = tmp_path / "family.json"
+    rc = main(["--labels", str(study), "--seeds", "0,1,2", "--json", str(out), "--allow-pending",
+               "--compare", f"{runs}:learned", f"{runs}:bilinear", "--compare", f"{tmp_path}:a", f"{tmp_path}:b"])
+    assert rc == 0 and "runs not finished" in capsys.readouterr().out
+    written = json.loads(out.read_text())
+    assert written["seeds"] == [0, 1, 2] and written["view"] == "moving"
+    first, second = written["comparisons"]
+    assert first["two_way"]["seeds"] == 3 and first["adjustment"] == "Bonferroni bound, 1 of 2 pending"
+    assert second["pending"] is True
