@@ -41,10 +41,11 @@ times: setup
 	$(BIN)/python tools/lesson_table.py --write
 
 # Stages joined by "+" run side by side (tools/run_stages.sh): the colab stage's notebooks leave
-# about 40% of the 2 cores idle, which the JAX tests, the bounds, handout and browser stages fill.
-# (The two pytest stages each keep both cores busy: side by side they take as long as in turn.)
+# about 40% of the 2 cores idle, which the bounds and handout stages fill. (The pytest stages keep
+# both cores busy: side by side they take as long as in turn. The browser test, timed against a
+# live JupyterLab, runs alone.)
 test:
-	@bash tools/run_stages.sh setup lint pytest pytest-jax+colab+bounds+handout+browser site-test
+	@bash tools/run_stages.sh setup lint pytest pytest-jax colab+bounds+handout browser site-test
 
 lint:
 	$(BIN)/ruff check resizer_lib resizer_lab tests benchmarks notebooks tools
