@@ -132,3 +132,22 @@ def test_warm_start():
                 assert boot["high"] < 0, (view, boot)
         if (c["a"], c["b"]) == ("muller", "bilinear"):
             assert boot["low"] <= 0 <= boot["high"], (f["factor"], view, boot)
+
+
+def _fair(study: str, a: str, b: str) -> dict:
+    for c in load_study("fair_small_cnn_primary")["comparisons"]:
+        if (c["a"].split("/")[-2], c["a"].rsplit(":", 1)[1], c["b"].rsplit(":", 1)[1]) == (study, a, b):
+            return c
+    raise AssertionError(f"no comparison {study}: {a} − {b} in fair_small_cnn_primary")
+
+
+def test_fair_test():
+    """README: inserted at zero into the trained model, the learned resizer ends ahead of the
+    continued bilinear model at 2x beyond chance (interval above zero, adjusted p < 0.05); at 8x
+    the interval spans zero. The declared primary family has three comparisons."""
+    fair = load_study("fair_small_cnn_primary")
+    assert len(fair["comparisons"]) == 3 and fair["seeds"] == [0, 1, 2, 3, 4]
+    two = _fair("warm_start_fair_small_cnn_128to64", "learned_zero", "bilinear")
+    assert two["two_way"]["low"] > 0 and two["p_holm"] < 0.05, two
+    eight = _fair("warm_start_fair_small_cnn_128to16", "learned_zero", "bilinear")
+    assert eight["two_way"]["low"] < 0 < eight["two_way"]["high"], eight

@@ -245,6 +245,7 @@ SOURCES = {
     "photos_densenet121_300to150_gpu_batchnorm": "photos_densenet121_300to150_gpu/batchnorm.json",
     "map_small_cnn": "map_small_cnn.json",  # the factor map (map-report), partial until complete
     "warm_start_small_cnn": "warm_start_small_cnn.json",  # the warm start (map-report on its runs)
+    "fair_small_cnn_primary": "fair_small_cnn_primary.json",  # the fair test, primary comparisons (fair_study.sh report)
 }
 
 

@@ -128,6 +128,16 @@ from pathlib import Path
 runs = [p for d in sys.argv[1:] if Path(d).is_dir() for p in sorted(Path(d).glob("*_seed*.json"))]
 where = Counter(f"{r['device']}; {r['software']}" for r in map(lambda p: json.loads(p.read_text()), runs))
 print(f"{len(runs)} run records, trained on: " + "; ".join(f"{k} ({n})" for k, n in where.items()) + ".")
+print("\nWarm start: validation accuracy (%), mean over the finished seeds, before the first extra step"
+      " -> after the 12 extra epochs (moving statistics):\n\n| study | arm | seeds | start | final |\n| --- | --- | --- | --- | --- |")
+for folder in map(Path, sys.argv[1:3]):
+    arms = {}
+    for p in sorted(folder.glob("*_seed*.json")) if folder.is_dir() else []:
+        r = json.loads(p.read_text())
+        arms.setdefault(r["arm"], []).append((r["start"]["val_accuracy"], r["final"]["val_accuracy"]))
+    for arm, pairs in arms.items():
+        start, final = (100 * sum(x) / len(x) for x in zip(*pairs, strict=True))
+        print(f"| {folder.parent.name} | {arm} | {len(pairs)} | {start:.1f} | {final:.1f} |")
 PYEOF
     echo
     echo "Primary comparisons (Holm over these three):"
