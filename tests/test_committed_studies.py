@@ -144,10 +144,14 @@ def _fair(study: str, a: str, b: str) -> dict:
 def test_fair_test():
     """README: inserted at zero into the trained model, the learned resizer ends ahead of the
     continued bilinear model at 2x beyond chance (interval above zero, adjusted p < 0.05); at 8x
-    the interval spans zero. The declared primary family has three comparisons."""
+    the interval spans zero, and so it does from scratch at 2x with whole-pixel shifts. The
+    declared primary family has three comparisons, all finished."""
     fair = load_study("fair_small_cnn_primary")
     assert len(fair["comparisons"]) == 3 and fair["seeds"] == [0, 1, 2, 3, 4]
     two = _fair("warm_start_fair_small_cnn_128to64", "learned_zero", "bilinear")
     assert two["two_way"]["low"] > 0 and two["p_holm"] < 0.05, two
     eight = _fair("warm_start_fair_small_cnn_128to16", "learned_zero", "bilinear")
     assert eight["two_way"]["low"] < 0 < eight["two_way"]["high"], eight
+    scratch = _fair("fair_small_cnn_128to64", "learned", "bilinear")  # whole-pixel shifts
+    assert scratch["two_way"]["low"] < 0 < scratch["two_way"]["high"], scratch
+    assert {c["adjustment"] for c in fair["comparisons"]} == {"Holm"}  # the family is complete
