@@ -16,8 +16,12 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,test,site]"
+	# uv (pip-installed into the environment) installs the same packages as pip in about a third
+	# of the time; where uv cannot (an index that only pip's configuration names), pip does it
+	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --python $(BIN)/python --quiet \
+	    --compile-bytecode --upgrade pip -e ".[lab,test,site]" \
+	|| { echo "setup: uv could not install; pip will" >&2; \
+	     $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e ".[lab,test,site]"; }
 	# the lab (resizer_lab/, not in the wheel) importable from this environment wherever it runs
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'resizer_lab.pth').write_text('$(CURDIR)\\n')"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
