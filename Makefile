@@ -45,11 +45,11 @@ times: setup
 	$(BIN)/python tools/lesson_table.py --write
 
 # Stages joined by "+" run side by side (tools/run_stages.sh): the colab stage's notebooks leave
-# about 40% of the 2 cores idle, which the bounds and handout stages fill. (The pytest stages keep
-# both cores busy: side by side they take as long as in turn. The browser test, timed against a
-# live JupyterLab, runs alone.)
+# about 40% of the 2 cores idle, which the JAX, bounds and handout stages fill; the two browser
+# stages wait on servers and pages. (The two pytest stages alone keep both cores busy: side by
+# side they take as long as in turn.)
 test:
-	@bash tools/run_stages.sh setup lint pytest pytest-jax colab+bounds+handout browser site-test
+	@bash tools/run_stages.sh setup lint pytest colab+pytest-jax+bounds+handout browser+site-test
 
 lint:
 	$(BIN)/ruff check resizer_lib resizer_lab tests benchmarks notebooks tools

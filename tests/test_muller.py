@@ -10,6 +10,7 @@ import pytest
 from resizer_lib.models import build_classifier
 from resizer_lib.models.muller import MullerResizer, gaussian_taps
 from resizer_lib.models.resizer import FixedResize
+from resizer_lib.runtime import resolve_jit  # XLA on JAX, as studies compile; no XLA on a TF CPU
 
 pytestmark = pytest.mark.multibackend
 
@@ -59,7 +60,7 @@ def test_gradients_reach_every_scalar():
     layer = model.get_layer("muller")
     for v in layer.weights:  # away from 0, where tanh's gradient in b alone would also be fine
         v.assign(0.3)
-    model.compile("adam", "sparse_categorical_crossentropy", jit_compile=False)
+    model.compile("adam", "sparse_categorical_crossentropy", jit_compile=resolve_jit("auto"))
     before = [keras.ops.convert_to_numpy(v).copy() for v in layer.weights]
     x = (_images((8, 16, 16, 3)) * 255).astype("uint8")
     model.fit(x, np.arange(8) % 2, epochs=1, batch_size=8, verbose=0)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.multibackend
 def tiny_config(tmp_path, **kw):
     base = dict(name="tiny", image_size=(16, 16), target_size=(8, 8), epochs=2, batch_size=16,
                 seeds=(0,), arms=("bilinear", "learned"), filters=2, backbone="tiny_cnn", out_dir=str(tmp_path),
-                verbose=0, jit=False, run_eagerly=keras.backend.backend() == "tensorflow")
+                verbose=0, jit="auto", run_eagerly=keras.backend.backend() == "tensorflow")
     # TF: eager, as a graph build outlasts these runs; JAX: jit, with the compilation cache
     return ExperimentConfig(**(base | kw))
 

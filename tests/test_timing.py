@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pytest
 
+from resizer_lib.runtime import resolve_jit  # XLA on JAX, as studies compile; no XLA on a TF CPU
 from resizer_lib.training.timing import StepTimer
 
 pytestmark = pytest.mark.multibackend
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.multibackend
 def _model(name: str) -> keras.Model:
     inputs = keras.Input((4,))
     model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(inputs), name=name)
-    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", jit_compile=False)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", jit_compile=resolve_jit("auto"))
     return model
 
 

@@ -76,5 +76,7 @@ ensure_lab3() {
     echo "setup_browser: ${LAB3_PINS[*]} installed in $LAB3"
 }
 
+# one setup at a time: the browser and site-test stages may run side by side
+mkdir -p build && exec 9> build/.browser.lock && flock 9
 ensure_chromium
 ensure_lab3

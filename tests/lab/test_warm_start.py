@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 def tiny_config(out: Path, **kw) -> ExperimentConfig:
     base = dict(name="tiny_16to8", image_size=(16, 16), target_size=(8, 8), epochs=1, batch_size=16,
                 seeds=(0,), arms=("bilinear",), filters=2, backbone="tiny_cnn", out_dir=str(out),
-                verbose=0, jit=False, augment=True, run_eagerly=keras.backend.backend() == "tensorflow")
+                verbose=0, jit="auto", augment=True, run_eagerly=keras.backend.backend() == "tensorflow")
     return ExperimentConfig(**(base | kw))
 
 
