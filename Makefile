@@ -46,10 +46,10 @@ times: setup
 
 # Stages joined by "+" run side by side (tools/run_stages.sh): the colab stage's notebooks leave
 # about 40% of the 2 cores idle, which the JAX, bounds and handout stages fill; the two browser
-# stages wait on servers and pages. (The two pytest stages alone keep both cores busy: side by
-# side they take as long as in turn.)
+# stages wait on servers and pages; lint is short. (The two pytest stages alone keep both cores
+# busy: side by side they take as long as in turn.)
 test:
-	@bash tools/run_stages.sh setup lint pytest colab+pytest-jax+bounds+handout browser+site-test
+	@bash tools/run_stages.sh setup lint+pytest colab+pytest-jax+bounds+handout browser+site-test
 
 lint:
 	$(BIN)/ruff check resizer_lib resizer_lab tests benchmarks notebooks tools
@@ -59,13 +59,14 @@ lint:
 	for f in tools/*.sh resizer_lab/scripts/*.sh .ci/run; do bash -n $$f || exit 1; done
 
 pytest:
-	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal -m "not browser" tests
+	MPLBACKEND=Agg KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal -p no:nbval -m "not browser" tests
 
 # The same tests under JAX: every test marked `multibackend` (the marker says what runs here).
 # Most of this stage's time is XLA compiling each new model: the tests check behaviour, not speed,
-# so XLA's optimisation passes are left off (about a fifth less time on a cold cache).
+# so XLA's optimisation passes are left off (about a fifth less time on a cold cache). The
+# compiled code is kept between runs on the same machine (tests/conftest.py: jax_cache_dir).
 pytest-jax:
-	MPLBACKEND=Agg KERAS_BACKEND=jax JAX_DISABLE_MOST_OPTIMIZATIONS=1 $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal -m "multibackend and not slow and not browser" tests
+	MPLBACKEND=Agg KERAS_BACKEND=jax JAX_DISABLE_MOST_OPTIMIZATIONS=1 $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal -p no:nbval -m "multibackend and not slow and not browser" tests
 
 # Every notebook, the longest first: each runs in one kernel on one worker, so they should not start last.
 LONGEST := notebooks/12_plug_and_play.ipynb notebooks/11_training_with_and_without.ipynb notebooks/06_transfer_learning.ipynb notebooks/09_learnable_resizer.ipynb

@@ -22,12 +22,38 @@ from PIL import Image  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATASETS = REPO.parent / "shared" / "datasets"
 
+
+
+def jax_cache_dir() -> Path:
+    """Where the JAX stage keeps compiled code between runs: ``$RESIZER_JAX_CACHE``, else
+    ``~/.cache/resizer_lib/jax_compilation/<key>`` (beside the test environments' wheelhouse), one
+    folder per CPU model and instruction set, jax and Python: XLA compiles for the CPU it runs on,
+    so code compiled on a CPU with AVX-512 must never be loaded on one without."""
+    if os.environ.get("RESIZER_JAX_CACHE"):
+        return Path(os.environ["RESIZER_JAX_CACHE"])
+    import hashlib
+    import platform
+
+    import jax
+
+    try:
+        cpu = Path("/proc/cpuinfo").read_text().split("\n\n")[0]
+        cpu = "\n".join(line for line in cpu.splitlines()
+                         if line.split(":")[0].strip() in ("vendor_id", "model name", "flags"))
+    except OSError:  # not Linux: the processor's name is the key
+        cpu = platform.processor()
+    key = hashlib.sha256(f"{platform.machine()}\n{cpu}\n{jax.__version__}\n{sys.version}".encode())
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "resizer_lib" / "jax_compilation" / key.hexdigest()[:16]
+
+
 if os.environ.get("KERAS_BACKEND") == "jax":
     # JAX compiles every new model's step from scratch (~35 s for the tiny CNN on 2 cores); the
-    # persistent cache reuses compiled code across the many identical models the tests build.
+    # persistent cache reuses compiled code across the many identical models the tests build,
+    # and across runs on the same machine.
     import jax  # noqa: E402
 
-    jax.config.update("jax_compilation_cache_dir", str(REPO / ".pytest_cache" / "jax_compilation"))
+    jax.config.update("jax_compilation_cache_dir", str(jax_cache_dir()))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
 
