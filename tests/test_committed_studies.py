@@ -9,6 +9,9 @@ checks. They read the summaries the way the lessons do, through ``load_study``.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from resizer_lab.reports import paired
@@ -18,6 +21,7 @@ pytestmark = pytest.mark.multibackend
 
 PLAIN = {("learned", "bilinear"), ("learned", "antialiased"), ("muller", "bilinear")}
 VIEWS = ("moving", "recalibrated")
+RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
 def includes_zero(d: dict) -> bool:
@@ -155,3 +159,17 @@ def test_fair_test():
     scratch = _fair("fair_small_cnn_128to64", "learned", "bilinear")  # whole-pixel shifts
     assert scratch["two_way"]["low"] < 0 < scratch["two_way"]["high"], scratch
     assert {c["adjustment"] for c in fair["comparisons"]} == {"Holm"}  # the family is complete
+
+
+def test_fair_test_secondary_family():
+    """results/README.md: the nine secondary comparisons are all finished and Holm-adjusted as one
+    family; the headroom control (full_res with small_cnn5 at 128 px against small_cnn on 64 px
+    bilinear images) is ahead beyond chance, and it is the only one."""
+    family = json.loads((RESULTS / "fair_small_cnn_secondary.json").read_text())["comparisons"]
+    assert len(family) == 9 and not any(c.get("pending") for c in family)
+    assert {c["adjustment"] for c in family} == {"Holm"}
+    names = [(c["a"].split("/")[-2], c["b"].split("/")[-2]) for c in family]
+    headroom = family[names.index(("fair_small_cnn5_128", "fair_small_cnn_128to64"))]
+    assert headroom["two_way"]["low"] > 0 and headroom["p_holm"] < 0.05, headroom
+    others = [c for c in family if c is not headroom]
+    assert all(c["p_holm"] >= 0.05 for c in others), [c["p_holm"] for c in others]

@@ -53,3 +53,12 @@ def test_the_2x_map_study_reruns_without_training(tmp_path, monkeypatch, capsys)
         pytest.skip("the real photos are not beside the checkout")
     out = _rerun("map_small_cnn_128to64", tmp_path, monkeypatch, capsys)
     assert out.count("reusing finished run") == 25
+
+
+@pytest.mark.slow
+@pytest.mark.photos
+def test_the_headroom_control_reruns_without_training(tmp_path, monkeypatch, capsys):
+    if not (SHARED / "cats_vs_dogs").is_dir():
+        pytest.skip("the real photos are not beside the checkout")
+    out = _rerun("fair_small_cnn5_128", tmp_path, monkeypatch, capsys)
+    assert out.count("reusing finished run") == 5
