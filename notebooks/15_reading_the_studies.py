@@ -350,10 +350,37 @@ plot_forest(bootstrap_rows(warm), title="warm start: photos' and seeds' bootstra
 plt.show()
 
 # %% [markdown]
-# Look first at where each arm *starts*. An inserted module that does not start as the
-# identity changes what the trained backbone sees. Then the training must first undo that
-# damage before it can add anything. Starting the module at zero avoids it (lesson 09). Then
-# look at where the arms *end*, and read the intervals as before.
+# Look first at where each arm *starts*. An inserted module that does not start as the identity
+# changes what the trained backbone sees. Then the training must first undo that damage before it
+# can add anything. Then look at where the arms *end*, and read the intervals as before.
+#
+# Starting the module at zero avoids the damage (lesson 09). With the last convolution's kernel $W$
+# and bias at zero, $y = R(x) + W * h = R(x)$ exactly. Yet $\partial L / \partial W$ correlates the
+# backbone's gradient with the features $h$, which are not zero, so $W$ moves at the first step.
+# Zero-$\gamma$ residual branches, ReZero and ControlNet's zero convolutions add modules to trained
+# networks the same way. Below, a bilinear model gets a resizer inserted, at random and at zero:
+
+# %%
+from resizer_lib.data.sample_images import load_sample
+from resizer_lib.models import backbone_weights, build_classifier
+from resizer_lib.viz import resize_image
+
+trained = build_classifier("small_cnn", 128, 64, resizer="bilinear", seed=0)  # stands for a trained model
+photos = 255 * np.stack([resize_image(load_sample(n), (128, 128), "bilinear", antialias=True)
+                         for n in ("chelsea", "coffee", "astronaut", "rocket")])  # (4, 128, 128, 3)
+plain = np.asarray(trained.get_layer("resize_bilinear")(photos / 255))  # what the backbone saw
+before = np.asarray(trained(photos, training=False))
+rows = []
+for zero_init in (False, True):
+    inserted = build_classifier("small_cnn", 128, 64, resizer="learned", seed=0, zero_init=zero_init)
+    inserted.get_layer("small_cnn").set_weights(backbone_weights(trained))
+    seen = np.asarray(inserted.get_layer("resizer")(photos / 255, training=False))
+    change = np.abs(np.asarray(inserted(photos, training=False)) - before).max()
+    rows.append({"last convolution": "at zero" if zero_init else "random", "std of what it adds":
+                 (seen - plain).std(), "std of the image": plain.std(), "correlation with bilinear":
+                 np.corrcoef(seen.ravel(), plain.ravel())[0, 1], "largest change of a prediction": change})
+show_table(rows, floatfmt=".3g");
+assert rows[1]["largest change of a prediction"] == 0  # at zero: exactly the trained model's predictions
 
 # %% [markdown]
 # ### A fair test of the protocol
