@@ -71,7 +71,9 @@
 # (four times the 2x bilinear, the photo study's full_res / bilinear ratio). So 5 seeds x 12
 # epochs of: 2x warm start (base, 4 arms) 12,300 s; 8x warm start 5,100 s; map 2x learned +
 # more_layers 6,000 s; headroom 6,000 s: 8.2 CPU-hours at those rates, about 9.3 at this
-# machine's 26 / 23; 4.6 hours on two idle cores.
+# machine's 26 / 23; 4.6 hours on two idle cores. Used: the 65 run records' train_seconds add up
+# to 12.6 hours of wall time on one core each (the headroom 3.1 of them, not 1.7), at nice 19 on a
+# machine shared with other work, so their CPU time was less; the records do not hold it.
 #
 # Settings for a smoke test (any of them): DATA=synthetic IMAGE=32 EPOCHS=1 EXTRA=1
 # OUT=/tmp/fair WEIGHTS=/tmp/fair_weights FLAGS="--profile smoke --num-train 64 --num-val 32"
