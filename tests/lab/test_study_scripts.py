@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -46,3 +47,28 @@ def test_photo_study_summary_refuses_and_names_missing_runs(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "photos_small_cnn_128to64 still misses (arm/seed): full_res/4" in out.stdout
     assert "keras_io still misses (arm/seed): bilinear/0 bilinear/1 learned/0 learned/1" in out.stdout
+
+
+def _fair_report(tmp_path: Path, **env) -> subprocess.CompletedProcess:
+    """``fair_study.sh report`` run from a copy of the script, its OUT in ``tmp_path/results``."""
+    import sys
+
+    (tmp_path / "resizer_lab" / "scripts").mkdir(parents=True, exist_ok=True)
+    shutil.copy(TOOLS / "fair_study.sh", tmp_path / "resizer_lab" / "scripts")
+    (tmp_path / "results").mkdir(exist_ok=True)
+    return subprocess.run(["bash", str(tmp_path / "resizer_lab" / "scripts" / "fair_study.sh"), "report"],
+                          env={"PY": sys.executable, "PATH": "/usr/bin:/bin", **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_fair_report_scores_against_its_own_studys_labels(tmp_path):
+    out = _fair_report(tmp_path, DATA="photos")  # no 2x summary yet: named, with the fix
+    assert out.returncode == 2 and "results/fair_small_cnn_128to64.json" in out.stderr, out.stderr
+    assert "fair_study.sh summary" in out.stderr and not (tmp_path / "results" / "fair_small_cnn.md").exists()
+    summary = {"provenance": {"dataset": "other_photos", "counts": {"train": 3, "val": 2}}, "val_labels": [0, 1]}
+    (tmp_path / "results" / "fair_small_cnn_128to64.json").write_text(json.dumps(summary))
+    out = _fair_report(tmp_path, DATA="photos")  # labels of another dataset: refused, not used
+    assert out.returncode == 2 and "other_photos" in out.stderr and "DATA=photos" in out.stderr, out.stderr
+    out = _fair_report(tmp_path, DATA="other_photos")  # its own labels: every comparison listed, none run yet
+    assert out.returncode == 0 and out.stdout.count("runs not finished") == 3 + 7, out.stdout  # no old map: 7 secondary
+    assert "(3 training / 2 validation photos)" in out.stdout
