@@ -4,6 +4,10 @@
 ``cudart_stub``) ignore it, so the first ``import tensorflow`` runs with file descriptor 2 captured and every other
 captured line is written back. Both only when the user has not set ``TF_CPP_MIN_LOG_LEVEL``. ``install()``
 (called by ``setup()`` and the lab's command line) imports nothing heavy.
+
+With them goes one Python warning: "N out of the last M calls to <function ...> triggered tf.function retracing".
+Each arm and seed of a study builds a new model, so its train function is traced anew, which is what the
+warning counts; it is expected here, and a paragraph of advice about loops would only alarm a learner.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import contextlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import logging
 import os
 import re
 import sys
@@ -28,9 +33,20 @@ _NOISE = ("WARNING: All log messages before absl::InitializeLog() is called are 
           "To enable the following instructions:")  # the second line of cpu_feature_guard's notice
 
 
+_RETRACING = re.compile(r"^(WARNING:tensorflow:)?\d+ out of the last \d+ calls to .* triggered tf\.function retracing")
+
+
 def is_tensorflow_log_line(line: str) -> bool:
-    """Whether ``line`` is one of TensorFlow's C++ log lines (or their fixed companions)."""
-    return bool(_LOG_LINE.match(line)) or line.startswith(_NOISE)
+    """Whether ``line`` is one of TensorFlow's C++ log lines (or their fixed companions), or its warning
+    that a new model's function was traced again."""
+    return bool(_LOG_LINE.match(line) or _RETRACING.match(line)) or line.startswith(_NOISE)
+
+
+class _NoRetracingWarning(logging.Filter):
+    """Drops the ``tensorflow`` logger's retracing warning (see the module docstring), nothing else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _RETRACING.match(record.getMessage())
 
 
 def _flush_std_streams() -> None:
@@ -87,11 +103,14 @@ class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
 
 
 def install() -> bool:
-    """Quiet TensorFlow's C++ logging unless the user chose a level; True if it did."""
+    """Quiet TensorFlow's C++ logging and its retracing warning unless the user chose a level; True if it did."""
     if LEVEL_VARIABLE in os.environ and os.environ.get("_RESIZER_TF_QUIET") != "1":
         return False
     os.environ[LEVEL_VARIABLE] = QUIET_LEVEL
     os.environ["_RESIZER_TF_QUIET"] = "1"  # child processes (xdist, kernels) inherit the choice
+    tf_logger = logging.getLogger("tensorflow")  # the logger TensorFlow's Python code writes to
+    if not any(isinstance(f, _NoRetracingWarning) for f in tf_logger.filters):
+        tf_logger.addFilter(_NoRetracingWarning())
     if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlowFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlowFinder())
     return True
