@@ -48,17 +48,10 @@ def test_the_offline_study_reruns_without_training(tmp_path, monkeypatch, capsys
 
 @pytest.mark.slow
 @pytest.mark.photos
-def test_the_2x_map_study_reruns_without_training(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(("name", "runs"), [("map_small_cnn_128to64", 25),  # the 2x map
+                                            ("fair_small_cnn5_128", 5)])   # the fair test's headroom control
+def test_a_photo_study_reruns_without_training(name, runs, tmp_path, monkeypatch, capsys):
     if not (SHARED / "cats_vs_dogs").is_dir():
         pytest.skip("the real photos are not beside the checkout")
-    out = _rerun("map_small_cnn_128to64", tmp_path, monkeypatch, capsys)
-    assert out.count("reusing finished run") == 25
-
-
-@pytest.mark.slow
-@pytest.mark.photos
-def test_the_headroom_control_reruns_without_training(tmp_path, monkeypatch, capsys):
-    if not (SHARED / "cats_vs_dogs").is_dir():
-        pytest.skip("the real photos are not beside the checkout")
-    out = _rerun("fair_small_cnn5_128", tmp_path, monkeypatch, capsys)
-    assert out.count("reusing finished run") == 5
+    out = _rerun(name, tmp_path, monkeypatch, capsys)
+    assert out.count("reusing finished run") == runs
