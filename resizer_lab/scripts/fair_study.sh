@@ -118,24 +118,26 @@ if [ "${1:-}" = report ]; then  # reads finished runs, trains nothing; unfinishe
     # the validation labels, in the runs' order: from this study's own 2x summary (same data, same
     # split), so a rerun on other photos is scored against its own labels
     LABELS=${LABELS:-$OUT/fair_small_cnn_${IMAGE}to$T2.json}
-    "$PY" - "$LABELS" "$DATA" <<'PYEOF' || exit 2
+    # one read of the labels file: refused when missing or made from another DATA, else its photo counts
+    counts=$("$PY" - "$LABELS" "$DATA" <<'PYEOF'
 import json, sys
 from pathlib import Path
 labels, data = Path(sys.argv[1]), sys.argv[2]
 if not labels.is_file():
     sys.exit(f"fair_study: no {labels}, which holds the validation labels; run `bash resizer_lab/scripts/"
              "fair_study.sh summary` once the 2x runs have finished, or set LABELS= to a study JSON of the same data")
-used = json.loads(labels.read_text()).get("provenance", {}).get("dataset")
-if used not in (None, data):
-    sys.exit(f"fair_study: {labels} was made from {used}, not DATA={data}; its labels are another dataset's. "
-             "Run `bash resizer_lab/scripts/fair_study.sh summary` with this DATA first")
+provenance = json.loads(labels.read_text()).get("provenance", {})
+if provenance.get("dataset") not in (None, data):
+    sys.exit(f"fair_study: {labels} was made from {provenance['dataset']}, not DATA={data}; its labels are another "
+             "dataset's. Run `bash resizer_lab/scripts/fair_study.sh summary` with this DATA first")
+c = provenance.get("counts")
+print(f"{c['train']:,} training / {c['val']:,} validation photos" if c else f"labels: {labels}")
 PYEOF
+) || exit 2
     lab="$PY -m resizer_lab.intervals --labels $LABELS --seeds $SEEDS --allow-pending"
     {
     echo "# A fair test of the paper's protocol: the declared comparisons"; echo
     echo "Written $(date -u +%Y-%m-%d) by \`bash resizer_lab/scripts/fair_study.sh report\` from the run records"
-    counts=$("$PY" -c 'import json, sys; c = json.load(open(sys.argv[1]))["provenance"]["counts"]
-print(f"{c['"'"'train'"'"']:,} training / {c['"'"'val'"'"']:,} validation photos")' "$LABELS" 2>/dev/null || echo "labels: $LABELS")
     echo "below (trains nothing). Data: $DATA ($counts), ${IMAGE} px,"
     echo "seeds $SEEDS, final-epoch predictions with the moving BatchNorm statistics; intervals: two-way"
     echo "(seed x photo) variance model, 95%, in points (\`python -m resizer_lab.intervals\`)."

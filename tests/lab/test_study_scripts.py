@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 TOOLS = Path(__file__).resolve().parents[2] / "resizer_lab" / "scripts"
@@ -51,8 +52,6 @@ def test_photo_study_summary_refuses_and_names_missing_runs(tmp_path):
 
 def _fair_report(tmp_path: Path, **env) -> subprocess.CompletedProcess:
     """``fair_study.sh report`` run from a copy of the script, its OUT in ``tmp_path/results``."""
-    import sys
-
     (tmp_path / "resizer_lab" / "scripts").mkdir(parents=True, exist_ok=True)
     shutil.copy(TOOLS / "fair_study.sh", tmp_path / "resizer_lab" / "scripts")
     (tmp_path / "results").mkdir(exist_ok=True)
